@@ -1,0 +1,45 @@
+// CMVIG Guide calculator worker: runs the `calculators` Python package in Pyodide, off the page's
+// main thread. Hand-written, not generated.
+//
+// Messages in:  {type: "run", id, name, params}   (params: the form's raw text, by field name)
+// Messages out: {type: "ready"} once Pyodide and the wheel are loaded,
+//               {type: "failed", message} if they cannot be,
+//               {type: "reply", id, reply} with reply = {ok: true, result} | {ok: false, error}.
+// Everything is loaded from this site: the runtime from assets/pyodide/, and the wheel through a
+// site-local lock (assets/wheels/pyodide-lock.json) that lists nothing else, so Pyodide never
+// falls back to its CDN. All three URLs are absolute, as loadPyodide requires.
+import { loadPyodide } from "../assets/pyodide/pyodide.mjs";
+
+const assets = new URL("../assets/", import.meta.url);
+
+const handle = (async () => {
+  const pyodide = await loadPyodide({
+    indexURL: new URL("pyodide/", assets).href,
+    lockFileURL: new URL("wheels/pyodide-lock.json", assets).href,
+    packageBaseUrl: new URL("wheels/", assets).href,
+    packages: ["calculators"],
+    // Pyodide prints package loading to the console; the page shows its own progress instead.
+    stdout: () => {},
+  });
+  return pyodide.pyimport("calculators.browser").handle;
+})();
+
+handle.then(
+  () => postMessage({ type: "ready" }),
+  (error) => postMessage({ type: "failed", message: String(error?.message ?? error) }),
+);
+
+addEventListener("message", async ({ data }) => {
+  if (data?.type !== "run") return;
+  let reply;
+  try {
+    reply = JSON.parse((await handle)(data.name, JSON.stringify(data.params)));
+  } catch (error) {
+    // Input errors come back as {ok: false}; reaching here is a bug in the core or the glue.
+    reply = {
+      ok: false,
+      error: { field: null, message: `The calculator failed unexpectedly: ${error?.message ?? error}` },
+    };
+  }
+  postMessage({ type: "reply", id: data.id, reply });
+});
