@@ -46,13 +46,17 @@ def generate() -> list[Path]:
     return written
 
 
-def mkdocs_build(site_dir: Path = SITE) -> None:
+def mkdocs_build(site_dir: Path = SITE, site_url: str | None = None) -> None:
+    env = {**os.environ, "NO_MKDOCS_2_WARNING": "1"}
+    if site_url:
+        env["CMVIG_SITE_URL"] = site_url  # read by mkdocs.yml (!ENV)
     subprocess.run(
         [sys.executable, "-m", "mkdocs", "build", "--strict", "--quiet",
          "--config-file", str(MKDOCS_YML), "--site-dir", str(site_dir)],
         cwd=ROOT,
-        # Material 9.8 prints an end-of-life notice on every build; the README records the plan.
-        env={**os.environ, "NO_MKDOCS_2_WARNING": "1"},
+        # NO_MKDOCS_2_WARNING: Material 9.8 prints an end-of-life notice on every build; the
+        # README records the plan.
+        env=env,
         check=True,
     )
 
@@ -60,6 +64,8 @@ def mkdocs_build(site_dir: Path = SITE) -> None:
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m build_scripts", description=__doc__.split("\n")[0])
     parser.add_argument("--site-dir", type=Path, default=SITE, help="where to write the site")
+    parser.add_argument("--site-url", help="address the site will be served at "
+                        "(default: mkdocs.yml's, http://127.0.0.1:8000/)")
     args = parser.parse_args(argv)
     started = time.perf_counter()
     try:
@@ -67,7 +73,7 @@ def main(argv: list[str] | None = None) -> int:
     except ContentError as error:
         print(error, file=sys.stderr)
         return 1
-    mkdocs_build(args.site_dir)
+    mkdocs_build(args.site_dir, args.site_url)
     print(f"Built {args.site_dir} from site_src/ in {time.perf_counter() - started:.1f} s "
           f"(generated files in {DOCS.relative_to(ROOT)}/ are listed in {GENERATED_LIST.name}).")
     return 0

@@ -119,7 +119,7 @@ def _page(path: Path, root: Path, problems: list[str]) -> Page | None:
                     f"{where}: field 'calculators.{index}': '{name}' is not a calculator "
                     f"(known: {', '.join(sorted(CALCULATORS))})"
                 )
-        if str(meta.get("next_review", "")) < str(meta.get("last_reviewed", "")):
+        if not found and meta["next_review"] < meta["last_reviewed"]:  # ISO dates sort as text
             found.append(f"{where}: field 'next_review': comes before 'last_reviewed'")
     problems.extend(found)
     return None if found else Page(slug=path.stem, source=path, meta=meta, body=parts[1])

@@ -10,12 +10,11 @@ from __future__ import annotations
 import argparse
 import functools
 import http.server
-import threading
 from pathlib import Path
 
 from .paths import SITE
 
-__all__ = ["SiteHandler", "QuietSiteHandler", "start_server", "main"]
+__all__ = ["SiteHandler", "QuietSiteHandler", "main"]
 
 
 class SiteHandler(http.server.SimpleHTTPRequestHandler):
@@ -38,27 +37,19 @@ class QuietSiteHandler(SiteHandler):
         pass
 
 
-def start_server(
-    site: Path = SITE, host: str = "127.0.0.1", port: int = 0, quiet: bool = True
-) -> http.server.ThreadingHTTPServer:
-    """Start serving ``site`` in a background thread; port 0 picks a free port."""
-    handler_class = QuietSiteHandler if quiet else SiteHandler
-    handler = functools.partial(handler_class, directory=str(site))
-    server = http.server.ThreadingHTTPServer((host, port), handler)
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    return server
-
-
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(prog="python -m build_scripts.serve")
-    parser.add_argument("--port", type=int, default=8000)
+    parser.add_argument("--port", type=int, default=8000, help="0 picks a free port")
     parser.add_argument("--site-dir", type=Path, default=SITE)
+    parser.add_argument("--quiet", action="store_true", help="no log line per request")
     args = parser.parse_args(argv)
     if not (args.site_dir / "index.html").is_file():
         raise SystemExit(f"{args.site_dir} has no index.html: run `python -m build_scripts` first.")
-    handler = functools.partial(SiteHandler, directory=str(args.site_dir))
+    handler_class = QuietSiteHandler if args.quiet else SiteHandler
+    handler = functools.partial(handler_class, directory=str(args.site_dir))
     with http.server.ThreadingHTTPServer(("127.0.0.1", args.port), handler) as server:
-        print(f"Serving {args.site_dir} at http://127.0.0.1:{args.port}/ (Ctrl+C to stop)")
+        port = server.server_address[1]
+        print(f"Serving {args.site_dir} at http://127.0.0.1:{port}/ (Ctrl+C to stop)", flush=True)
         try:
             server.serve_forever()
         except KeyboardInterrupt:

@@ -1,0 +1,103 @@
+"""End-to-end fixtures: the built site served on 127.0.0.1, driven in Debian's Chromium.
+
+No mocks: the real worker, the real Pyodide from the site, the real wheel. Every page is watched:
+a request to anywhere but the test server, or a console error, fails the test that caused it.
+"""
+
+from __future__ import annotations
+
+import re
+import subprocess
+import sys
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pytest
+from playwright.sync_api import Browser, Page, Playwright, sync_playwright
+
+from tests.conftest import ROOT
+
+CHROMIUM = "/usr/bin/chromium"
+# Debian's Chromium as root, on a machine with no network but the package registries.
+CHROMIUM_FLAGS = [
+    "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+    "--disable-background-networking", "--disable-component-update", "--disable-sync",
+]
+# Pyodide's first start (fetch + compile 9.6 MB of WebAssembly) takes seconds, not milliseconds.
+ENGINE_TIMEOUT_MS = 120_000
+
+
+@pytest.fixture(scope="session")
+def base_url(built_site: Path, site_port: int) -> Iterator[str]:
+    """The README's serve command, on the port the site was built for, in its own process."""
+    server = subprocess.Popen(
+        [sys.executable, "-m", "build_scripts.serve", "--site-dir", str(built_site),
+         "--port", str(site_port), "--quiet"],
+        cwd=ROOT, stdout=subprocess.PIPE, text=True,
+    )
+    assert server.stdout is not None
+    first_line = server.stdout.readline()
+    url = re.search(r"http://127\.0\.0\.1:\d+/", first_line)
+    assert url, f"the server did not start: {first_line!r}"
+    yield url.group(0)
+    server.terminate()
+    server.wait(timeout=10)
+    server.stdout.close()
+
+
+@pytest.fixture(scope="session")
+def playwright() -> Iterator[Playwright]:
+    with sync_playwright() as driver:
+        yield driver
+
+
+@pytest.fixture(scope="session")
+def browser(playwright: Playwright) -> Iterator[Browser]:
+    if not Path(CHROMIUM).exists():
+        pytest.fail(f"{CHROMIUM} is missing: the README's set-up installs Debian's chromium package")
+    browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_FLAGS)
+    yield browser
+    browser.close()
+
+
+@dataclass
+class Watch:
+    """What a page did that it must not: leave the site, or log an error."""
+
+    outside: list[str] = field(default_factory=list)
+    console_errors: list[str] = field(default_factory=list)
+
+
+@pytest.fixture
+def watch() -> Watch:
+    return Watch()
+
+
+@pytest.fixture
+def page(browser: Browser, base_url: str, watch: Watch) -> Iterator[Page]:
+    context = browser.new_context(base_url=base_url)
+    page = context.new_page()
+    page.set_default_timeout(ENGINE_TIMEOUT_MS)
+
+    def guard(route, request) -> None:  # type: ignore[no-untyped-def]
+        if request.url.startswith(base_url) or request.url.startswith(("data:", "blob:")):
+            route.fallback()
+        else:
+            watch.outside.append(request.url)
+            route.abort()
+
+    context.route("**/*", guard)
+    page.on("console", lambda m: m.type == "error" and watch.console_errors.append(m.text))
+    page.on("pageerror", lambda e: watch.console_errors.append(str(e)))
+    yield page
+    context.close()
+    assert watch.outside == [], "the page fetched from outside the site"
+
+
+def assert_clean(watch: Watch) -> None:
+    assert watch.console_errors == []
+    assert watch.outside == []
+
+
+__all__ = ["CHROMIUM", "ENGINE_TIMEOUT_MS", "Watch", "assert_clean"]
