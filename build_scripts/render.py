@@ -37,13 +37,10 @@ def environment(root: Path = SITE_SRC) -> jinja2.Environment:
 def _calculator_form(env: jinja2.Environment, name: str) -> Markup:
     """The HTML form of calculator ``name``, drawn from the core's own field definitions."""
     spec = describe()[name]
-    # Short names of the sources, for the result's "Source:" line; "<" escaped for <script>.
+    # Short names of the sources, for the result's "Source:" line (autoescaped into an attribute).
     names = json.dumps({key: source.short for key, source in SOURCES.items()})
-    return Markup(
-        env.get_template("calculator_form.html.j2")
-        .render(calculator=spec, sources_json=Markup(names.replace("<", "\\u003c")))
-        .strip()
-    )
+    template = env.get_template("calculator_form.html.j2")
+    return Markup(template.render(calculator=spec, sources_json=names).strip())
 
 
 def render_pages(content: Content, docs: Path = DOCS, root: Path = SITE_SRC) -> list[Path]:

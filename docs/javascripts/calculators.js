@@ -104,7 +104,7 @@ function element(tag, attributes = {}, ...children) {
 }
 
 function sourcesLine(form, keys) {
-  const names = JSON.parse(form.querySelector("script[data-sources]")?.textContent ?? "{}");
+  const names = JSON.parse(form.dataset.sources ?? "{}");
   return element("p", { class: "cmvig-sources" },
     `Source: ${keys.map((key) => names[key] ?? key).join("; ")}.`);
 }
