@@ -4,7 +4,8 @@
 2. render the pages into ``docs/``;
 3. build the ``calculators`` wheel and its site-local Pyodide lock;
 4. copy the Pyodide runtime from ``node_modules/pyodide``;
-5. ``mkdocs build --strict``.
+5. ``mkdocs build --strict``;
+6. refuse the result if anything in it would be fetched from outside the site.
 
 Files written into ``docs/`` are listed in ``docs/.generated``; the next build deletes them first,
 so a page removed from ``site_src/`` disappears from the site too.
@@ -20,6 +21,7 @@ import time
 from pathlib import Path
 
 from .content import ContentError, load_content
+from .external_refs import external_references
 from .paths import DOCS, GENERATED_LIST, MKDOCS_YML, ROOT, SITE
 from .render import render_pages
 from .runtime import copy_runtime
@@ -74,6 +76,12 @@ def main(argv: list[str] | None = None) -> int:
         print(error, file=sys.stderr)
         return 1
     mkdocs_build(args.site_dir, args.site_url)
+    outside = external_references(args.site_dir)
+    if outside:
+        for ref in outside:
+            print(f"{ref.file}: {ref.kind} {ref.url}", file=sys.stderr)
+        print("The site would load the above from outside itself; fix them.", file=sys.stderr)
+        return 1
     print(f"Built {args.site_dir} from site_src/ in {time.perf_counter() - started:.1f} s "
           f"(generated files in {DOCS.relative_to(ROOT)}/ are listed in {GENERATED_LIST.name}).")
     return 0
