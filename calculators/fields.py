@@ -1,13 +1,17 @@
 """Input fields: each calculator parameter defined once, with its label, unit, bounds and choices.
 
-A field turns what a person or a program gives (a number, a date, or the text typed into a form or
-on the command line) into a checked value, or raises :class:`~calculators.errors.InputError` naming
-the field. The same definitions drive the Python API, the command line and the HTML forms, so a
-bound or a label is written in one place only.
+A field turns what a person or a program gives (a number, a date, a flag, or the text typed into a
+form or on the command line) into a checked value, or raises
+:class:`~calculators.errors.InputError` naming the field. The same definitions drive the Python
+API, the command line and the HTML forms, so a bound or a label is written in one place only.
 
-- :class:`NumberField` -- a decimal number with a unit and bounds; accepts a decimal comma.
+- :class:`NumberField` -- a decimal quantity with a unit and bounds. Accepts ``70``, ``70.5``,
+  ``70,5`` (decimal comma), `` 70 kg `` and, where the field lists other units, ``154 lb``
+  (converted exactly to the field's own unit). Rejects text, ``nan``, ``inf``, exponents, and
+  values outside the bounds.
 - :class:`ChoiceField` -- one of a fixed set of values, each with a label.
 - :class:`DateField` -- a calendar date, ISO 8601 (``2026-01-01``).
+- :class:`FlagField` -- yes or no (``true``/``false``, ``yes``/``no``, ``1``/``0``, ``on``).
 """
 
 from __future__ import annotations
@@ -15,14 +19,16 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from datetime import date
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 
 from .errors import InputError
 
-__all__ = ["Field", "NumberField", "ChoiceField", "DateField"]
+__all__ = ["Field", "NumberField", "ChoiceField", "DateField", "FlagField", "AnyField"]
 
-# One optional sign, digits, and at most one decimal separator (point or comma).
-_NUMBER = re.compile(r"[+-]?(\d+([.,]\d*)?|[.,]\d+)")
+# Digits with at most one decimal separator (point or comma), then an optional unit word.
+_NUMBER = re.compile(r"(?P<number>[+-]?(?:\d+(?:[.,]\d*)?|[.,]\d+))\s*(?P<unit>[^\d\s.,+-][^\s]*)?")
+_TRUE = {"true", "yes", "1", "on", "y"}
+_FALSE = {"false", "no", "0", "off", "n", ""}
 
 
 @dataclass(frozen=True, slots=True)
@@ -33,113 +39,170 @@ class Field:
     label: str
     hint: str = ""
 
-    def _missing(self, raw: object) -> bool:
+    @property
+    def kind(self) -> str:
+        raise NotImplementedError
+
+    @property
+    def required(self) -> bool:
+        return True
+
+    def is_missing(self, raw: object) -> bool:
+        """True when nothing was given: None or blank text."""
         return raw is None or (isinstance(raw, str) and not raw.strip())
 
     def _required(self, raw: object) -> InputError:
         return InputError(self.name, raw, f"{self.label} is required.")
 
     def describe(self) -> dict[str, object]:
-        """The field as plain data, for templates that draw forms."""
-        return {"name": self.name, "label": self.label, "hint": self.hint, "kind": self.kind}
-
-    @property
-    def kind(self) -> str:
-        raise NotImplementedError
+        """The field as plain data, for templates that draw forms and for the command line."""
+        return {"name": self.name, "label": self.label, "hint": self.hint, "kind": self.kind,
+                "required": self.required}
 
 
 @dataclass(frozen=True, slots=True)
 class NumberField(Field):
-    """A positive decimal quantity such as a weight.
+    """A decimal quantity such as a weight, in ``unit``.
 
-    ``minimum_exclusive`` and ``maximum`` are plausibility bounds: they catch typing slips (0 kg,
-    700 kg), they are not clinical limits.
+    ``minimum``/``minimum_exclusive`` and ``maximum`` are plausibility bounds: they catch typing
+    slips (0 kg, 700 kg); they are not clinical limits. ``other_units`` maps a unit word a person
+    may type (``lb``) to its exact factor into ``unit``. ``default`` makes the field optional.
     """
 
     unit: str = ""
-    minimum_exclusive: Decimal = Decimal(0)
+    minimum: Decimal | None = None
+    minimum_exclusive: Decimal | None = Decimal(0)
     maximum: Decimal | None = None
     example: str = ""
+    other_units: tuple[tuple[str, Decimal], ...] = ()
+    integer: bool = False
+    default: Decimal | None = None
+    optional: bool = False  # missing is allowed: use parse_optional()
 
     @property
     def kind(self) -> str:
         return "number"
 
+    @property
+    def required(self) -> bool:
+        return self.default is None and not self.optional
+
+    def parse_optional(self, raw: object) -> Decimal | None:
+        """None when nothing was given, else :meth:`parse`."""
+        return None if self.is_missing(raw) else self.parse(raw)
+
     def parse(self, raw: object) -> Decimal:
-        if self._missing(raw):
+        if self.is_missing(raw):
+            if self.default is not None:
+                return self.default
             raise self._required(raw)
+        value = self._number(raw)
+        if not value.is_finite():
+            raise InputError(self.name, raw, f"{self.label} must be a finite number.")
+        if self.integer and value != value.to_integral_value():
+            raise InputError(self.name, raw, f"{self.label} must be a whole number (got {_shown(raw)}).")
+        self._check_bounds(raw, value)
+        return value
+
+    def _number(self, raw: object) -> Decimal:
         if isinstance(raw, bool):
             raise InputError(self.name, raw, f"{self.label} must be a number, not {raw}.")
         if isinstance(raw, Decimal):
-            value = raw
-        elif isinstance(raw, int):
-            value = Decimal(raw)
-        elif isinstance(raw, float):
+            return raw
+        if isinstance(raw, int):
+            return Decimal(raw)
+        if isinstance(raw, float):
             # str() gives the shortest text that round-trips, so 70.1 stays 70.1.
-            value = Decimal(str(raw))
-        elif isinstance(raw, str) and _NUMBER.fullmatch(raw.strip()):
-            value = Decimal(raw.strip().replace(",", "."))
-        else:
+            return Decimal(str(raw))
+        match = _NUMBER.fullmatch(raw.strip()) if isinstance(raw, str) else None
+        if match is None:
             example = f", such as {self.example}" if self.example else ""
             raise InputError(
                 self.name, raw, f"{self.label} must be a number{example} (got {_shown(raw)})."
             )
-        if not value.is_finite():
-            raise InputError(self.name, raw, f"{self.label} must be a finite number.")
-        unit = f" {self.unit}" if self.unit else ""
-        if value <= self.minimum_exclusive:
+        value = Decimal(match["number"].replace(",", "."))
+        unit = match["unit"]
+        if unit is None or unit.lower() == self.unit.lower():
+            return value
+        factors = {name.lower(): factor for name, factor in self.other_units}
+        if unit.lower() not in factors:
+            allowed = " or ".join([self.unit, *(name for name, _ in self.other_units)])
             raise InputError(
-                self.name,
-                raw,
+                self.name, raw, f"{self.label}: unknown unit '{unit}' (use {allowed})."
+            )
+        return value * factors[unit.lower()]
+
+    def _check_bounds(self, raw: object, value: Decimal) -> None:
+        unit = f" {self.unit}" if self.unit else ""
+        if self.minimum_exclusive is not None and value <= self.minimum_exclusive:
+            raise InputError(
+                self.name, raw,
                 f"{self.label} must be more than {self.minimum_exclusive}{unit} (got {_shown(raw)}).",
+            )
+        if self.minimum is not None and value < self.minimum:
+            raise InputError(
+                self.name, raw,
+                f"{self.label} must be at least {self.minimum}{unit} (got {_shown(raw)}).",
             )
         if self.maximum is not None and value > self.maximum:
             raise InputError(
-                self.name,
-                raw,
+                self.name, raw,
                 f"{self.label} must be at most {self.maximum}{unit} (got {_shown(raw)}); "
                 "check the value and its unit.",
             )
-        return value
 
     def describe(self) -> dict[str, object]:
-        plain = super(NumberField, self).describe()
+        plain = Field.describe(self)
         plain.update(
             unit=self.unit,
-            minimum_exclusive=str(self.minimum_exclusive),
+            minimum=None if self.minimum is None else str(self.minimum),
+            minimum_exclusive=None if self.minimum_exclusive is None else str(self.minimum_exclusive),
             maximum=None if self.maximum is None else str(self.maximum),
             example=self.example,
+            other_units=[name for name, _ in self.other_units],
+            integer=self.integer,
+            default=None if self.default is None else str(self.default),
         )
         return plain
 
 
 @dataclass(frozen=True, slots=True)
 class ChoiceField(Field):
-    """One value out of ``choices``, a mapping of value to label (in display order)."""
+    """One value out of ``choices``, pairs of (value, label) in display order.
+
+    ``default`` makes the field optional.
+    """
 
     choices: tuple[tuple[str, str], ...] = ()
+    default: str | None = None
 
     @property
     def kind(self) -> str:
         return "choice"
 
+    @property
+    def required(self) -> bool:
+        return self.default is None
+
     def parse(self, raw: object) -> str:
-        if self._missing(raw):
+        if self.is_missing(raw):
+            if self.default is not None:
+                return self.default
             raise self._required(raw)
         values = [value for value, _ in self.choices]
-        text = raw.strip().lower() if isinstance(raw, str) else raw
+        text = raw.strip().lower() if isinstance(raw, str) else None
         if text not in values:
             raise InputError(
-                self.name,
-                raw,
+                self.name, raw,
                 f"{self.label} must be one of {', '.join(values)} (got {_shown(raw)}).",
             )
-        assert isinstance(text, str)
+        assert text is not None
         return text
 
     def describe(self) -> dict[str, object]:
-        plain = super(ChoiceField, self).describe()
+        plain = Field.describe(self)
         plain["choices"] = [{"value": v, "label": label} for v, label in self.choices]
+        plain["default"] = self.default
         return plain
 
 
@@ -149,13 +212,20 @@ class DateField(Field):
 
     earliest: date = date(1900, 1, 1)
     latest: date = date(2199, 12, 31)
+    optional: bool = False
 
     @property
     def kind(self) -> str:
         return "date"
 
-    def parse(self, raw: object) -> date:
-        if self._missing(raw):
+    @property
+    def required(self) -> bool:
+        return not self.optional
+
+    def parse(self, raw: object) -> date | None:
+        if self.is_missing(raw):
+            if self.optional:
+                return None
             raise self._required(raw)
         if isinstance(raw, date):
             value = raw
@@ -164,8 +234,7 @@ class DateField(Field):
                 value = date.fromisoformat(raw.strip())
             except ValueError:
                 raise InputError(
-                    self.name,
-                    raw,
+                    self.name, raw,
                     f"{self.label} must be a date written YYYY-MM-DD, such as 2026-01-31 "
                     f"(got {_shown(raw)}).",
                 ) from None
@@ -173,12 +242,44 @@ class DateField(Field):
             raise InputError(self.name, raw, f"{self.label} must be a date (got {_shown(raw)}).")
         if not self.earliest <= value <= self.latest:
             raise InputError(
-                self.name,
-                raw,
+                self.name, raw,
                 f"{self.label} must be between {self.earliest.isoformat()} and "
                 f"{self.latest.isoformat()} (got {value.isoformat()}).",
             )
         return value
+
+    def parse_required(self, raw: object) -> date:
+        """:meth:`parse` for a field that is not optional (the type checker knows it is a date)."""
+        value = self.parse(raw)
+        if value is None:
+            raise self._required(raw)
+        return value
+
+
+@dataclass(frozen=True, slots=True)
+class FlagField(Field):
+    """Yes or no. Missing means no."""
+
+    @property
+    def kind(self) -> str:
+        return "flag"
+
+    @property
+    def required(self) -> bool:
+        return False
+
+    def parse(self, raw: object) -> bool:
+        if raw is None or isinstance(raw, bool):
+            return bool(raw)
+        text = raw.strip().lower() if isinstance(raw, str) else None
+        if text in _TRUE:
+            return True
+        if text in _FALSE:
+            return False
+        raise InputError(self.name, raw, f"{self.label} must be yes or no (got {_shown(raw)}).")
+
+
+AnyField = NumberField | ChoiceField | DateField | FlagField
 
 
 def _shown(raw: object) -> str:

@@ -1,7 +1,10 @@
-"""CMV immunoglobulin products as data: concentration and vial, each with its source.
+"""CMV immunoglobulin products as data: strength, vials, and where each number comes from.
 
-Only what the calculators need is here; every number names a key of
-:data:`calculators.sources.SOURCES`.
+- ``cytogam`` -- CytoGam: 50 mg/mL, one 2,500 mg / 50 mL vial (CytoGam label). No unit strength.
+- ``cytotect-cp`` -- Cytotect CP: 100 U/mL and 50 mg/mL; 10 mL and 50 mL vials (SmPC). The older
+  Cytotect (50 U/mL) is a different product and is deliberately absent: the same number of units
+  would be twice the volume in it.
+- ``custom`` -- whatever the institution sets in its configuration (:mod:`calculators.settings`).
 """
 
 from __future__ import annotations
@@ -9,7 +12,17 @@ from __future__ import annotations
 from dataclasses import dataclass
 from decimal import Decimal
 
-__all__ = ["Product", "PRODUCTS", "product"]
+from .errors import InputError
+from .fields import ChoiceField
+
+__all__ = ["Vial", "Product", "PRODUCTS", "PRODUCT_FIELD", "product"]
+
+
+@dataclass(frozen=True, slots=True)
+class Vial:
+    ml: Decimal
+    mg: Decimal
+    units: Decimal | None
 
 
 @dataclass(frozen=True, slots=True)
@@ -17,27 +30,56 @@ class Product:
     id: str
     name: str
     mg_per_ml: Decimal
-    vial_mg: Decimal
-    vial_ml: Decimal
+    units_per_ml: Decimal | None  # CMV antibody units (Paul-Ehrlich-Institut) per mL, if labelled
+    vials: tuple[Vial, ...]  # largest first
     source: str
+    notes: tuple[str, ...] = ()
+
+    def vial(self, ml: Decimal) -> Vial:
+        return Vial(ml=ml, mg=ml * self.mg_per_ml,
+                    units=None if self.units_per_ml is None else ml * self.units_per_ml)
+
+
+def _product(id: str, name: str, mg_per_ml: int, units_per_ml: int | None,
+             vial_ml: tuple[int, ...], source: str, notes: tuple[str, ...] = ()) -> Product:
+    base = Product(id, name, Decimal(mg_per_ml),
+                   None if units_per_ml is None else Decimal(units_per_ml), (), source, notes)
+    vials = tuple(base.vial(Decimal(ml)) for ml in sorted(vial_ml, reverse=True))
+    return Product(id, name, base.mg_per_ml, base.units_per_ml, vials, source, notes)
 
 
 PRODUCTS: dict[str, Product] = {
     p.id: p
     for p in (
-        # 50 mg/mL nominal (label: 50 +/- 10 mg/mL); one 2,500 mg / 50 mL single-dose vial.
-        Product(
-            id="cytogam",
-            name="CytoGam",
-            mg_per_ml=Decimal(50),
-            vial_mg=Decimal(2500),
-            vial_ml=Decimal(50),
-            source="cytogam-label",
-        ),
+        _product("cytogam", "CytoGam", 50, None, (50,), "cytogam-label",
+                 ("The label gives 50 +/- 10 mg/mL; calculations use the nominal 50 mg/mL.",)),
+        _product("cytotect-cp", "Cytotect CP", 50, 100, (10, 50), "cytotect-cp-smpc",
+                 ("100 U/mL Cytotect CP, not the older 50 U/mL Cytotect.",)),
     )
 }
 
+PRODUCT_FIELD = ChoiceField(
+    name="product",
+    label="Product",
+    choices=(("cytogam", "CytoGam (50 mg/mL)"),
+             ("cytotect-cp", "Cytotect CP (100 U/mL, 50 mg/mL)"),
+             ("custom", "This hospital's product")),
+    default="cytogam",
+)
+
 
 def product(product_id: str) -> Product:
-    """Return the product registered under ``product_id``."""
+    """The product called ``product_id``; ``custom`` is the institution's configured product."""
+    if product_id == "custom":
+        from .settings import current  # settings imports this module
+
+        custom = current().custom_product
+        if custom is None:
+            raise InputError("product", product_id,
+                             "Product: this site has no custom product configured.")
+        return custom
+    if product_id not in PRODUCTS:
+        raise InputError("product", product_id,
+                         f"Product must be one of {', '.join([*PRODUCTS, 'custom'])} "
+                         f"(got '{product_id}').")
     return PRODUCTS[product_id]

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from decimal import Decimal
 
+from .calculator import Calculator
 from .fields import ChoiceField, DateField, NumberField
 from .products import product
 
@@ -140,7 +141,7 @@ def prophylaxis_schedule(
     """
     weight = _WEIGHT.parse(weight_kg)
     organ_id = _ORGAN.parse(organ)
-    day0 = _DATE.parse(transplant_date)
+    day0 = _DATE.parse_required(transplant_date)
     group = _group_for(organ_id)
     cytogam = product("cytogam")
 
@@ -172,3 +173,9 @@ def prophylaxis_schedule(
             "Volumes assume the nominal 50 mg/mL; the label allows 50 +/- 10 mg/mL per vial.",
         ),
     )
+
+
+CALCULATORS = (
+    Calculator("prophylaxis", "CytoGam prophylaxis schedule", prophylaxis_schedule,
+               PROPHYLAXIS_FIELDS),
+)

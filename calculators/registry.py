@@ -1,42 +1,38 @@
-"""The calculators by name, with their fields: one table for the browser, the CLI and the forms.
+"""The calculators by name: one table for the browser, the command line and the forms.
 
-``CALCULATORS[name]`` gives a :class:`Calculator`; :func:`run` calls one with raw parameters
-(text from a form or a command line) and returns plain data. The name is also the command-line
-subcommand and the ``data-calculator`` attribute of the form in the page.
+Each calculator module defines ``CALCULATORS`` (a tuple of
+:class:`~calculators.calculator.Calculator`); :data:`CALCULATORS` here gathers them by name.
+:func:`run` calls one with raw parameters (text from a form or a command line) and returns plain
+data. The name is also the command-line subcommand and the ``data-calculator`` attribute of the
+form in the page.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
-from dataclasses import dataclass
+from collections.abc import Mapping
 from typing import Any
 
+from . import (
+    body_weight,
+    criteria,
+    hsct,
+    infusion,
+    prophylaxis,
+    regimens,
+    renal,
+    units,
+    viral_load,
+)
+from .calculator import Calculator
 from .errors import InputError
-from .fields import ChoiceField, DateField, NumberField
 from .plain import to_plain
-from .prophylaxis import PROPHYLAXIS_FIELDS, prophylaxis_schedule
 
 __all__ = ["Calculator", "CALCULATORS", "run", "describe"]
 
-
-@dataclass(frozen=True, slots=True)
-class Calculator:
-    name: str
-    title: str
-    function: Callable[..., Any]
-    fields: tuple[NumberField | ChoiceField | DateField, ...]
-
+_MODULES = (prophylaxis, regimens, units, infusion, body_weight, viral_load, hsct, criteria, renal)
 
 CALCULATORS: dict[str, Calculator] = {
-    c.name: c
-    for c in (
-        Calculator(
-            name="prophylaxis",
-            title="CytoGam prophylaxis schedule",
-            function=prophylaxis_schedule,
-            fields=PROPHYLAXIS_FIELDS,
-        ),
-    )
+    calculator.name: calculator for module in _MODULES for calculator in module.CALCULATORS
 }
 
 
@@ -52,9 +48,7 @@ def run(name: str, params: Mapping[str, object]) -> dict[str, Any]:
     known = {f.name for f in calculator.fields}
     for key in params:
         if key not in known:
-            raise InputError(
-                key, params[key], f"'{key}' is not an input of the {name} calculator."
-            )
+            raise InputError(key, params[key], f"'{key}' is not an input of the {name} calculator.")
     result = calculator.function(**{f.name: params.get(f.name) for f in calculator.fields})
     plain: dict[str, Any] = to_plain(result)
     return plain

@@ -1,0 +1,141 @@
+"""Dosing weight: actual, ideal (Devine) or adjusted body weight, and BMI.
+
+The CytoGam and Cytotect CP labels dose by body weight and give no rule for obesity, so the basis
+is an explicit choice (default: actual) and every result says which basis was used.
+
+- Devine ideal body weight: 50 kg (men) or 45.5 kg (women) + 2.3 kg per inch over 60 inches.
+- Adjusted body weight: IBW + 0.4 x (actual - IBW).
+(Both from the Australian National Blood Authority's immunoglobulin dosing guidance.)
+
+Ideal and adjusted weights are given to 0.1 kg. Where the formula does not apply (under 60 inches,
+152.4 cm) the ideal and adjusted bases are refused; where the chosen basis would exceed the actual
+weight, the actual weight is used instead, with a warning.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from decimal import Decimal
+
+from .calculator import Calculator
+from .errors import InputError
+from .fields import ChoiceField, NumberField
+from .results import Result
+from .rounding import KG_STEP, round_to
+
+__all__ = ["LB_IN_KG", "WEIGHT_FIELD", "HEIGHT_FIELD", "SEX_FIELD", "WEIGHT_BASIS_FIELD",
+           "BodyWeight", "body_weight", "DosingWeight", "dosing_weight", "CALCULATORS"]
+
+LB_IN_KG = Decimal("0.45359237")  # exact, by definition
+CM_PER_INCH = Decimal("2.54")
+DEVINE_BASE_KG = {"male": Decimal(50), "female": Decimal("45.5")}
+DEVINE_KG_PER_INCH = Decimal("2.3")
+DEVINE_FROM_INCHES = Decimal(60)
+ADJUSTMENT_FACTOR = Decimal("0.4")
+SOURCES = ("nba-ig-dosing",)
+
+WEIGHT_FIELD = NumberField(
+    name="weight_kg", label="Weight (kg)", hint="Actual body weight; '154 lb' is converted.",
+    unit="kg", maximum=Decimal(300), example="72.5",
+    other_units=(("lb", LB_IN_KG), ("lbs", LB_IN_KG)),
+)
+HEIGHT_FIELD = NumberField(
+    name="height_cm", label="Height (cm)", hint="Needed for ideal and adjusted body weight.",
+    unit="cm", minimum_exclusive=None, minimum=Decimal(30), maximum=Decimal(250), example="170",
+    other_units=(("in", CM_PER_INCH), ("m", Decimal(100))),
+)
+OPTIONAL_HEIGHT_FIELD = NumberField(
+    name=HEIGHT_FIELD.name, label=HEIGHT_FIELD.label, hint=HEIGHT_FIELD.hint, unit="cm",
+    minimum_exclusive=None, minimum=HEIGHT_FIELD.minimum, maximum=HEIGHT_FIELD.maximum,
+    example="170", other_units=HEIGHT_FIELD.other_units, optional=True,
+)
+SEX_FIELD = ChoiceField(name="sex", label="Sex", choices=(("female", "Female"), ("male", "Male")))
+OPTIONAL_SEX_FIELD = ChoiceField(name="sex", label="Sex",
+                                 choices=(("", "Not given"), *SEX_FIELD.choices), default="")
+WEIGHT_BASIS_FIELD = ChoiceField(
+    name="weight_basis", label="Dosing weight",
+    choices=(("actual", "Actual body weight"), ("ideal", "Ideal body weight (Devine)"),
+             ("adjusted", "Adjusted body weight")),
+    default="actual",
+)
+
+
+@dataclass(frozen=True, slots=True)
+class BodyWeight(Result):
+    weight_kg: Decimal
+    height_cm: Decimal
+    sex: str
+    ibw_kg: Decimal
+    adjbw_kg: Decimal
+    bmi: Decimal
+    formula_applies: bool
+    sources: tuple[str, ...]
+    warnings: tuple[str, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class DosingWeight(Result):
+    basis_requested: str
+    basis: str  # the basis used
+    actual_kg: Decimal
+    dosing_kg: Decimal
+    ibw_kg: Decimal | None
+    adjbw_kg: Decimal | None
+    sources: tuple[str, ...]
+    warnings: tuple[str, ...]
+
+
+def _ibw(height_cm: Decimal, sex: str) -> Decimal:
+    inches = height_cm / CM_PER_INCH
+    return DEVINE_BASE_KG[sex] + DEVINE_KG_PER_INCH * (inches - DEVINE_FROM_INCHES)
+
+
+def body_weight(weight_kg: object, height_cm: object, sex: object) -> BodyWeight:
+    """Ideal (Devine) and adjusted body weight, and BMI, for an adult."""
+    weight = WEIGHT_FIELD.parse(weight_kg)
+    height = HEIGHT_FIELD.parse(height_cm)
+    sex_id = SEX_FIELD.parse(sex)
+    applies = height >= DEVINE_FROM_INCHES * CM_PER_INCH
+    ibw = _ibw(height, sex_id)
+    warnings = () if applies else (
+        "The Devine formula is meant for heights of 152.4 cm (60 in) and more; below that the "
+        "ideal and adjusted weights are not a dosing basis.",)
+    metres = height / 100
+    return BodyWeight(
+        weight_kg=weight, height_cm=height, sex=sex_id,
+        ibw_kg=round_to(ibw, KG_STEP),
+        adjbw_kg=round_to(ibw + ADJUSTMENT_FACTOR * (weight - ibw), KG_STEP),
+        bmi=round_to(weight / (metres * metres), "0.1"),
+        formula_applies=applies, sources=SOURCES, warnings=warnings,
+    )
+
+
+def dosing_weight(weight_kg: object, weight_basis: object = "actual", height_cm: object = None,
+                  sex: object = None) -> DosingWeight:
+    """The weight to dose by, on the chosen basis; height and sex are needed unless actual."""
+    actual = WEIGHT_FIELD.parse(weight_kg)
+    basis = WEIGHT_BASIS_FIELD.parse(weight_basis)
+    if basis == "actual":
+        return DosingWeight("actual", "actual", actual, actual, None, None, (), ())
+    if HEIGHT_FIELD.is_missing(height_cm):
+        raise InputError("height_cm", height_cm,
+                         f"Height (cm) is required for {basis} body weight.")
+    if SEX_FIELD.is_missing(sex):
+        raise InputError("sex", sex, f"Sex is required for {basis} body weight.")
+    sizes = body_weight(actual, height_cm, sex)
+    if not sizes.formula_applies:
+        raise InputError("height_cm", height_cm,
+                         f"Height (cm): {basis} body weight (Devine) is not defined below "
+                         "152.4 cm; dose by actual body weight.")
+    chosen = sizes.ibw_kg if basis == "ideal" else sizes.adjbw_kg
+    if chosen > actual:
+        return DosingWeight(basis, "actual", actual, actual, sizes.ibw_kg, sizes.adjbw_kg, SOURCES,
+                            (f"The {basis} body weight ({chosen} kg) is more than the actual weight; "
+                             "the actual weight is used.",))
+    return DosingWeight(basis, basis, actual, chosen, sizes.ibw_kg, sizes.adjbw_kg, SOURCES, ())
+
+
+CALCULATORS = (
+    Calculator("body-weight", "Ideal and adjusted body weight, BMI", body_weight,
+               (WEIGHT_FIELD, HEIGHT_FIELD, SEX_FIELD)),
+)

@@ -1,0 +1,99 @@
+"""The institution's settings that change calculations: a custom product and default choices.
+
+The site passes its configuration once (the browser worker at start-up, the command line with
+``--settings FILE.json``); :func:`configure` checks it and :func:`current` returns it. Without a
+configuration the defaults hold: no custom product, rounding ``none``, actual body weight.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from decimal import Decimal
+
+from .errors import InputError
+from .fields import ChoiceField, NumberField
+from .products import Product, Vial
+
+__all__ = ["Settings", "configure", "current", "reset"]
+
+ROUNDING_CHOICES = (("none", "No rounding"), ("up", "Up to whole vials"),
+                    ("nearest", "To the nearest whole vial, within the tolerance"))
+WEIGHT_BASIS_CHOICES = (("actual", "Actual body weight"), ("ideal", "Ideal body weight (Devine)"),
+                        ("adjusted", "Adjusted body weight"))
+
+_NAME_MAX = 60
+_MG_PER_ML = NumberField("custom_product.mg_per_ml", "Custom product strength (mg/mL)",
+                         unit="mg/mL", maximum=Decimal(200))
+_UNITS_PER_ML = NumberField("custom_product.units_per_ml", "Custom product strength (U/mL)",
+                            unit="U/mL", maximum=Decimal(10000))
+_VIAL_ML = NumberField("custom_product.vial_ml", "Custom product vial size (mL)", unit="mL",
+                       maximum=Decimal(1000))
+_ROUNDING = ChoiceField("rounding", "Rounding policy", choices=ROUNDING_CHOICES, default="none")
+_TOLERANCE = NumberField("rounding_tolerance_pct", "Rounding tolerance (%)", unit="%",
+                         minimum_exclusive=None, minimum=Decimal(0), maximum=Decimal(25),
+                         default=Decimal(10))
+_WEIGHT_BASIS = ChoiceField("weight_basis", "Dosing weight", choices=WEIGHT_BASIS_CHOICES,
+                            default="actual")
+
+
+@dataclass(frozen=True, slots=True)
+class Settings:
+    custom_product: Product | None = None
+    rounding: str = "none"
+    rounding_tolerance_pct: Decimal = Decimal(10)
+    weight_basis: str = "actual"
+
+
+_current = Settings()
+
+
+def _custom_product(raw: object) -> Product | None:
+    if raw is None:
+        return None
+    if not isinstance(raw, Mapping):
+        raise InputError("custom_product", raw, "custom_product must be a mapping of settings.")
+    name = raw.get("name")
+    if not isinstance(name, str) or not name.strip() or len(name) > _NAME_MAX:
+        raise InputError("custom_product.name", name,
+                         f"Custom product name must be text of 1 to {_NAME_MAX} characters.")
+    mg_per_ml = _MG_PER_ML.parse(raw.get("mg_per_ml"))
+    units = raw.get("units_per_ml")
+    units_per_ml = None if units is None else _UNITS_PER_ML.parse(units)
+    vial_ml = raw.get("vial_ml")
+    if not isinstance(vial_ml, list) or not vial_ml:
+        raise InputError("custom_product.vial_ml", vial_ml,
+                         "Custom product vial sizes must be a non-empty list of volumes in mL.")
+    sizes = sorted({_VIAL_ML.parse(ml) for ml in vial_ml}, reverse=True)
+    return Product(
+        id="custom", name=name.strip(), mg_per_ml=mg_per_ml, units_per_ml=units_per_ml,
+        vials=tuple(Vial(ml, ml * mg_per_ml, None if units_per_ml is None else ml * units_per_ml)
+                    for ml in sizes),
+        source="institution-config",
+    )
+
+
+def configure(raw: Mapping[str, object]) -> Settings:
+    """Check ``raw`` (the institution's calculator settings) and make it the current settings."""
+    global _current
+    known = {"custom_product", "rounding", "rounding_tolerance_pct", "weight_basis"}
+    for key in raw:
+        if key not in known:
+            raise InputError(key, raw[key], f"'{key}' is not a calculator setting.")
+    _current = Settings(
+        custom_product=_custom_product(raw.get("custom_product")),
+        rounding=_ROUNDING.parse(raw.get("rounding")),
+        rounding_tolerance_pct=_TOLERANCE.parse(raw.get("rounding_tolerance_pct")),
+        weight_basis=_WEIGHT_BASIS.parse(raw.get("weight_basis")),
+    )
+    return _current
+
+
+def current() -> Settings:
+    return _current
+
+
+def reset() -> None:
+    """Back to the defaults (used by tests)."""
+    global _current
+    _current = Settings()
