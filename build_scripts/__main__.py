@@ -23,7 +23,7 @@ from pathlib import Path
 from .content import ContentError, load_content
 from .external_refs import external_references
 from .paths import DOCS, GENERATED_LIST, MKDOCS_YML, ROOT, SITE
-from .render import render_pages
+from .render import render_pages, write_calculator_settings
 from .runtime import copy_runtime
 from .wheel import build_wheel, write_lock
 
@@ -39,6 +39,7 @@ def generate() -> list[Path]:
     content = load_content()
     _remove_previous_output()
     written = render_pages(content)
+    written.append(write_calculator_settings(content))
     wheel = build_wheel()
     written += [wheel, write_lock(wheel)]
     written += copy_runtime()

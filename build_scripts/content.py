@@ -18,6 +18,8 @@ from typing import Any
 import jsonschema
 import yaml
 
+from calculators import settings
+from calculators.errors import InputError
 from calculators.registry import CALCULATORS
 from calculators.sources import SOURCES
 
@@ -125,6 +127,17 @@ def _page(path: Path, root: Path, problems: list[str]) -> Page | None:
     return None if found else Page(slug=path.stem, source=path, meta=meta, body=parts[1])
 
 
+def _calculator_settings_problems(raw: dict[str, Any], where: str) -> list[str]:
+    """The core checks its own settings: the same rules as in the browser and the CLI."""
+    try:
+        settings.configure(raw)
+    except InputError as error:
+        return [f"{where}: field 'calculator_settings.{error.field}': {error.message}"]
+    finally:
+        settings.reset()
+    return []
+
+
 def load_content(root: Path = SITE_SRC) -> Content:
     """Load and validate everything under ``root``; raise :class:`ContentError` on any problem."""
     problems: list[str] = []
@@ -132,8 +145,11 @@ def load_content(root: Path = SITE_SRC) -> Content:
     config = _load_yaml(config_path, config_path.read_text(encoding="utf-8"), problems,
                         _relative(config_path, root))
     if config is not None:
-        problems.extend(_schema_problems(config, "config.schema.json",
-                                         _relative(config_path, root), root))
+        found = _schema_problems(config, "config.schema.json", _relative(config_path, root), root)
+        if not found:
+            found = _calculator_settings_problems(config["calculator_settings"],
+                                                  _relative(config_path, root))
+        problems.extend(found)
     pages = [_page(path, root, problems) for path in sorted((root / "pages").glob("*.md"))]
     if problems:
         raise ContentError(problems)

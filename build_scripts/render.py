@@ -21,7 +21,10 @@ from calculators.sources import SOURCES
 from .content import Content, Page
 from .paths import DOCS, SITE_SRC
 
-__all__ = ["environment", "render_pages"]
+__all__ = ["environment", "render_pages", "write_calculator_settings", "SETTINGS_FILE"]
+
+# Fetched by the calculator worker at start-up and passed to calculators.browser.configure.
+SETTINGS_FILE = Path("assets") / "calculator-settings.json"
 
 
 def environment(root: Path = SITE_SRC) -> jinja2.Environment:
@@ -65,4 +68,12 @@ def _render_page(env: jinja2.Environment, page: Page, shared: dict[str, Any], do
     )
     target = docs / f"{page.slug}.md"
     target.write_text(text, encoding="utf-8")
+    return target
+
+
+def write_calculator_settings(content: Content, docs: Path = DOCS) -> Path:
+    """Write the institution's calculator settings where the worker fetches them."""
+    target = docs / SETTINGS_FILE
+    target.parent.mkdir(parents=True, exist_ok=True)
+    target.write_text(json.dumps(content.config["calculator_settings"], indent=2) + "\n")
     return target

@@ -22,6 +22,7 @@ from .errors import InputError
 from .fields import ChoiceField, NumberField
 from .results import Result
 from .rounding import KG_STEP, round_to
+from .settings import current
 
 __all__ = ["LB_IN_KG", "WEIGHT_FIELD", "HEIGHT_FIELD", "SEX_FIELD", "WEIGHT_BASIS_FIELD",
            "BodyWeight", "body_weight", "DosingWeight", "dosing_weight", "CALCULATORS"]
@@ -52,11 +53,12 @@ OPTIONAL_HEIGHT_FIELD = NumberField(
 SEX_FIELD = ChoiceField(name="sex", label="Sex", choices=(("female", "Female"), ("male", "Male")))
 OPTIONAL_SEX_FIELD = ChoiceField(name="sex", label="Sex",
                                  choices=(("", "Not given"), *SEX_FIELD.choices), default="")
+# Left empty, the institution's setting applies (calculators.settings; "actual" unless changed).
 WEIGHT_BASIS_FIELD = ChoiceField(
     name="weight_basis", label="Dosing weight",
-    choices=(("actual", "Actual body weight"), ("ideal", "Ideal body weight (Devine)"),
-             ("adjusted", "Adjusted body weight")),
-    default="actual",
+    choices=(("", "Hospital default"), ("actual", "Actual body weight"),
+             ("ideal", "Ideal body weight (Devine)"), ("adjusted", "Adjusted body weight")),
+    default="",
 )
 
 
@@ -110,11 +112,14 @@ def body_weight(weight_kg: object, height_cm: object, sex: object) -> BodyWeight
     )
 
 
-def dosing_weight(weight_kg: object, weight_basis: object = "actual", height_cm: object = None,
+def dosing_weight(weight_kg: object, weight_basis: object = None, height_cm: object = None,
                   sex: object = None) -> DosingWeight:
-    """The weight to dose by, on the chosen basis; height and sex are needed unless actual."""
+    """The weight to dose by, on the chosen basis; height and sex are needed unless actual.
+
+    With no basis given, the institution's default applies.
+    """
     actual = WEIGHT_FIELD.parse(weight_kg)
-    basis = WEIGHT_BASIS_FIELD.parse(weight_basis)
+    basis = WEIGHT_BASIS_FIELD.parse(weight_basis) or current().weight_basis
     if basis == "actual":
         return DosingWeight("actual", "actual", actual, actual, None, None, (), ())
     if HEIGHT_FIELD.is_missing(height_cm):

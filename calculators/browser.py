@@ -1,4 +1,4 @@
-"""The entry point the page's Web Worker calls inside Pyodide.
+"""The entry points the page's Web Worker calls inside Pyodide.
 
 JSON text in, JSON text out, so nothing but strings crosses the JavaScript/Python boundary and the
 worker needs no knowledge of Python objects. An :class:`~calculators.errors.InputError` becomes
@@ -9,18 +9,31 @@ from __future__ import annotations
 
 import json
 
+from . import settings
 from .errors import InputError
 from .registry import run
 
-__all__ = ["handle"]
+__all__ = ["handle", "configure"]
+
+
+def _answer(action: str, payload_json: str) -> str:
+    try:
+        payload = json.loads(payload_json)
+        if not isinstance(payload, dict):
+            raise InputError("params", payload_json, "The inputs must be a JSON object.")
+        if action == "configure":
+            settings.configure(payload)
+            return json.dumps({"ok": True, "result": {}})
+        return json.dumps({"ok": True, "result": run(action, payload)})
+    except InputError as error:
+        return json.dumps({"ok": False, "error": error.as_plain()})
 
 
 def handle(name: str, params_json: str) -> str:
     """Run calculator ``name`` with the JSON object ``params_json``; answer in JSON."""
-    try:
-        params = json.loads(params_json)
-        if not isinstance(params, dict):
-            raise InputError("params", params_json, "The inputs must be a JSON object.")
-        return json.dumps({"ok": True, "result": run(name, params)})
-    except InputError as error:
-        return json.dumps({"ok": False, "error": error.as_plain()})
+    return _answer(name, params_json)
+
+
+def configure(settings_json: str) -> str:
+    """Apply the institution's calculator settings (JSON object); answer in JSON."""
+    return _answer("configure", settings_json)

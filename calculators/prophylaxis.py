@@ -1,10 +1,14 @@
-"""CMV prophylaxis after solid-organ transplant: the CytoGam label schedule as dated doses.
+"""CMV prophylaxis after solid-organ transplant: the labelled schedules as dated doses.
 
-The label gives two schedules, one for kidney recipients and one for liver, lung, pancreas and heart
-recipients: a first dose within 72 hours of transplant, then doses at weeks 2, 4, 6, 8, 12 and 16.
-:func:`prophylaxis_schedule` turns a weight and a transplant date into those seven doses, each with
-its date, mg/kg, dose in mg and volume in mL. The first dose is dated on the transplant day; the
-label allows up to 72 hours after it.
+- CytoGam (label; the CMV Ig monograph repeats it): seven doses, the first within 72 hours of
+  transplant, then at weeks 2, 4, 6, 8, 12 and 16. Kidney: 150, then 100 (weeks 2-8), then 50
+  mg/kg (weeks 12, 16). Liver, lung, pancreas, heart: 150 mg/kg to week 8, then 100 mg/kg.
+- Cytotect CP (SmPC): 1 mL/kg (100 U/kg, 50 mg/kg) per dose from the day of transplant, at least
+  six doses 2 to 3 weeks apart; the interval is an input (14 to 21 days, default 14).
+
+:func:`prophylaxis_schedule` dates each dose from the transplant day (the first dose on that day),
+gives the dose in mg and mL, the vials under the rounding policy and the running total, and warns
+when a rounded dose would exceed the CytoGam label maximum of 150 mg/kg per infusion.
 """
 
 from __future__ import annotations
@@ -13,169 +17,204 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from decimal import Decimal
 
+from .body_weight import (
+    OPTIONAL_HEIGHT_FIELD,
+    OPTIONAL_SEX_FIELD,
+    WEIGHT_BASIS_FIELD,
+    WEIGHT_FIELD,
+    DosingWeight,
+    dosing_weight,
+)
 from .calculator import Calculator
+from .errors import InputError
 from .fields import ChoiceField, DateField, NumberField
-from .products import product
+from . import products
+from .products import PRODUCT_FIELD
+from .results import Result, unique
+from .rounding import round_to
+from .vials import ROUNDING_FIELD, TOLERANCE_FIELD, VialPlan, rounding_choice, vial_plan
 
-__all__ = [
-    "ORGAN_GROUPS",
-    "PROPHYLAXIS_FIELDS",
-    "Dose",
-    "ProphylaxisSchedule",
-    "prophylaxis_schedule",
-]
+__all__ = ["LABEL_MAX_MG_PER_KG", "SCHEDULES", "PROPHYLAXIS_FIELDS", "Dose",
+           "ProphylaxisSchedule", "prophylaxis_schedule", "CALCULATORS"]
+
+# CytoGam label: the most given in one infusion.
+LABEL_MAX_MG_PER_KG = Decimal(150)
+ORGANS = ("kidney", "liver", "lung", "pancreas", "heart")
 
 
 @dataclass(frozen=True, slots=True)
-class OrganGroup:
-    """One of the label's two schedules: (week after transplant, mg/kg) for each dose."""
+class Schedule:
+    """A labelled schedule: (days after transplant, mg/kg) per dose, or a repeating dose."""
 
     id: str
+    product: str
     organs: tuple[str, ...]
-    doses: tuple[tuple[int, Decimal], ...]
+    doses: tuple[tuple[int, Decimal], ...]  # empty for a repeating schedule
+    repeat_mg_per_kg: Decimal | None
+    repeat_count: int
+    rule: str  # the label's rule, in our words
     sources: tuple[str, ...]
 
 
-# CytoGam label and the CMV Ig monograph agree on both schedules (week 0 = first dose).
-ORGAN_GROUPS: tuple[OrganGroup, ...] = (
-    OrganGroup(
-        id="kidney",
-        organs=("kidney",),
-        doses=(
-            (0, Decimal(150)),
-            (2, Decimal(100)),
-            (4, Decimal(100)),
-            (6, Decimal(100)),
-            (8, Decimal(100)),
-            (12, Decimal(50)),
-            (16, Decimal(50)),
-        ),
-        sources=("cmvig-monograph", "cytogam-label"),
+def _weeks(*pairs: tuple[int, int]) -> tuple[tuple[int, Decimal], ...]:
+    return tuple((week * 7, Decimal(mg_per_kg)) for week, mg_per_kg in pairs)
+
+
+SCHEDULES: tuple[Schedule, ...] = (
+    Schedule(
+        id="cytogam-kidney", product="cytogam", organs=("kidney",),
+        doses=_weeks((0, 150), (2, 100), (4, 100), (6, 100), (8, 100), (12, 50), (16, 50)),
+        repeat_mg_per_kg=None, repeat_count=0,
+        rule="Kidney: 150 mg/kg within 72 hours of transplant; 100 mg/kg at weeks 2, 4, 6 and 8; "
+             "50 mg/kg at weeks 12 and 16.",
+        sources=("cytogam-label", "cmvig-monograph"),
     ),
-    OrganGroup(
-        id="liver-lung-pancreas-heart",
+    Schedule(
+        id="cytogam-liver-lung-pancreas-heart", product="cytogam",
         organs=("liver", "lung", "pancreas", "heart"),
-        doses=(
-            (0, Decimal(150)),
-            (2, Decimal(150)),
-            (4, Decimal(150)),
-            (6, Decimal(150)),
-            (8, Decimal(150)),
-            (12, Decimal(100)),
-            (16, Decimal(100)),
-        ),
-        sources=("cmvig-monograph", "cytogam-label"),
+        doses=_weeks((0, 150), (2, 150), (4, 150), (6, 150), (8, 150), (12, 100), (16, 100)),
+        repeat_mg_per_kg=None, repeat_count=0,
+        rule="Liver, lung, pancreas or heart: 150 mg/kg within 72 hours of transplant and at "
+             "weeks 2, 4, 6 and 8; 100 mg/kg at weeks 12 and 16.",
+        sources=("cytogam-label", "cmvig-monograph"),
+    ),
+    Schedule(
+        id="cytotect-cp", product="cytotect-cp", organs=ORGANS,
+        doses=(), repeat_mg_per_kg=Decimal(50), repeat_count=6,
+        rule="1 mL/kg (100 U/kg, 50 mg/kg) per dose from the day of transplant; at least 6 doses "
+             "given 2 to 3 weeks apart.",
+        sources=("cytotect-cp-smpc",),
     ),
 )
 
-PROPHYLAXIS_FIELDS = (
-    NumberField(
-        name="weight_kg",
-        label="Weight (kg)",
-        hint="Body weight in kilograms.",
-        unit="kg",
-        minimum_exclusive=Decimal(0),
-        maximum=Decimal(300),
-        example="72.5",
-    ),
-    ChoiceField(
-        name="organ",
-        label="Transplanted organ",
-        choices=(
-            ("kidney", "Kidney"),
-            ("liver", "Liver"),
-            ("lung", "Lung"),
-            ("pancreas", "Pancreas"),
-            ("heart", "Heart"),
-        ),
-    ),
-    DateField(
-        name="transplant_date",
-        label="Transplant date",
-        hint="The day of transplant; the first dose is due within 72 hours of it.",
-    ),
+ORGAN_FIELD = ChoiceField(
+    name="organ", label="Transplanted organ",
+    choices=(("kidney", "Kidney"), ("liver", "Liver"), ("lung", "Lung"),
+             ("pancreas", "Pancreas"), ("heart", "Heart")),
 )
-_WEIGHT, _ORGAN, _DATE = PROPHYLAXIS_FIELDS
+TRANSPLANT_DATE_FIELD = DateField(
+    name="transplant_date", label="Transplant date",
+    hint="The day of transplant; the first dose is dated on it (CytoGam: within 72 hours).",
+)
+INTERVAL_FIELD = NumberField(
+    name="interval_days", label="Days between doses (Cytotect CP)", unit="days",
+    hint="Cytotect CP only: 14 to 21 days (2 to 3 weeks).", minimum_exclusive=None,
+    minimum=Decimal(14), maximum=Decimal(21), integer=True, default=Decimal(14), example="14",
+)
+PROPHYLAXIS_FIELDS = (WEIGHT_FIELD, ORGAN_FIELD, TRANSPLANT_DATE_FIELD, PRODUCT_FIELD,
+                      INTERVAL_FIELD, WEIGHT_BASIS_FIELD, OPTIONAL_HEIGHT_FIELD, OPTIONAL_SEX_FIELD,
+                      ROUNDING_FIELD, TOLERANCE_FIELD)
 
 
 @dataclass(frozen=True, slots=True)
-class Dose:
+class Dose(Result):
     number: int
-    week: int
+    day: int  # days after the transplant day
+    week: int | None  # whole weeks after transplant, when the day falls on one
     date: date
     mg_per_kg: Decimal
-    dose_mg: Decimal
-    volume_ml: Decimal
+    dose_mg: Decimal  # calculated: mg/kg x dosing weight, unrounded
+    volume_ml: Decimal  # calculated volume
+    vials: VialPlan  # what to prepare under the rounding policy
+    cumulative_mg: Decimal  # running total of the doses to prepare (rounded)
 
 
 @dataclass(frozen=True, slots=True)
-class ProphylaxisSchedule:
-    weight_kg: Decimal
-    organ: str
-    organ_group: str
-    transplant_date: date
+class ProphylaxisSchedule(Result):
+    schedule: str
+    rule: str
     product: str
+    product_name: str
     mg_per_ml: Decimal
+    organ: str
+    transplant_date: date
+    weight: DosingWeight
+    weight_kg: Decimal  # the dosing weight
+    rounding: str
     doses: tuple[Dose, ...]
-    total_mg: Decimal
+    total_mg: Decimal  # sum of calculated doses
     total_ml: Decimal
+    total_rounded_mg: Decimal  # sum of the doses to prepare
+    total_vials: int
     sources: tuple[str, ...]
+    warnings: tuple[str, ...]
     notes: tuple[str, ...]
 
 
-def _group_for(organ: str) -> OrganGroup:
-    return next(group for group in ORGAN_GROUPS if organ in group.organs)
+def _schedule_for(product_id: str, organ: str) -> Schedule:
+    for schedule in SCHEDULES:
+        if schedule.product == product_id and organ in schedule.organs:
+            return schedule
+    raise InputError("product", product_id,
+                     "Product: prophylaxis schedules come from a product's label, and this "
+                     "site's custom product has none; choose CytoGam or Cytotect CP.")
 
 
 def prophylaxis_schedule(
-    weight_kg: Decimal | int | float | str,
-    organ: str,
-    transplant_date: date | str,
+    weight_kg: object, organ: object, transplant_date: object, product: object = None,
+    interval_days: object = None, weight_basis: object = None, height_cm: object = None,
+    sex: object = None, rounding: object = None, rounding_tolerance_pct: object = None,
 ) -> ProphylaxisSchedule:
-    """The seven CytoGam prophylaxis doses for a recipient of ``organ``.
+    """The labelled prophylaxis doses for a recipient of ``organ``, dated from the transplant.
 
-    ``weight_kg`` is the dosing weight in kilograms; ``transplant_date`` the day of transplant.
-    Text is accepted for every argument (as typed into a form). Raises
+    Every argument may be text as typed into a form. Raises
     :class:`~calculators.errors.InputError` naming the argument when one is missing or invalid.
-    Doses and volumes are exact; rounding is left to whoever displays them.
     """
-    weight = _WEIGHT.parse(weight_kg)
-    organ_id = _ORGAN.parse(organ)
-    day0 = _DATE.parse_required(transplant_date)
-    group = _group_for(organ_id)
-    cytogam = product("cytogam")
+    organ_id = ORGAN_FIELD.parse(organ)
+    day0 = TRANSPLANT_DATE_FIELD.parse_required(transplant_date)
+    product_id = PRODUCT_FIELD.parse(product)
+    interval = int(INTERVAL_FIELD.parse(interval_days))
+    weight = dosing_weight(weight_kg, weight_basis, height_cm, sex)
+    policy, tolerance = rounding_choice(rounding, rounding_tolerance_pct)
+    schedule = _schedule_for(product_id, organ_id)
+    drug = products.product(product_id)
 
-    doses = tuple(
-        Dose(
-            number=number,
-            week=week,
-            date=day0 + timedelta(weeks=week),
-            mg_per_kg=mg_per_kg,
-            dose_mg=mg_per_kg * weight,
-            volume_ml=mg_per_kg * weight / cytogam.mg_per_ml,
-        )
-        for number, (week, mg_per_kg) in enumerate(group.doses, start=1)
-    )
+    plan = schedule.doses or tuple(
+        (index * interval, schedule.repeat_mg_per_kg or Decimal(0))
+        for index in range(schedule.repeat_count))
+    doses: list[Dose] = []
+    warnings: list[str] = []
+    cumulative = Decimal(0)
+    for number, (day, mg_per_kg) in enumerate(plan, start=1):
+        dose_mg = mg_per_kg * weight.dosing_kg
+        vials = vial_plan(dose_mg, drug, policy, tolerance)
+        cumulative += vials.rounded_mg
+        doses.append(Dose(number=number, day=day, week=day // 7 if day % 7 == 0 else None,
+                          date=day0 + timedelta(days=day), mg_per_kg=mg_per_kg, dose_mg=dose_mg,
+                          volume_ml=dose_mg / drug.mg_per_ml, vials=vials, cumulative_mg=cumulative))
+        warnings.extend(vials.warnings)
+        per_kg_given = vials.rounded_mg / weight.actual_kg
+        if per_kg_given > LABEL_MAX_MG_PER_KG:
+            warnings.append(
+                f"Dose {number}: {vials.rounded_mg:,} mg is {round_to(per_kg_given, '0.1')} "
+                f"mg/kg of actual weight, above the CytoGam label maximum of 150 mg/kg per "
+                "infusion.")
+
+    notes = [
+        "The first dose is dated on the transplant day"
+        + ("; the label allows it within 72 hours." if drug.id == "cytogam" else "."),
+        *drug.notes,
+        "Renal impairment: no labelled dose change, but infuse as slowly as practical "
+        "(CMV Ig monograph).",
+    ]
+    if drug.id == "cytotect-cp":
+        notes.append(f"Doses {interval} days apart; the SmPC allows 14 to 21 days and at least "
+                     "six doses.")
     return ProphylaxisSchedule(
-        weight_kg=weight,
-        organ=organ_id,
-        organ_group=group.id,
-        transplant_date=day0,
-        product=cytogam.id,
-        mg_per_ml=cytogam.mg_per_ml,
-        doses=doses,
+        schedule=schedule.id, rule=schedule.rule, product=drug.id, product_name=drug.name,
+        mg_per_ml=drug.mg_per_ml, organ=organ_id, transplant_date=day0, weight=weight,
+        weight_kg=weight.dosing_kg, rounding=policy, doses=tuple(doses),
         total_mg=sum((d.dose_mg for d in doses), Decimal(0)),
         total_ml=sum((d.volume_ml for d in doses), Decimal(0)),
-        # dict.fromkeys drops repeats and keeps the order.
-        sources=tuple(dict.fromkeys((*group.sources, cytogam.source))),
-        notes=(
-            "The first dose is dated on the transplant day; the label allows it within 72 hours.",
-            "Volumes assume the nominal 50 mg/mL; the label allows 50 +/- 10 mg/mL per vial.",
-        ),
+        total_rounded_mg=cumulative,
+        total_vials=sum(d.vials.vial_count for d in doses),
+        sources=unique(schedule.sources, weight.sources, *(d.vials.sources for d in doses)),
+        warnings=unique(weight.warnings, warnings),
+        notes=tuple(notes),
     )
 
 
 CALCULATORS = (
-    Calculator("prophylaxis", "CytoGam prophylaxis schedule", prophylaxis_schedule,
+    Calculator("prophylaxis", "Prophylaxis schedule (CytoGam, Cytotect CP)", prophylaxis_schedule,
                PROPHYLAXIS_FIELDS),
 )

@@ -19,11 +19,14 @@ from decimal import Decimal
 from itertools import product as cartesian
 
 from .errors import InputError
+from .fields import ChoiceField, NumberField
 from .products import Product
 from .results import Result
 from .rounding import percent_difference
+from .settings import current
 
-__all__ = ["ROUNDING_POLICIES", "VialCount", "VialPlan", "vial_plan"]
+__all__ = ["ROUNDING_POLICIES", "VialCount", "VialPlan", "vial_plan", "ROUNDING_FIELD",
+           "TOLERANCE_FIELD", "rounding_choice"]
 
 ROUNDING_POLICIES = ("none", "up", "nearest")
 
@@ -101,7 +104,7 @@ def vial_plan(dose_mg: Decimal, product: Product, policy: str = "none",
             rounded_ml, counts = nearest_ml, nearest_counts
         else:
             warnings.append(
-                f"Not rounded: the nearest whole-vial dose ({nearest_ml * product.mg_per_ml} mg) "
+                f"Not rounded: the nearest whole-vial dose ({nearest_ml * product.mg_per_ml:,} mg) "
                 f"is {gap} % away, more than the {tolerance_pct} % tolerance."
             )
     rounded_mg = rounded_ml * product.mg_per_ml
@@ -124,3 +127,23 @@ def vial_plan(dose_mg: Decimal, product: Product, policy: str = "none",
         sources=(product.source, *(("hopa-rounding",) if policy != "none" else ())),
         warnings=tuple(warnings),
     )
+
+
+# The form and command-line fields for the policy. Left empty, the institution's setting applies.
+ROUNDING_FIELD = ChoiceField(
+    name="rounding", label="Rounding to whole vials",
+    choices=(("", "Hospital default"), ("none", "None: give the calculated dose"),
+             ("up", "Up to whole vials"), ("nearest", "Nearest whole vial, within the tolerance")),
+    default="",
+)
+TOLERANCE_FIELD = NumberField(
+    name="rounding_tolerance_pct", label="Rounding tolerance (%)", unit="%",
+    minimum_exclusive=None, minimum=Decimal(0), maximum=Decimal(25), example="10", optional=True,
+)
+
+
+def rounding_choice(rounding: object, rounding_tolerance_pct: object) -> tuple[str, Decimal]:
+    """(policy, tolerance %) from the two fields, falling back to the institution's settings."""
+    policy = ROUNDING_FIELD.parse(rounding) or current().rounding
+    tolerance = TOLERANCE_FIELD.parse_optional(rounding_tolerance_pct)
+    return policy, current().rounding_tolerance_pct if tolerance is None else tolerance

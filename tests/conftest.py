@@ -16,6 +16,7 @@ GOLDEN = ROOT / "tests" / "calculators" / "golden"
 
 
 def golden(name: str) -> dict[str, Any]:
+    """The golden file ``name`` (``<source-key>/<calculator>``)."""
     data: dict[str, Any] = json.loads((GOLDEN / f"{name}.json").read_text(encoding="utf-8"))
     return data
 

@@ -21,7 +21,13 @@ const handle = (async () => {
     // Pyodide prints package loading to the console; the page shows its own progress instead.
     stdout: () => {},
   });
-  return pyodide.pyimport("calculators.browser").handle;
+  const browser = pyodide.pyimport("calculators.browser");
+  // The institution's defaults (rounding, dosing weight, custom product), checked by the core.
+  const response = await fetch(new URL("calculator-settings.json", assets));
+  if (!response.ok) throw new Error(`calculator settings: HTTP ${response.status}`);
+  const configured = JSON.parse(browser.configure(await response.text()));
+  if (!configured.ok) throw new Error(`calculator settings: ${configured.error.message}`);
+  return browser.handle;
 })();
 
 handle.then(

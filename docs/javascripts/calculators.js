@@ -109,33 +109,60 @@ function sourcesLine(form, keys) {
     `Source: ${keys.map((key) => names[key] ?? key).join("; ")}.`);
 }
 
+function list(className, items) {
+  return items.length ? element("ul", { class: className }, ...items.map((item) => element("li", {}, item))) : "";
+}
+
+function weightLine(weight) {
+  const basis = { actual: "actual", ideal: "ideal (Devine)", adjusted: "adjusted" }[weight.basis];
+  return element("p", { class: "cmvig-basis" },
+    `Dosing weight: ${number(weight.dosing_kg)} kg, ${basis} body weight` +
+    (weight.basis === "actual" ? "." : ` (actual ${number(weight.actual_kg)} kg).`));
+}
+
+function scheduleTable(captionText, doses, totals) {
+  const headings = ["Dose", "Date", "When", "mg/kg", "Dose (mg)", "Volume (mL)", "To prepare (mg)",
+    "Vials", "Running total (mg)"];
+  const head = element("tr", {}, ...headings.map((text, index) =>
+    element("th", { scope: "col", class: index >= 3 ? "cmvig-number" : "" }, text)));
+  const rows = doses.map((dose) => element("tr", { "data-dose-mg": String(dose.dose_mg) },
+    element("td", {}, String(dose.number)),
+    element("td", {}, element("time", { datetime: dose.date }, dose.date)),
+    element("td", {}, dose.day === 0 ? "transplant day" : dose.week !== null ? `week ${dose.week}` : `day ${dose.day}`),
+    element("td", { class: "cmvig-number" }, number(dose.mg_per_kg)),
+    element("td", { class: "cmvig-number" }, number(dose.dose_mg)),
+    element("td", { class: "cmvig-number" }, number(dose.volume_ml)),
+    element("td", { class: "cmvig-number" }, number(dose.vials.rounded_mg) +
+      (dose.vials.difference_pct ? ` (${dose.vials.difference_pct > 0 ? "+" : ""}${number(dose.vials.difference_pct)} %)` : "")),
+    element("td", { class: "cmvig-number" }, dose.vials.vials.map((v) => `${v.count} × ${number(v.vial_ml)} mL`).join(" + ")),
+    element("td", { class: "cmvig-number" }, number(dose.cumulative_mg)),
+  ));
+  const total = element("tr", { class: "cmvig-total" },
+    element("th", { scope: "row", colspan: "4" }, "Total"),
+    element("td", { class: "cmvig-number" }, number(totals.mg)),
+    element("td", { class: "cmvig-number" }, number(totals.ml)),
+    element("td", { class: "cmvig-number" }, number(totals.rounded_mg)),
+    element("td", { class: "cmvig-number" }, `${totals.vials} vials`),
+    element("td", {}, ""),
+  );
+  // No class on the table, so mkdocs-material styles it like every other table on the site.
+  const table = element("table", {}, element("caption", {}, captionText), element("thead", {}, head),
+    element("tbody", {}, ...rows), element("tfoot", {}, total));
+  return element("div", { class: "md-typeset__scrollwrap" }, element("div", { class: "md-typeset__table" }, table));
+}
+
 const RENDERERS = {
   prophylaxis(result, form) {
-    const head = element("tr", {},
-      ...["Dose", "Date", "Week", "mg/kg", "Dose (mg)", "Volume (mL)"].map((text, index) =>
-        element("th", { scope: "col", class: index >= 3 ? "cmvig-number" : "" }, text)));
-    const rows = result.doses.map((dose) => element("tr", { "data-dose-mg": String(dose.dose_mg) },
-      element("td", {}, String(dose.number)),
-      element("td", {}, element("time", { datetime: dose.date }, dose.date)),
-      element("td", {}, dose.week === 0 ? "day of transplant" : `week ${dose.week}`),
-      element("td", { class: "cmvig-number" }, number(dose.mg_per_kg)),
-      element("td", { class: "cmvig-number" }, number(dose.dose_mg)),
-      element("td", { class: "cmvig-number" }, number(dose.volume_ml)),
-    ));
-    const total = element("tr", { class: "cmvig-total" },
-      element("th", { scope: "row", colspan: "4" }, "Total"),
-      element("td", { class: "cmvig-number" }, number(result.total_mg)),
-      element("td", { class: "cmvig-number" }, number(result.total_ml)),
-    );
-    const caption = element("caption", {},
-      `CytoGam prophylaxis for ${number(result.weight_kg)} kg, ${result.organ} transplant on ` +
-      `${result.transplant_date} (${number(result.mg_per_ml)} mg/mL)`);
-    // No class on the table, so mkdocs-material styles it like every other table on the site.
-    const table = element("table", {}, caption, element("thead", {}, head),
-      element("tbody", {}, ...rows), element("tfoot", {}, total));
+    const caption = `${result.product_name} prophylaxis: ${result.organ} transplant on ` +
+      `${result.transplant_date}, ${number(result.weight_kg)} kg, ${number(result.mg_per_ml)} mg/mL, ` +
+      `rounding: ${result.rounding}`;
     return [
-      element("div", { class: "md-typeset__scrollwrap" }, element("div", { class: "md-typeset__table" }, table)),
-      element("ul", { class: "cmvig-notes" }, ...result.notes.map((note) => element("li", {}, note))),
+      list("cmvig-warnings", result.warnings.map((w) => `Warning: ${w}`)),
+      weightLine(result.weight),
+      scheduleTable(caption, result.doses, { mg: result.total_mg, ml: result.total_ml,
+        rounded_mg: result.total_rounded_mg, vials: result.total_vials }),
+      element("p", { class: "cmvig-rule" }, `Rule: ${result.rule}`),
+      list("cmvig-notes", result.notes),
       sourcesLine(form, result.sources),
     ];
   },
@@ -173,7 +200,8 @@ function bindForm(form) {
   let timer = null;
 
   const values = () => Object.fromEntries(new FormData(form));
-  const complete = () => Object.values(values()).every((value) => String(value).trim() !== "");
+  // Compute as you type only once every required field has something in it.
+  const complete = () => [...form.querySelectorAll("[required]")].every((c) => c.value.trim() !== "");
 
   async function compute() {
     const request = ++latest;

@@ -1,37 +1,103 @@
-"""The command line: JSON out, field-naming JSON error and exit status 2 on bad input."""
+"""The command line: text or JSON out; on bad input exit 2 and a message naming the field."""
 
 from __future__ import annotations
 
+import io
 import json
 import subprocess
 import sys
+from pathlib import Path
 
-from tests.conftest import ROOT, golden
+import pytest
 
+from calculators.__main__ import main
+from calculators.registry import CALCULATORS
+from tests.conftest import ROOT
 
-def _cli(*args: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, "-m", "calculators", *args],
-        cwd=ROOT,
-        capture_output=True,
-        text=True,
-        check=False,
-    )
+KIDNEY_70 = ["prophylaxis", "--weight-kg", "70", "--organ", "kidney",
+             "--transplant-date", "2026-01-01"]
 
 
-def test_cli_prints_the_schedule() -> None:
-    # Issue 2 acceptance / CMV Ig monograph kidney schedule: 70 kg -> 10,500 mg on day 0.
-    done = _cli("prophylaxis", "--weight-kg", "70", "--organ", "kidney", "--transplant_date", "2026-01-01")
+def _main(*argv: str) -> tuple[int, str, str]:
+    out, err = io.StringIO(), io.StringIO()
+    code = main(list(argv), stdout=out, stderr=err)
+    return code, out.getvalue(), err.getvalue()
+
+
+def test_json_result() -> None:
+    # CMV Ig monograph kidney schedule: 70 kg -> 10,500 mg on day 0 (issue 2 acceptance).
+    code, out, err = _main(*KIDNEY_70, "--json")
+    assert (code, err) == (0, "")
+    result = json.loads(out)
+    assert [d["dose_mg"] for d in result["doses"]] == [10500, 7000, 7000, 7000, 7000, 3500, 3500]
+    assert result["total_mg"] == 45500
+
+
+def test_text_result_for_people() -> None:
+    code, out, _ = _main(*KIDNEY_70)
+    assert code == 0
+    assert out.startswith("Prophylaxis schedule")
+    assert "dose_mg: 10500" in out and "transplant_date: 2026-01-01" in out
+
+
+def test_underscore_options_work_too() -> None:
+    code, out, _ = _main("prophylaxis", "--weight_kg", "70", "--organ", "kidney",
+                         "--transplant_date", "2026-01-01", "--json")
+    assert code == 0 and json.loads(out)["weight_kg"] == 70
+
+
+def test_bad_input_text() -> None:
+    code, out, err = _main("prophylaxis", "--weight-kg", "abc", "--organ", "kidney",
+                           "--transplant-date", "2026-01-01")
+    assert (code, out) == (2, "")
+    assert err.startswith("error: weight_kg: Weight (kg) must be a number")
+
+
+def test_bad_input_json() -> None:
+    code, out, err = _main("prophylaxis", "--weight-kg", "0", "--organ", "kidney",
+                           "--transplant-date", "2026-01-01", "--json")
+    assert code == 2
+    assert json.loads(out)["error"]["field"] == "weight_kg"
+    assert "Weight (kg)" in err
+
+
+def test_settings_file(tmp_path: Path) -> None:
+    settings = tmp_path / "settings.json"
+    settings.write_text(json.dumps({"rounding": "up"}))
+    code, out, _ = _main(*KIDNEY_70, "--settings", str(settings), "--json")
+    assert code == 0
+    # CytoGam label vial 2,500 mg / 50 mL: 10,500 mg rounds up to five vials, 12,500 mg.
+    assert json.loads(out)["doses"][0]["vials"]["rounded_mg"] == 12500
+
+
+@pytest.mark.parametrize("content", ["not json", "[1, 2]", None])
+def test_bad_settings_file(tmp_path: Path, content: str | None) -> None:
+    path = tmp_path / "settings.json"
+    if content is not None:
+        path.write_text(content)
+    code, out, err = _main(*KIDNEY_70, "--settings", str(path), "--json")
+    assert code == 2
+    assert json.loads(out)["error"]["field"] == "settings"
+
+
+def test_every_calculator_is_a_subcommand() -> None:
+    code, out, _ = 0, io.StringIO(), None
+    with pytest.raises(SystemExit) as done:
+        main(["--help"], stdout=out)
+    assert done.value.code == 0
+
+
+def test_flags_are_boolean_options() -> None:
+    from calculators.__main__ import build_parser
+
+    for calculator in CALCULATORS.values():
+        parser = build_parser()
+        args = vars(parser.parse_args([calculator.name]))
+        assert set(args) >= {f.name for f in calculator.fields}
+
+
+def test_real_command_line() -> None:
+    done = subprocess.run([sys.executable, "-m", "calculators", *KIDNEY_70, "--json"],
+                          cwd=ROOT, capture_output=True, text=True, check=False)
     assert done.returncode == 0, done.stderr
-    result = json.loads(done.stdout)
-    expected = golden("prophylaxis")["cases"][0]["expect"]["doses"]
-    assert [d["dose_mg"] for d in result["doses"]] == [d["dose_mg"] for d in expected]
-
-
-def test_cli_bad_weight() -> None:
-    done = _cli("prophylaxis", "--weight-kg", "abc", "--organ", "kidney", "--transplant-date", "2026-01-01")
-    assert done.returncode == 2
-    assert done.stdout == ""
-    error = json.loads(done.stderr)["error"]
-    assert error["field"] == "weight_kg"
-    assert "Weight" in error["message"]
+    assert json.loads(done.stdout)["doses"][0]["dose_mg"] == 10500

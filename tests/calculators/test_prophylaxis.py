@@ -1,7 +1,7 @@
-"""calculators.prophylaxis against the CMV Ig monograph and the CytoGam label.
+"""calculators.prophylaxis beyond the golden cases (golden/*/prophylaxis.json).
 
-Expected numbers live in golden/prophylaxis.json, each case citing its source; the browser test
-reads the same file.
+Label numbers are cited where used: CytoGam label / CMV Ig monograph for the CytoGam schedules,
+Cytotect CP SmPC for the Cytotect CP schedule.
 """
 
 from __future__ import annotations
@@ -11,42 +11,24 @@ from decimal import Decimal
 
 import pytest
 
-from calculators import InputError, prophylaxis_schedule, run
-from calculators.prophylaxis import ORGAN_GROUPS
-from tests.conftest import golden
-
-GOLDEN = golden("prophylaxis")
+from calculators import InputError, prophylaxis_schedule
+from calculators.prophylaxis import LABEL_MAX_MG_PER_KG, SCHEDULES
+from calculators.sources import SOURCES
 
 
-@pytest.mark.parametrize("case", GOLDEN["cases"], ids=lambda c: c["id"])
-def test_golden_schedule(case: dict) -> None:
-    result = run("prophylaxis", case["input"])
-    expect = case["expect"]
-    assert result["organ_group"] == expect["organ_group"]
-    got = [
-        {k: dose[k] for k in ("date", "week", "mg_per_kg", "dose_mg", "volume_ml")}
-        for dose in result["doses"]
-    ]
-    assert got == expect["doses"]
-    assert result["total_mg"] == expect["total_mg"]
-    assert result["total_ml"] == expect["total_ml"]
+def test_cytogam_schedules_have_seven_doses_at_label_weeks() -> None:
+    # CytoGam label: within 72 h of transplant, then weeks 2, 4, 6, 8, 12 and 16.
+    for schedule in SCHEDULES:
+        if schedule.product == "cytogam":
+            assert [day // 7 for day, _ in schedule.doses] == [0, 2, 4, 6, 8, 12, 16]
+            assert max(mg for _, mg in schedule.doses) <= LABEL_MAX_MG_PER_KG
 
 
-@pytest.mark.parametrize(
-    "case", GOLDEN["errors"], ids=lambda c: f"{c['field']}={c['input'][c['field']]!r}"
-)
-def test_bad_input_names_the_field(case: dict) -> None:
-    with pytest.raises(InputError) as caught:
-        run("prophylaxis", case["input"])
-    assert caught.value.field == case["field"]
-    label = {"weight_kg": "Weight", "organ": "organ", "transplant_date": "Transplant date"}
-    assert label[case["field"]] in caught.value.message
-
-
-def test_seven_doses_at_label_weeks() -> None:
-    # CMV Ig monograph: initial dose, then weeks 2, 4, 6, 8, 12 and 16, for both organ groups.
-    for group in ORGAN_GROUPS:
-        assert [week for week, _ in group.doses] == [0, 2, 4, 6, 8, 12, 16]
+def test_every_organ_has_one_schedule_per_labelled_product() -> None:
+    for organ in ("kidney", "liver", "lung", "pancreas", "heart"):
+        for product in ("cytogam", "cytotect-cp"):
+            matches = [s for s in SCHEDULES if s.product == product and organ in s.organs]
+            assert len(matches) == 1, (organ, product)
 
 
 def test_typed_arguments_are_accepted_and_exact() -> None:
@@ -56,21 +38,49 @@ def test_typed_arguments_are_accepted_and_exact() -> None:
     assert first.dose_mg == Decimal("10515.0")
     assert first.volume_ml == Decimal("210.3")
     assert schedule.organ == "kidney"
+    assert schedule.weight.basis == "actual"
 
 
 def test_every_rule_cites_a_registered_source() -> None:
-    from calculators.sources import SOURCES
+    schedule = prophylaxis_schedule(70, "kidney", "2026-01-01", rounding="up")
+    assert schedule.sources[0] == "cytogam-label"
+    assert "hopa-rounding" in schedule.sources
+    assert all(key in SOURCES for key in schedule.sources)
 
-    schedule = prophylaxis_schedule(70, "kidney", "2026-01-01")
-    assert schedule.sources and all(key in SOURCES for key in schedule.sources)
+
+def test_cytotect_cp_schedule_notes_the_interval_and_the_older_product() -> None:
+    schedule = prophylaxis_schedule("70", "heart", "2026-01-01", product="cytotect-cp",
+                                    interval_days="18")
+    assert [d.day for d in schedule.doses] == [0, 18, 36, 54, 72, 90]
+    assert [d.week for d in schedule.doses] == [0, None, None, None, None, None]
+    assert any("18 days apart" in note for note in schedule.notes)
+    assert any("50 U/mL" in note for note in schedule.notes)
+    assert not any("72 hours" in note for note in schedule.notes)
 
 
-def test_unknown_parameter_is_refused() -> None:
+def test_to_dict_is_json_ready() -> None:
+    import json
+
+    plain = prophylaxis_schedule("70", "kidney", "2026-01-01").to_dict()
+    assert json.loads(json.dumps(plain)) == plain
+    assert plain["doses"][0]["date"] == "2026-01-01"
+
+
+@pytest.mark.parametrize(
+    ("arguments", "field"),
+    [
+        ({"weight_kg": True}, "weight_kg"),
+        ({"organ": "spleen"}, "organ"),
+        ({"transplant_date": None}, "transplant_date"),
+        ({"product": "cytotect"}, "product"),  # the older 50 U/mL product is not Cytotect CP
+        ({"product": "custom"}, "product"),
+        ({"rounding": "sometimes"}, "rounding"),
+        ({"rounding_tolerance_pct": "30"}, "rounding_tolerance_pct"),
+        ({"weight_basis": "ideal"}, "height_cm"),
+    ],
+)
+def test_bad_arguments_name_the_field(arguments: dict[str, object], field: str) -> None:
+    call = {"weight_kg": "70", "organ": "kidney", "transplant_date": "2026-01-01", **arguments}
     with pytest.raises(InputError) as caught:
-        run("prophylaxis", {"weight": "70", "organ": "kidney", "transplant_date": "2026-01-01"})
-    assert caught.value.field == "weight"
-
-
-def test_boolean_weight_is_not_a_number() -> None:
-    with pytest.raises(InputError, match="Weight"):
-        prophylaxis_schedule(True, "kidney", "2026-01-01")  # type: ignore[arg-type]
+        prophylaxis_schedule(**call)  # type: ignore[arg-type]
+    assert caught.value.field == field

@@ -1,19 +1,20 @@
 """The prophylaxis calculator in a real Chromium: Pyodide in a Web Worker, computing with the core.
 
 Expected numbers come from the CPython core itself (calculators.run) and from the golden cases
-(tests/calculators/golden/prophylaxis.json, which cite the CMV Ig monograph and the CytoGam
-label), so the page is held to exactly what the tested core computes.
+(tests/calculators/golden/*/*.json, each case quoting its source line), so the page is held
+to exactly what the tested core computes.
 """
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
 import pytest
 from playwright.sync_api import Page, Route
 
 from calculators import InputError, run
-from tests.conftest import golden
+from tests.conftest import GOLDEN
 from tests.e2e.conftest import Watch, assert_clean
 
 FORM = "form[data-calculator=prophylaxis]"
@@ -152,23 +153,26 @@ def test_works_across_instant_navigation(page: Page, watch: Watch) -> None:
     assert_clean(watch)
 
 
-def test_golden_cases_match_in_pyodide(page: Page, watch: Watch) -> None:
-    """The same golden file the CPython tests read, computed by the wheel inside Pyodide."""
-    cases = golden("prophylaxis")
+def test_golden_cases_match_in_the_page(page: Page, watch: Watch) -> None:
+    """Every golden case (all sources, all calculators), computed by the shipped wheel in the
+    page's worker, equals CPython's answer exactly: the same result, or the same error."""
+    cases = [
+        (data["calculator"], case)
+        for path in sorted(GOLDEN.glob("*/*.json"))
+        for data in [json.loads(path.read_text())]
+        for case in data["cases"]
+        if "settings" not in case  # the page's settings come from site_src/config.yml
+    ]
+    assert len(cases) > 20
     page.goto("prophylaxis/")
-    inputs = [case["input"] for case in cases["cases"] + cases["errors"]]
     replies = page.evaluate(
-        "inputs => Promise.all(inputs.map(p => window.cmvigCalculators.run('prophylaxis', p)))",
-        inputs,
+        "cases => Promise.all(cases.map(([name, p]) => window.cmvigCalculators.run(name, p)))",
+        [[name, case["input"]] for name, case in cases],
     )
-    for case, reply in zip(cases["cases"], replies, strict=False):
-        assert reply == {"ok": True, "result": run("prophylaxis", case["input"])}
-        assert [d["dose_mg"] for d in reply["result"]["doses"]] == [
-            d["dose_mg"] for d in case["expect"]["doses"]
-        ]
-    for case, reply in zip(cases["errors"], replies[len(cases["cases"]):], strict=True):
-        with pytest.raises(InputError) as caught:
-            run("prophylaxis", case["input"])
-        assert reply == {"ok": False, "error": caught.value.as_plain()}
-        assert reply["error"]["field"] == case["field"]
+    for (name, case), reply in zip(cases, replies, strict=True):
+        try:
+            expected = {"ok": True, "result": run(name, case["input"])}
+        except InputError as error:
+            expected = {"ok": False, "error": error.as_plain()}
+        assert reply == expected, case["id"]
     assert_clean(watch)

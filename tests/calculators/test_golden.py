@@ -1,0 +1,83 @@
+"""Every golden case, per source, through the registry in CPython.
+
+Files: tests/calculators/golden/<source-key>/<calculator>.json (format in golden/README.md). The
+Pyodide run reads the same files, so CPython and the browser are held to the same numbers.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from calculators import settings
+from calculators.errors import InputError
+from calculators.registry import CALCULATORS, run
+from calculators.sources import SOURCES
+
+GOLDEN = Path(__file__).parent / "golden"
+
+
+def _cases() -> list[Any]:
+    params = []
+    for path in sorted(GOLDEN.glob("*/*.json")):
+        data = json.loads(path.read_text(encoding="utf-8"))
+        for case in data["cases"]:
+            params.append(pytest.param(path, data, case, id=f"{path.parent.name}/{path.stem}/{case['id']}"))
+    return params
+
+
+def subset_mismatch(expected: Any, actual: Any, where: str = "result") -> str | None:
+    """None if ``expected`` matches ``actual`` as described in golden/README.md, else where not."""
+    if isinstance(expected, dict):
+        if not isinstance(actual, dict):
+            return f"{where}: expected an object, got {actual!r}"
+        for key, value in expected.items():
+            if key not in actual:
+                return f"{where}.{key}: missing"
+            problem = subset_mismatch(value, actual[key], f"{where}.{key}")
+            if problem:
+                return problem
+        return None
+    if isinstance(expected, list):
+        if not isinstance(actual, list) or len(actual) != len(expected):
+            return f"{where}: expected {len(expected)} items, got {actual!r}"
+        for index, (e, a) in enumerate(zip(expected, actual, strict=True)):
+            problem = subset_mismatch(e, a, f"{where}[{index}]")
+            if problem:
+                return problem
+        return None
+    if expected != actual or type(expected) is bool and type(actual) is not bool:
+        return f"{where}: expected {expected!r}, got {actual!r}"
+    return None
+
+
+def test_golden_files_are_well_formed() -> None:
+    paths = sorted(GOLDEN.glob("*/*.json"))
+    assert paths, "no golden files"
+    for path in paths:
+        data = json.loads(path.read_text(encoding="utf-8"))
+        assert data["source"] == path.parent.name in SOURCES, path
+        assert data["calculator"] == path.stem in CALCULATORS, path
+        ids = [case["id"] for case in data["cases"]]
+        assert len(ids) == len(set(ids)), f"{path}: repeated case ids"
+        for case in data["cases"]:
+            assert case.get("quote"), f"{path}: {case['id']} must quote its source"
+            assert ("expect" in case) != ("error" in case), f"{path}: {case['id']}"
+
+
+@pytest.mark.parametrize(("path", "data", "case"), _cases())
+def test_golden_case(path: Path, data: dict[str, Any], case: dict[str, Any]) -> None:
+    settings.configure(case.get("settings", {}))
+    try:
+        if "error" in case:
+            with pytest.raises(InputError) as caught:
+                run(data["calculator"], case["input"])
+            assert caught.value.field == case["error"]
+        else:
+            problem = subset_mismatch(case["expect"], run(data["calculator"], case["input"]))
+            assert problem is None, problem
+    finally:
+        settings.reset()
