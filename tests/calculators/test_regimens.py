@@ -1,0 +1,353 @@
+"""calculators.regimens against the sources' own wording.
+
+Worked numbers live in golden/<source-key>/regimen.json (each case quotes its source line); these
+tests check what the golden cases cannot: that every quote is the source's wording, that every
+schedule's dates strictly increase, the readings of ambiguous wording, and the warnings.
+"""
+
+from __future__ import annotations
+
+import itertools
+import json
+import re
+from datetime import date, timedelta
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+import pytest
+from hypothesis import given
+from hypothesis import settings as hypothesis_settings
+from hypothesis import strategies as st
+
+from calculators import settings
+from calculators.errors import InputError
+from calculators.regimens import (
+    CONVERSION_MAX_DAYS,
+    FIXED_MG,
+    LABEL_MAX_MG_PER_KG,
+    REGIMENS,
+    regimen_schedule,
+)
+from calculators.registry import CALCULATORS, run
+from calculators.sources import SOURCES
+
+ROOT = Path(__file__).resolve().parents[2]
+GOLDEN = ROOT / "tests" / "calculators" / "golden"
+SEEDS = Path("/work/shared/seeds")
+SEED_FILES = {"schulz-2016": "000_", "cmvig-monograph": "001_", "zhang-2021": "002_"}
+START = "2026-01-01"
+
+
+@pytest.fixture(autouse=True)
+def _default_settings() -> Any:
+    settings.reset()
+    yield
+    settings.reset()
+
+
+def _flat(text: str) -> str:
+    return re.sub(r"\s+", " ", text).strip()
+
+
+def _seed_text(source: str) -> str:
+    matches = sorted(SEEDS.glob(f"{SEED_FILES[source]}*.txt"))
+    if not matches:
+        pytest.skip("the seed documents are not on this machine")
+    return _flat(matches[0].read_text(encoding="utf-8"))
+
+
+def _quotes() -> list[Any]:
+    found = []
+    for regimen in REGIMENS.values():
+        quotes = list(regimen.wording) + [option.quote for option in regimen.options]
+        for index, quote in enumerate(quotes):
+            found.append(pytest.param(quote.source, quote.text, id=f"{regimen.id}-{index}"))
+    return found
+
+
+@pytest.mark.parametrize(("source", "text"), _quotes())
+def test_every_quote_is_the_sources_wording(source: str, text: str) -> None:
+    seed = _seed_text(source)
+    # PDF line breaks split words with "- "; the quote may join them ("posi- tive").
+    joined = re.sub(r"(\w)- (\w)", r"\1\2", seed)
+    assert _flat(text) in seed or _flat(text) in joined
+
+
+def test_sources_are_known_keys() -> None:
+    for regimen in REGIMENS.values():
+        assert set(regimen.sources) | set(regimen.cites) <= set(SOURCES), regimen.id
+        assert {quote.source for quote in regimen.wording} <= set(regimen.sources), regimen.id
+
+
+def test_every_regimen_has_two_worked_golden_cases() -> None:
+    worked: dict[str, int] = {}
+    for path in GOLDEN.glob("*/regimen.json"):
+        for case in json.loads(path.read_text(encoding="utf-8"))["cases"]:
+            if "expect" in case:
+                worked[case["input"]["regimen"]] = worked.get(case["input"]["regimen"], 0) + 1
+    assert [regimen_id for regimen_id in REGIMENS if worked.get(regimen_id, 0) < 2] == []
+
+
+def _days(regimen_id: str, **more: object) -> list[int]:
+    product = "cytotect-cp" if regimen_id in ("case-intensive-50u", "kneidinger-2014") else None
+    result = run("regimen", {"regimen": regimen_id, "weight_kg": "70", "start_date": START,
+                             "product": product, **more})
+    return [dose["day"] for dose in result["doses"]]
+
+
+@pytest.mark.parametrize(("regimen_id", "days"), [
+    # CMV Ig monograph / Schulz 2016 Table 2: days 1, 2, 7, then 14.
+    ("pneumonitis-label", [1, 2, 7, 14]),
+    ("novick-1990", [1, 2, 7, 14]),
+    # Schulz 2016 Table 1: "on alternate days for 14 days": every other day within days 1-14.
+    ("chou-1996", [1, 3, 5, 7, 9, 11, 13]),
+    # Schulz 2016 Table 2: "(6 doses)".
+    ("lopez-garcia-gallo-2005", [1, 3, 5, 7, 14, 28]),
+    # Schulz 2016 Table 1: "12.5 g/d for 6 d"; "15 g/d for 5 d".
+    ("cremer-1988-12.5g", [1, 2, 3, 4, 5, 6]),
+    ("cremer-1988-15g", [1, 2, 3, 4, 5]),
+    # Schulz 2016 case study: "every second day for a total of four doses".
+    ("case-intensive-50u", [1, 3, 5, 7]),
+    # Schulz 2016: single dose; Kneidinger: no interval given, one dose.
+    ("schulz-single-50ml", [1]),
+    ("kneidinger-2014", [1]),
+    # Zhang 2021: every two days; no conversion date: the first 14 days.
+    ("zhang-2021-hsct", [1, 3, 5, 7, 9, 11, 13]),
+])
+def test_dose_days(regimen_id: str, days: list[int]) -> None:
+    assert _days(regimen_id) == days
+
+
+def test_lopez_gives_the_tables_six_doses_and_says_how() -> None:
+    # Schulz 2016 Table 2: "fortnightly for 1 mo (6 doses)".
+    result = run("regimen", {"regimen": "lopez-garcia-gallo-2005", "weight_kg": "70",
+                             "start_date": START})
+    assert len(result["doses"]) == 6
+    reading = [w for w in result["warnings"] if w.startswith("How the wording was read")]
+    assert reading and "8 doses" in reading[0] and "6 doses" in reading[0]
+
+
+def test_chou_says_which_dose_count_it_chose() -> None:
+    result = run("regimen", {"regimen": "chou-1996", "weight_kg": "70", "start_date": START})
+    assert any("7 doses" in w and "day 15" in w for w in result["warnings"])
+
+
+@pytest.mark.parametrize(("conversion", "days"), [
+    # Zhang 2021: every two days before conversion, then "once a week for two weeks".
+    ("2026-01-02", [1, 9, 16]),
+    ("2026-01-03", [1, 10, 17]),
+    ("2026-01-04", [1, 3, 11, 18]),
+    ("2026-01-15", [1, 3, 5, 7, 9, 11, 13, 22, 29]),
+])
+def test_zhang_with_a_conversion_date(conversion: str, days: list[int]) -> None:
+    assert _days("zhang-2021-hsct", conversion_date=conversion) == days
+
+
+def test_zhang_conversion_date_bounds() -> None:
+    last = (date(2026, 1, 1) + timedelta(days=CONVERSION_MAX_DAYS)).isoformat()
+    assert _days("zhang-2021-hsct", conversion_date=last)[-1] == CONVERSION_MAX_DAYS + 15
+    with pytest.raises(InputError) as caught:
+        _days("zhang-2021-hsct",
+              conversion_date=(date(2026, 1, 2) + timedelta(days=CONVERSION_MAX_DAYS)).isoformat())
+    assert caught.value.field == "conversion_date"
+    assert "check the year" in caught.value.message
+
+
+def test_zhang_without_conversion_date_warns_and_offers_the_weekly_doses() -> None:
+    result = run("regimen", {"regimen": "zhang-2021-hsct", "weight_kg": "70", "start_date": START})
+    assert result["course_complete"] is False
+    assert any("No CMV-DNA conversion date" in w for w in result["warnings"])
+    assert any("vial contents must come from the local product" in w for w in result["warnings"])
+    assert "hsct-product-filings" in result["sources"]
+    assert [option["id"] for option in result["options"]] == ["weekly-after-conversion"]
+    assert any("integral number of vials" in note for note in result["notes"])
+
+
+def test_conversion_date_is_ignored_by_other_regimens() -> None:
+    # Unused inputs are accepted: a conversion date before the start means nothing to Novick.
+    assert _days("novick-1990", conversion_date="2025-01-01") == [1, 2, 7, 14]
+
+
+def test_units_regimen_refuses_cytogam_and_says_why() -> None:
+    with pytest.raises(InputError) as caught:
+        regimen_schedule("case-intensive-50u", "70", START, product="cytogam")
+    assert caught.value.field == "product"
+    assert "units" in caught.value.message and "CytoGam" in caught.value.message
+
+
+def test_case_study_warns_that_the_cytotect_strength_was_not_stated() -> None:
+    # Schulz 2016 case study names "Cytotect"; Cytotect CP is 100 U/mL, the older product 50 U/mL.
+    result = regimen_schedule("case-intensive-50u", "70", START, product="cytotect-cp").to_dict()
+    assert any("older Cytotect (50 U/mL)" in w for w in result["warnings"])
+    assert result["doses"][0]["mg_per_kg"] == 25  # 50 U/kg / 100 U/mL x 50 mg/mL
+
+
+def _custom(mg_per_ml: int, units_per_ml: int | None) -> None:
+    settings.configure({"custom_product": {"name": "Local CMVIG", "mg_per_ml": mg_per_ml,
+                                           "units_per_ml": units_per_ml, "vial_ml": [20]}})
+
+
+def test_custom_product_with_another_unit_strength() -> None:
+    # Kneidinger: "100 IU (50 mg)/kg" holds at 2 U per mg; a 100 mg/mL, 100 U/mL product has
+    # 1 mg per unit: the dose follows the units (100 U/kg = 1 mL/kg = 100 mg/kg) and says so.
+    _custom(100, 100)
+    result = regimen_schedule("kneidinger-2014", "70", START, product="custom").to_dict()
+    assert result["doses"][0]["mg_per_kg"] == 100
+    assert result["doses"][0]["dose_units"] == 7000
+    assert any("follows the units" in w for w in result["warnings"])
+    assert "institution-config" in result["sources"]
+
+
+def test_custom_product_without_units_is_refused_for_units_regimens() -> None:
+    _custom(50, None)
+    with pytest.raises(InputError) as caught:
+        regimen_schedule("kneidinger-2014", "70", START, product="custom")
+    assert caught.value.field == "product"
+    result = regimen_schedule("chou-1996", "70", START, product="custom").to_dict()
+    assert result["doses"][0]["dose_units"] is None
+
+
+def test_single_dose_follows_the_mg_when_the_ml_would_differ() -> None:
+    # Schulz 2016: "50 mL [2500 mg]" is 50 mg/mL; at 100 mg/mL 2,500 mg is 25 mL.
+    _custom(100, None)
+    result = regimen_schedule("schulz-single-50ml", "70", START, product="custom").to_dict()
+    assert result["doses"][0]["dose_mg"] == 2500
+    assert result["doses"][0]["volume_ml"] == 25
+    assert any("follows the mg" in w for w in result["warnings"])
+
+
+def test_own_product_gives_no_product_warning() -> None:
+    result = regimen_schedule("chou-1996", "70", START, product="cytotect-cp").to_dict()
+    assert not any("The source used" in w for w in result["warnings"])
+    result = regimen_schedule("chou-1996", "70", START).to_dict()
+    assert any("The source used Cytotect" in w for w in result["warnings"])
+
+
+def test_label_maximum_warning_lists_doses_by_mg_per_kg() -> None:
+    # CytoGam label: at most 150 mg/kg per infusion; the monograph's 400 and 200 mg/kg exceed it.
+    result = regimen_schedule("pneumonitis-label", "70", START).to_dict()
+    assert ("Above the CytoGam label maximum of 150 mg/kg per infusion (mg/kg of actual weight): "
+            "doses 1, 2, 3: 400 mg/kg; dose 4: 200 mg/kg.") in result["warnings"]
+    day_21, twice_weekly = result["options"]
+    assert day_21["warnings"] == [
+        "Above the CytoGam label maximum of 150 mg/kg per infusion (mg/kg of actual weight): "
+        "each dose: 200 mg/kg."]
+    assert twice_weekly["warnings"] == []  # 150 mg/kg is the maximum, not above it
+    assert "cytogam-label" in result["sources"]
+
+
+def test_no_label_maximum_warning_at_or_below_it() -> None:
+    # Zhang 2021: 100 mg/kg; Schulz single dose at 70 kg: 35.7 mg/kg.
+    for regimen_id in ("zhang-2021-hsct", "schulz-single-50ml"):
+        result = regimen_schedule(regimen_id, "70", START, product="cytotect-cp").to_dict()
+        assert not any("label maximum" in w for w in result["warnings"])
+        assert "cytogam-label" not in result["sources"]
+
+
+def test_rounding_up_can_take_a_dose_over_the_maximum() -> None:
+    # Zhang 2021 100 mg/kg at 40 kg = 4,000 mg; up to whole 2,500 mg CytoGam vials = 5,000 mg,
+    # 125 mg/kg: still under 150. At 16 kg: 1,600 mg -> 2,500 mg = 156.3 mg/kg, over it.
+    result = regimen_schedule("zhang-2021-hsct", "16", START, rounding="up").to_dict()
+    assert result["doses"][0]["mg_per_kg_given"] == 156.3
+    assert any("doses 1, 2, 3, 4, 5, 6, 7: 156.3 mg/kg" in w for w in result["warnings"])
+
+
+def test_vial_warnings_name_the_dose() -> None:
+    # 70 kg x 100 mg/kg = 7,000 mg = 140 mL of CytoGam: the nearest whole vials (150 mL) are 7.1 %
+    # away, outside a 5 % tolerance: not rounded, and each dose says so.
+    result = regimen_schedule("zhang-2021-hsct", "70", START, rounding="nearest",
+                              rounding_tolerance_pct="5").to_dict()
+    assert result["rounding_tolerance_pct"] == 5
+    assert any(w.startswith("Dose 1: Not rounded") for w in result["warnings"])
+    assert result["options"][0]["warnings"][0].startswith("Not rounded")
+
+
+def test_weight_basis_from_settings_and_given() -> None:
+    # Devine IBW for a 170 cm man: 50 + 2.3 x (170 / 2.54 - 60) = 65.9 kg (NBA guidance).
+    settings.configure({"weight_basis": "ideal"})
+    result = regimen_schedule("zhang-2021-hsct", "90", START, height_cm="170", sex="male").to_dict()
+    assert result["dosing_weight"]["basis"] == "ideal"
+    assert result["weight_kg"] == 65.9
+    assert result["doses"][0]["dose_mg"] == 6590
+    assert "nba-ig-dosing" in result["sources"]
+    actual = regimen_schedule("zhang-2021-hsct", "90", START, weight_basis="actual").to_dict()
+    assert actual["doses"][0]["dose_mg"] == 9000
+
+
+@pytest.mark.parametrize(("params", "field"), [
+    ({"weight_basis": "ideal"}, "height_cm"),
+    ({"weight_basis": "ideal", "height_cm": "170"}, "sex"),
+    ({"height_cm": "tall"}, "height_cm"),
+    ({"sex": "x"}, "sex"),
+    ({"rounding": "down"}, "rounding"),
+    ({"rounding_tolerance_pct": "30"}, "rounding_tolerance_pct"),
+    ({"product": "ivig"}, "product"),
+    ({"weight_kg": "301"}, "weight_kg"),
+    ({"weight_kg": "70 st"}, "weight_kg"),
+    ({"regimen": ""}, "regimen"),
+])
+def test_bad_input_names_the_field(params: dict[str, str], field: str) -> None:
+    raw = {"regimen": "novick-1990", "weight_kg": "70", "start_date": START, **params}
+    with pytest.raises(InputError) as caught:
+        run("regimen", raw)
+    assert caught.value.field == field
+
+
+def test_registry_takes_text_as_the_command_line_sends_it() -> None:
+    # Novick (Schulz 2016 Table 2) 400 mg/kg: 70.5 kg -> 28,200 mg; 154 lb = 69.85322498 kg
+    # (exact pound) -> 27,941.289992 mg.
+    assert CALCULATORS["regimen"].function is regimen_schedule
+    comma = run("regimen", {"regimen": "novick-1990", "weight_kg": "70,5", "start_date": START,
+                            "rounding": "", "rounding_tolerance_pct": "", "conversion_date": "",
+                            "height_cm": "", "sex": "", "weight_basis": "", "product": ""})
+    assert comma["doses"][0]["dose_mg"] == 28200
+    pounds = run("regimen", {"regimen": "NOVICK-1990", "weight_kg": "154 lb",
+                             "start_date": " 2026-01-01 "})
+    assert pounds["dosing_weight"]["actual_kg"] == 69.85322498
+    assert pounds["doses"][0]["dose_mg"] == 27941.289992
+
+
+def test_typed_values_are_accepted() -> None:
+    result = regimen_schedule("chou-1996", Decimal("70"), date(2026, 1, 1), product="cytotect-cp",
+                              rounding_tolerance_pct=10)
+    assert result.doses[0].dose_mg == Decimal(14000)
+    assert result.doses[-1].date == date(2026, 1, 13)
+
+
+def test_fixed_doses_have_no_mg_per_kg() -> None:
+    for regimen in REGIMENS.values():
+        result = regimen_schedule(regimen.id, "70", START, product="cytotect-cp")
+        for dose in result.doses:
+            assert (dose.mg_per_kg is None) == (regimen.unit == FIXED_MG)
+
+
+_IDS = sorted(REGIMENS)
+
+
+@hypothesis_settings(max_examples=150, deadline=None)
+@given(
+    regimen_id=st.sampled_from(_IDS),
+    weight=st.decimals(min_value=Decimal("0.5"), max_value=Decimal(300), places=1),
+    start=st.dates(min_value=date(2000, 1, 1), max_value=date(2100, 12, 31)),
+    conversion_after=st.none() | st.integers(min_value=1, max_value=CONVERSION_MAX_DAYS),
+    rounding=st.sampled_from(["none", "up", "nearest"]),
+)
+def test_schedules_are_well_formed(regimen_id: str, weight: Decimal, start: date,
+                                   conversion_after: int | None, rounding: str) -> None:
+    conversion = None if conversion_after is None else start + timedelta(days=conversion_after)
+    result = regimen_schedule(regimen_id, weight, start, product="cytotect-cp", rounding=rounding,
+                              conversion_date=conversion)
+    dates = [dose.date for dose in result.doses]
+    assert dates and dates[0] == start
+    assert all(a < b for a, b in itertools.pairwise(dates))  # strictly increasing
+    for number, dose in enumerate(result.doses, start=1):
+        assert dose.number == number
+        assert dose.date == start + timedelta(days=dose.day - 1)
+        assert dose.vials.calculated_mg == dose.dose_mg
+        if rounding == "up":
+            assert dose.vials.rounded_mg >= dose.dose_mg
+    assert result.total_mg == sum((dose.dose_mg for dose in result.doses), Decimal(0))
+    assert set(result.sources) <= set(SOURCES)
+    over = any(dose.vials.rounded_mg / weight > LABEL_MAX_MG_PER_KG for dose in result.doses)
+    assert over == any("label maximum" in w for w in result.warnings)
