@@ -1,7 +1,308 @@
-"""Placeholder: being written (issue 3). Defines no calculator yet."""
+"""Infusion-rate plans for CMV immunoglobulin, step by step, from the product labels.
+
+- CytoGam, first infusion: 15 mg/kg/h; if no reaction after 30 min, 30 mg/kg/h; if none after
+  another 30 min, 60 mg/kg/h. Later infusions: 15 mg/kg/h for 15 min, 30 mg/kg/h for 15 min, then
+  up to 60 mg/kg/h. Never above 75 mL/h (CytoGam label), which at the nominal 50 mg/mL binds
+  above 62.5 kg.
+- Cytotect CP: 0.08 mL/kg/h for 10 min, then, if tolerated, increase gradually to at most
+  0.8 mL/kg/h (SmPC). The SmPC gives no step sizes, so the plan shows the start rate and the
+  maximum only: the steps between are the prescriber's.
+- This hospital's own product has no labelled rates here and is refused.
+
+Each step gives the labelled rate per kg, the rate in mL/h before and after the cap, and whether
+the cap applied. With a dose, :func:`infusion_plan` also works out how the dose runs through the
+steps and the total time, exactly, assuming each increase is made on time.
+"""
 
 from __future__ import annotations
 
-from .calculator import Calculator
+from dataclasses import dataclass
+from decimal import Decimal, Inexact, localcontext
 
-CALCULATORS: tuple[Calculator, ...] = ()
+from .body_weight import WEIGHT_FIELD
+from .calculator import Calculator
+from .errors import InputError
+from .fields import FlagField, NumberField
+from .products import PRODUCT_FIELD
+from .products import product as find_product
+from .results import Result, unique
+
+__all__ = [
+    "CALCULATORS",
+    "DOSE_FIELD",
+    "FIRST_INFUSION_FIELD",
+    "RENAL_WARNING",
+    "SCHEDULES",
+    "InfusionPlan",
+    "InfusionStep",
+    "LabelStep",
+    "RateSchedule",
+    "infusion_plan",
+]
+
+CYTOGAM_MAX_ML_H = Decimal(75)
+CYTOGAM_MAX_MG_PER_KG = Decimal(150)  # CytoGam label: maximum per infusion
+VIAL_HOURS_TO_FINISH = 12  # CytoGam label: finish within 12 h of entering the vial
+MINUTES_PER_HOUR = Decimal(60)
+RENAL_WARNING = ("Renal impairment: keep the infusion rate as low as possible "
+                 "(CMV Ig monograph, dosage adjustments).")
+
+
+@dataclass(frozen=True, slots=True)
+class LabelStep:
+    """One step as the label gives it: per-kg rate in the label's own unit, and its wording.
+
+    ``duration_min`` is None for the last, open-ended step. ``rate_is_limit`` marks a rate the
+    label gives as a ceiling ("up to", "at most") rather than a rate to set.
+    """
+
+    duration_min: Decimal | None
+    mg_per_kg_h: Decimal | None
+    ml_per_kg_h: Decimal | None
+    rate_is_limit: bool
+    instruction: str
+
+
+@dataclass(frozen=True, slots=True)
+class RateSchedule:
+    product: str
+    first_infusion: bool | None  # None: the label gives one plan for every infusion
+    steps: tuple[LabelStep, ...]
+    max_ml_h: Decimal | None
+    source: str
+    steps_in_full: bool = True  # False: the label leaves the steps between to the prescriber
+
+
+def _cytogam(mg_per_kg_h: int, minutes: int | None, instruction: str,
+             rate_is_limit: bool = False) -> LabelStep:
+    duration = None if minutes is None else Decimal(minutes)
+    return LabelStep(duration, Decimal(mg_per_kg_h), None, rate_is_limit, instruction)
+
+
+SCHEDULES: tuple[RateSchedule, ...] = (
+    RateSchedule("cytogam", True, (
+        _cytogam(15, 30, "Start at 15 mg/kg/h."),
+        _cytogam(30, 30, "If there is no reaction after 30 minutes, increase to 30 mg/kg/h."),
+        _cytogam(60, None, "If there is no reaction after another 30 minutes, increase to "
+                           "60 mg/kg/h; never above 75 mL/h."),
+    ), CYTOGAM_MAX_ML_H, "cytogam-label"),
+    RateSchedule("cytogam", False, (
+        _cytogam(15, 15, "15 mg/kg/h for 15 minutes."),
+        _cytogam(30, 15, "Then 30 mg/kg/h for 15 minutes."),
+        _cytogam(60, None, "Then up to 60 mg/kg/h; never above 75 mL/h.", rate_is_limit=True),
+    ), CYTOGAM_MAX_ML_H, "cytogam-label"),
+    RateSchedule("cytotect-cp", None, (
+        LabelStep(Decimal(10), None, Decimal("0.08"), False, "0.08 mL/kg/h for 10 minutes."),
+        LabelStep(None, None, Decimal("0.8"), True,
+                  "If tolerated, increase gradually to at most 0.8 mL/kg/h. The SmPC gives no "
+                  "step sizes: the steps between the start rate and this maximum are the "
+                  "prescriber's."),
+    ), None, "cytotect-cp-smpc", steps_in_full=False),
+)
+
+FIRST_INFUSION_FIELD = FlagField(
+    name="first_infusion", label="First infusion",
+    hint="Answer 'no' for later infusions. If not answered, the slower first-infusion schedule "
+         "is used, as the safe default.",
+)
+DOSE_FIELD = NumberField(
+    name="dose_mg", label="Dose (mg)",
+    hint="Optional: the dose to give, to work out how long the infusion takes; '10.5 g' is "
+         "converted.",
+    # A plausibility bound, not a clinical limit: 400 mg/kg (the monograph's off-label
+    # pneumonitis dose, the largest in the sources) for 300 kg.
+    unit="mg", maximum=Decimal(120000), example="10500", other_units=(("g", Decimal(1000)),),
+    optional=True,
+)
+
+
+@dataclass(frozen=True, slots=True)
+class InfusionStep(Result):
+    number: int
+    start_min: Decimal
+    duration_min: Decimal | None  # None: open-ended (no dose given, or not computable)
+    rate_mg_per_kg_h: Decimal
+    rate_ml_per_kg_h: Decimal
+    uncapped_rate_ml_h: Decimal
+    rate_ml_h: Decimal  # after the cap
+    rate_mg_h: Decimal  # after the cap
+    capped: bool
+    rate_is_limit: bool
+    dose_mg: Decimal | None  # given during this step, when a dose is given
+    volume_ml: Decimal | None
+    instruction: str
+
+
+@dataclass(frozen=True, slots=True)
+class InfusionPlan(Result):
+    product: str
+    product_name: str
+    weight_kg: Decimal
+    first_infusion: bool
+    first_infusion_assumed: bool  # True when not answered: the safe default was used
+    mg_per_ml: Decimal
+    max_rate_ml_h: Decimal | None
+    steps: tuple[InfusionStep, ...]
+    dose_mg: Decimal | None
+    dose_ml: Decimal | None
+    duration_min: Decimal | None  # total, with a dose, when the label's steps allow it
+    duration_method: str
+    sources: tuple[str, ...]
+    warnings: tuple[str, ...]
+
+
+def _schedule(product_id: str, first: bool) -> RateSchedule:
+    return next(s for s in SCHEDULES
+                if s.product == product_id and s.first_infusion in (first, None))
+
+
+def _step(number: int, start_min: Decimal, label: LabelStep, weight: Decimal,
+          mg_per_ml: Decimal, max_ml_h: Decimal | None) -> InfusionStep:
+    if label.mg_per_kg_h is not None:
+        mg_per_kg_h = label.mg_per_kg_h
+        ml_per_kg_h = mg_per_kg_h / mg_per_ml
+    else:
+        assert label.ml_per_kg_h is not None
+        ml_per_kg_h = label.ml_per_kg_h
+        mg_per_kg_h = ml_per_kg_h * mg_per_ml
+    uncapped = mg_per_kg_h * weight / mg_per_ml
+    capped = max_ml_h is not None and uncapped > max_ml_h
+    rate_ml_h = max_ml_h if capped and max_ml_h is not None else uncapped
+    return InfusionStep(
+        number=number, start_min=start_min, duration_min=label.duration_min,
+        rate_mg_per_kg_h=mg_per_kg_h, rate_ml_per_kg_h=ml_per_kg_h, uncapped_rate_ml_h=uncapped,
+        rate_ml_h=rate_ml_h, rate_mg_h=rate_ml_h * mg_per_ml, capped=capped,
+        rate_is_limit=label.rate_is_limit, dose_mg=None, volume_ml=None,
+        instruction=label.instruction,
+    )
+
+
+def _deliver(steps: tuple[InfusionStep, ...], dose_mg: Decimal,
+             mg_per_ml: Decimal) -> tuple[tuple[InfusionStep, ...], Decimal, str]:
+    """Run ``dose_mg`` through ``steps``: the steps reached, the total minutes, and how."""
+    delivered: list[InfusionStep] = []
+    remaining = dose_mg
+    with localcontext() as context:
+        context.clear_flags()
+        for step in steps:
+            if remaining == 0:
+                break
+            needed = remaining * MINUTES_PER_HOUR / step.rate_mg_h
+            minutes = needed if step.duration_min is None else min(needed, step.duration_min)
+            given = remaining if minutes == needed else step.rate_mg_h * minutes / MINUTES_PER_HOUR
+            delivered.append(_with_dose(step, minutes, given, mg_per_ml))
+            remaining -= given
+        exact = not context.flags[Inexact]
+    last = delivered[-1]
+    assert last.duration_min is not None  # every delivered step has its minutes
+    total = last.start_min + last.duration_min
+    how = ("Each timed step gives its rate (mg/h, after the cap) x its length; the dose still "
+           "left when the open-ended step starts runs at that step's rate: minutes = mg left x "
+           "60 / mg/h. This assumes each increase is made on time, with no reaction, and the "
+           "highest labelled rate in an 'up to' step; slower rates take longer.")
+    if len(delivered) < len(steps):
+        how += f" The dose is complete during step {last.number}; later steps are not reached."
+    how += (" Exact." if exact else
+            " The division does not end: times are to 28 significant digits.")
+    return tuple(delivered), total, how
+
+
+def _with_dose(step: InfusionStep, minutes: Decimal, mg: Decimal,
+               mg_per_ml: Decimal) -> InfusionStep:
+    return InfusionStep(
+        number=step.number, start_min=step.start_min, duration_min=minutes,
+        rate_mg_per_kg_h=step.rate_mg_per_kg_h, rate_ml_per_kg_h=step.rate_ml_per_kg_h,
+        uncapped_rate_ml_h=step.uncapped_rate_ml_h, rate_ml_h=step.rate_ml_h,
+        rate_mg_h=step.rate_mg_h, capped=step.capped, rate_is_limit=step.rate_is_limit,
+        dose_mg=mg, volume_ml=mg / mg_per_ml, instruction=step.instruction,
+    )
+
+
+def infusion_plan(weight_kg: object, product: object = None, first_infusion: object = None,
+                  dose_mg: object = None) -> InfusionPlan:
+    """The labelled infusion-rate steps for ``product`` at ``weight_kg``.
+
+    ``first_infusion`` defaults to yes (the slower schedule) when not answered. ``dose_mg``
+    (optional) adds the dose given in each step and the total time. Raises
+    :class:`~calculators.errors.InputError` naming the field for bad input, and for ``product``
+    ``custom``, which has no labelled rates.
+    """
+    weight = WEIGHT_FIELD.parse(weight_kg)
+    product_id = PRODUCT_FIELD.parse(product)
+    assumed = FIRST_INFUSION_FIELD.is_missing(first_infusion)
+    first = True if assumed else FIRST_INFUSION_FIELD.parse(first_infusion)
+    dose = DOSE_FIELD.parse_optional(dose_mg)
+    if product_id == "custom":
+        raise InputError("product", product,
+                         "Product: this hospital's own product has no labelled infusion rates "
+                         "here; follow its product information.")
+    chosen = find_product(product_id)
+    schedule = _schedule(product_id, first)
+
+    steps: list[InfusionStep] = []
+    start = Decimal(0)
+    for number, label in enumerate(schedule.steps, start=1):
+        steps.append(_step(number, start, label, weight, chosen.mg_per_ml, schedule.max_ml_h))
+        if label.duration_min is not None:
+            start += label.duration_min
+
+    plan_steps = tuple(steps)
+    total: Decimal | None = None
+    if dose is None:
+        how = "No dose given: the last step is open-ended."
+    elif not schedule.steps_in_full:
+        how = ("Not computed: the label leaves the steps between the start rate and the maximum "
+               "to the prescriber, so the time depends on those steps.")
+    else:
+        plan_steps, total, how = _deliver(plan_steps, dose, chosen.mg_per_ml)
+
+    warnings: list[str] = []
+    if assumed and schedule.first_infusion is not None:
+        warnings.append("First infusion was not answered: the slower first-infusion schedule is "
+                        "shown. Answer 'no' for the later-infusion schedule.")
+    if schedule.first_infusion is None:
+        warnings.append(f"The {chosen.name} label gives one rate plan for every infusion, first "
+                        "or later.")
+    if not schedule.steps_in_full:
+        warnings.append("The label gives no step sizes between the start rate and the maximum: "
+                        "the increases are the prescriber's; none are invented here.")
+    capped = [step for step in plan_steps if step.capped]
+    if capped:
+        step = capped[0]
+        warnings.append(
+            f"The {schedule.max_ml_h} mL/h cap applies from step {step.number}: "
+            f"{step.rate_mg_per_kg_h} mg/kg/h would be {step.uncapped_rate_ml_h} mL/h at "
+            f"{weight} kg; run at {step.rate_ml_h} mL/h ({step.rate_mg_h} mg/h).")
+    if dose is not None:
+        warnings.extend(_dose_warnings(schedule, dose, weight, total))
+    warnings.append(RENAL_WARNING)
+    warnings.extend(chosen.notes)
+
+    return InfusionPlan(
+        product=chosen.id, product_name=chosen.name, weight_kg=weight, first_infusion=first,
+        first_infusion_assumed=assumed, mg_per_ml=chosen.mg_per_ml,
+        max_rate_ml_h=schedule.max_ml_h, steps=plan_steps, dose_mg=dose,
+        dose_ml=None if dose is None else dose / chosen.mg_per_ml,
+        duration_min=total, duration_method=how,
+        sources=unique((schedule.source, chosen.source, "cmvig-monograph")),
+        warnings=tuple(warnings),
+    )
+
+
+def _dose_warnings(schedule: RateSchedule, dose: Decimal, weight: Decimal,
+                   total: Decimal | None) -> list[str]:
+    warnings = []
+    if schedule.product == "cytogam" and dose > CYTOGAM_MAX_MG_PER_KG * weight:
+        warnings.append(f"The dose is more than the CytoGam label's maximum of "
+                        f"{CYTOGAM_MAX_MG_PER_KG} mg/kg per infusion "
+                        f"({CYTOGAM_MAX_MG_PER_KG * weight} mg at {weight} kg).")
+    if total is not None and total > VIAL_HOURS_TO_FINISH * MINUTES_PER_HOUR:
+        warnings.append("The infusion takes more than 12 hours: the CytoGam label says to start "
+                        "within 6 hours of entering the vial and finish within 12 hours.")
+    return warnings
+
+
+CALCULATORS = (
+    Calculator("infusion", "Infusion-rate plan", infusion_plan,
+               (WEIGHT_FIELD, PRODUCT_FIELD, FIRST_INFUSION_FIELD, DOSE_FIELD)),
+)

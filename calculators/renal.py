@@ -1,7 +1,251 @@
-"""Placeholder: being written (issue 3). Defines no calculator yet."""
+"""Creatinine clearance (Cockcroft–Gault) and the ganciclovir and valganciclovir rows for it.
+
+CrCl (mL/min) = (140 − age) × weight (kg) / (72 × serum creatinine (mg/dL)), × 0.85 for women;
+serum creatinine in µmol/L ÷ 88.4 = mg/dL (Cockcroft & Gault 1976; valganciclovir label).
+
+The clearance picks a row of the ganciclovir IV table (label renal-impairment table) and of the
+valganciclovir tablet table (label Table 2). Each row covers its lower bound up to, not including,
+the next row's: 69.9 mL/min is in the 50–69 row, 70 in the ≥ 70 row. Bands use the unrounded
+clearance, computed exactly, so rounding for display never moves a patient to a higher dose. The
+haemodialysis rows apply only when haemodialysis is stated; below 10 mL/min without it the tables
+give no dose.
+"""
 
 from __future__ import annotations
 
-from .calculator import Calculator
+from dataclasses import dataclass
+from decimal import Decimal, Inexact, localcontext
+from fractions import Fraction
 
-CALCULATORS: tuple[Calculator, ...] = ()
+from .body_weight import SEX_FIELD, WEIGHT_FIELD
+from .calculator import Calculator
+from .errors import InputError
+from .fields import FlagField, NumberField
+from .results import Result
+from .rounding import round_to
+
+__all__ = [
+    "AGE_FIELD",
+    "CALCULATORS",
+    "CREATININE_MG_DL_FIELD",
+    "CREATININE_UMOL_L_FIELD",
+    "GANCICLOVIR_ROWS",
+    "HAEMODIALYSIS_FIELD",
+    "TABLES",
+    "VALGANCICLOVIR_ROWS",
+    "DrugAdjustment",
+    "RenalDosing",
+    "RenalRow",
+    "creatinine_clearance",
+]
+
+UMOL_L_PER_MG_DL = Decimal("88.4")
+FEMALE_FACTOR = Decimal("0.85")
+CRCL_STEP = "0.1"  # mL/min, for display only
+NO_DIALYSIS_BELOW = Decimal(10)  # the tables' rows below 10 mL/min are for haemodialysis only
+SOURCES = ("cockcroft-gault-1976", "ganciclovir-label", "valganciclovir-label")
+
+AGE_FIELD = NumberField(
+    name="age", label="Age (years)",
+    # Adults: the formula and both drug tables are adult dosing; children need another estimate.
+    # 120 is a plausibility bound that also keeps (140 - age) positive.
+    hint="Adults, 18 to 120 years: Cockcroft–Gault and the drug tables are for adults.",
+    unit="years", minimum_exclusive=None, minimum=Decimal(18), maximum=Decimal(120),
+    example="60", integer=True,
+)
+# Plausibility bounds, the same in both units: 0.1 to 25 mg/dL = 8.84 to 2,210 µmol/L.
+CREATININE_MG_DL_FIELD = NumberField(
+    name="creatinine_mg_dl", label="Serum creatinine (mg/dL)",
+    hint="Give this or serum creatinine in µmol/L, not both.",
+    unit="mg/dL", minimum=Decimal("0.1"), maximum=Decimal(25), example="1.1", optional=True,
+)
+CREATININE_UMOL_L_FIELD = NumberField(
+    name="creatinine_umol_l", label="Serum creatinine (µmol/L)",
+    hint="Give this or serum creatinine in mg/dL, not both.",
+    unit="µmol/L", minimum=Decimal("8.84"), maximum=Decimal(2210), example="97",
+    other_units=(("umol/L", Decimal(1)),), optional=True,
+)
+HAEMODIALYSIS_FIELD = FlagField(
+    name="haemodialysis", label="On haemodialysis",
+    hint="The tables' haemodialysis rows (CrCl below 10 mL/min) apply only when this is yes.",
+)
+
+
+@dataclass(frozen=True, slots=True)
+class RenalRow(Result):
+    """One table row: CrCl from ``min_crcl`` (inclusive) up to ``below_crcl`` (exclusive)."""
+
+    drug: str
+    row: str  # the table's own CrCl column, in mL/min
+    min_crcl: Decimal | None
+    below_crcl: Decimal | None
+    haemodialysis: bool
+    induction: str
+    maintenance: str
+    source: str
+
+
+def _row(drug: str, source: str, row: str, low: int | None, below: int | None, induction: str,
+         maintenance: str) -> RenalRow:
+    # The only rows without a lower bound are the "< 10 on haemodialysis" rows.
+    return RenalRow(drug, row, None if low is None else Decimal(low),
+                    None if below is None else Decimal(below), low is None, induction,
+                    maintenance, source)
+
+
+GANCICLOVIR_ROWS: tuple[RenalRow, ...] = tuple(
+    _row("ganciclovir", "ganciclovir-label", *columns)
+    for columns in (
+        ("≥ 70", 70, None, "5 mg/kg every 12 h", "5 mg/kg every 24 h"),
+        ("50–69", 50, 70, "2.5 mg/kg every 12 h", "2.5 mg/kg every 24 h"),
+        ("25–49", 25, 50, "2.5 mg/kg every 24 h", "1.25 mg/kg every 24 h"),
+        ("10–24", 10, 25, "1.25 mg/kg every 24 h", "0.625 mg/kg every 24 h"),
+        ("< 10 on haemodialysis", None, 10, "1.25 mg/kg 3 times a week, after dialysis",
+         "0.625 mg/kg 3 times a week, after dialysis"),
+    )
+)
+VALGANCICLOVIR_ROWS: tuple[RenalRow, ...] = tuple(
+    _row("valganciclovir", "valganciclovir-label", *columns)
+    for columns in (
+        ("≥ 60", 60, None, "900 mg twice daily", "900 mg once daily"),
+        ("40–59", 40, 60, "450 mg twice daily", "450 mg once daily"),
+        ("25–39", 25, 40, "450 mg once daily", "450 mg every 2 days"),
+        ("10–24", 10, 25, "450 mg every 2 days", "450 mg twice weekly"),
+        ("< 10 on haemodialysis", None, 10,
+         "tablets not recommended (label gives no tablet dose)", "not recommended"),
+    )
+)
+
+TABLES = {"ganciclovir": GANCICLOVIR_ROWS, "valganciclovir": VALGANCICLOVIR_ROWS}
+
+
+@dataclass(frozen=True, slots=True)
+class DrugAdjustment(Result):
+    """The row that applies to one drug; all None when the table gives no dose."""
+
+    drug: str
+    row: str | None
+    induction: str | None
+    maintenance: str | None  # valganciclovir: maintenance and prevention
+    source: str
+
+
+@dataclass(frozen=True, slots=True)
+class RenalDosing(Result):
+    age: Decimal
+    weight_kg: Decimal
+    sex: str
+    creatinine_mg_dl: Decimal
+    creatinine_umol_l: Decimal | None  # as given, when given in µmol/L
+    haemodialysis: bool
+    formula: str
+    crcl_ml_min: Decimal  # exact where the division ends, else to 28 significant digits
+    crcl_is_exact: bool
+    crcl_ml_min_rounded: Decimal  # to 0.1 mL/min, for display; bands use crcl_ml_min
+    ganciclovir: DrugAdjustment
+    valganciclovir: DrugAdjustment
+    sources: tuple[str, ...]
+    warnings: tuple[str, ...]
+
+
+def _find_row(rows: tuple[RenalRow, ...], crcl: Fraction, haemodialysis: bool) -> RenalRow | None:
+    for row in rows:
+        in_band = ((row.min_crcl is None or crcl >= row.min_crcl)
+                   and (row.below_crcl is None or crcl < row.below_crcl))
+        if in_band and (haemodialysis or not row.haemodialysis):
+            return row
+    return None
+
+
+def _adjustment(drug: str, row: RenalRow | None, source: str) -> DrugAdjustment:
+    if row is None:
+        return DrugAdjustment(drug, None, None, None, source)
+    return DrugAdjustment(drug, row.row, row.induction, row.maintenance, source)
+
+
+def _creatinine(mg_dl: object, umol_l: object) -> tuple[Fraction, Decimal | None, str]:
+    """Serum creatinine in mg/dL (exact), the µmol/L value if given, and the formula's text."""
+    given_mg = not CREATININE_MG_DL_FIELD.is_missing(mg_dl)
+    given_umol = not CREATININE_UMOL_L_FIELD.is_missing(umol_l)
+    if given_mg and given_umol:
+        raise InputError("creatinine_umol_l", umol_l,
+                         "Serum creatinine: give it in mg/dL or in µmol/L, not both.")
+    if given_umol:
+        umol = CREATININE_UMOL_L_FIELD.parse(umol_l)
+        return (Fraction(umol) / Fraction(UMOL_L_PER_MG_DL), umol,
+                f"({umol} µmol/L ÷ {UMOL_L_PER_MG_DL})")
+    if not given_mg:
+        raise InputError("creatinine_mg_dl", mg_dl,
+                         "Serum creatinine is required, in mg/dL or in µmol/L.")
+    mg = CREATININE_MG_DL_FIELD.parse(mg_dl)
+    return Fraction(mg), None, f"{mg} mg/dL"
+
+
+def _decimal(value: Fraction) -> tuple[Decimal, bool]:
+    """``value`` as a Decimal, and whether that is exact (else 28 significant digits)."""
+    with localcontext() as context:
+        context.clear_flags()
+        result = Decimal(value.numerator) / Decimal(value.denominator)
+        return result, not context.flags[Inexact]
+
+
+def creatinine_clearance(age: object, weight_kg: object, sex: object,
+                         creatinine_mg_dl: object = None, creatinine_umol_l: object = None,
+                         haemodialysis: object = None) -> RenalDosing:
+    """Cockcroft–Gault creatinine clearance and the ganciclovir and valganciclovir rows for it.
+
+    Give serum creatinine in exactly one unit. Raises :class:`~calculators.errors.InputError`
+    naming the field for bad input.
+    """
+    years = AGE_FIELD.parse(age)
+    weight = WEIGHT_FIELD.parse(weight_kg)
+    sex_id = SEX_FIELD.parse(sex)
+    creatinine, umol, creatinine_text = _creatinine(creatinine_mg_dl, creatinine_umol_l)
+    dialysis = HAEMODIALYSIS_FIELD.parse(haemodialysis)
+
+    # Exact rational arithmetic: a band edge (70, 50, ...) is never blurred by rounding.
+    crcl = Fraction(140 - years) * Fraction(weight) / (72 * creatinine)
+    formula = f"(140 − {years}) × {weight} kg / (72 × {creatinine_text})"
+    if sex_id == "female":
+        crcl *= Fraction(FEMALE_FACTOR)
+        formula += f" × {FEMALE_FACTOR}"
+    crcl_decimal, exact = _decimal(crcl)
+    rounded = round_to(crcl_decimal, CRCL_STEP)
+
+    rows = {drug: _find_row(table, crcl, dialysis) for drug, table in TABLES.items()}
+    warnings: list[str] = []
+    if any(_find_row(table, Fraction(rounded), dialysis) is not rows[drug]
+           for drug, table in TABLES.items()):
+        chosen = "; ".join(f"{drug}: {row.row if row else 'no row'}" for drug, row in rows.items())
+        warnings.append(f"CrCl {crcl_decimal} mL/min is shown as {rounded} mL/min, across a table "
+                        f"boundary; the rows are chosen on the unrounded value ({chosen}).")
+    ganciclovir = _adjustment("ganciclovir", rows["ganciclovir"], "ganciclovir-label")
+    valganciclovir = _adjustment("valganciclovir", rows["valganciclovir"], "valganciclovir-label")
+
+    if crcl < NO_DIALYSIS_BELOW and not dialysis:
+        warnings.append("CrCl below 10 mL/min without haemodialysis: the ganciclovir and "
+                        "valganciclovir tables give no dose.")
+    if crcl < NO_DIALYSIS_BELOW and dialysis:
+        warnings.append("Valganciclovir tablets are not recommended on haemodialysis: the label "
+                        "gives no tablet dose; oral-solution doses are unverified here. "
+                        "Ganciclovir doses are given after dialysis.")
+    if crcl >= NO_DIALYSIS_BELOW and dialysis:
+        warnings.append(f"On haemodialysis, but the estimated CrCl is {rounded} mL/min: the "
+                        "tables' haemodialysis rows are for CrCl below 10 mL/min, so the rows "
+                        "for this clearance are shown; confirm with the prescriber which applies.")
+
+    return RenalDosing(
+        age=years, weight_kg=weight, sex=sex_id,
+        creatinine_mg_dl=_decimal(creatinine)[0], creatinine_umol_l=umol,
+        haemodialysis=dialysis, formula=formula,
+        crcl_ml_min=crcl_decimal, crcl_is_exact=exact, crcl_ml_min_rounded=rounded,
+        ganciclovir=ganciclovir, valganciclovir=valganciclovir,
+        sources=SOURCES, warnings=tuple(warnings),
+    )
+
+
+CALCULATORS = (
+    Calculator("crcl", "Creatinine clearance and antiviral dose rows", creatinine_clearance,
+               (AGE_FIELD, WEIGHT_FIELD, SEX_FIELD, CREATININE_MG_DL_FIELD,
+                CREATININE_UMOL_L_FIELD, HAEMODIALYSIS_FIELD)),
+)
