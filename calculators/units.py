@@ -1,7 +1,150 @@
-"""Placeholder: being written (issue 3). Defines no calculator yet."""
+"""Convert an amount of a CMV immunoglobulin product between mg, units (U) and mL.
+
+Protein (mg) and volume (mL) are linked by each product's labelled strength; CMV antibody units
+(Paul-Ehrlich-Institut units, U) only where the product labels a unit strength. Cytotect CP holds
+100 U/mL and 50 mg/mL (SmPC); CytoGam labels 50 mg/mL and no units, so it cannot be dosed in U.
+The older Cytotect (50 U/mL) is a different product: the same number of units is twice the volume
+in it, so it is not offered and every Cytotect CP result says so.
+
+:func:`unit_conversion` gives the amount in all three units and the vials that hold it, under the
+institution's rounding policy (:mod:`calculators.vials`) unless the caller picks one.
+"""
 
 from __future__ import annotations
 
-from .calculator import Calculator
+from dataclasses import dataclass
+from decimal import Decimal
 
-CALCULATORS: tuple[Calculator, ...] = ()
+from .calculator import Calculator
+from .errors import InputError
+from .fields import ChoiceField, NumberField
+from .products import PRODUCT_FIELD, Product
+from .products import product as find_product
+from .results import Result, unique
+from .vials import ROUNDING_FIELD, TOLERANCE_FIELD, VialPlan, rounding_choice, vial_plan
+
+__all__ = ["UNIT_FIELD", "AMOUNT_FIELD", "UNITS_FIELDS", "UnitConversion", "unit_conversion",
+           "CALCULATORS"]
+
+# A plausibility bound, not a clinical limit: the largest labelled dose, CytoGam 150 mg/kg at the
+# 300 kg the weight fields allow, is 45,000 mg = 900 mL at 50 mg/mL. It also keeps the vial search
+# small for a custom product of low strength.
+MAX_ML = Decimal(1000)
+
+# ChoiceField compares lower-cased text, so the values are lower case; SHOWN gives the usual form.
+UNIT_FIELD = ChoiceField(
+    name="unit", label="Unit",
+    hint="What the amount is in: mg of protein, CMV antibody units (U), or mL of product.",
+    choices=(("mg", "mg"), ("u", "U (CMV antibody units, Paul-Ehrlich-Institut)"), ("ml", "mL")),
+)
+SHOWN = {"mg": "mg", "u": "U", "ml": "mL"}
+
+# What the form shows; the amount is checked against the bounds of its own unit (_AMOUNT_IN).
+AMOUNT_FIELD = NumberField(
+    name="amount", label="Amount", hint="In the unit chosen ('5000 U' is fine when the unit is U).",
+    maximum=MAX_ML * 100, example="5000",
+)
+# Bounds: MAX_ML at the labelled strengths, 50 mg/mL and 100 U/mL (Cytotect CP SmPC).
+_AMOUNT_IN = {
+    unit: NumberField(name="amount", label=f"Amount ({shown})", hint=AMOUNT_FIELD.hint,
+                      unit=shown, maximum=MAX_ML * per_ml, example=AMOUNT_FIELD.example)
+    for unit, shown, per_ml in (("mg", "mg", 50), ("u", "U", 100), ("ml", "mL", 1))
+}
+
+
+UNITS_FIELDS = (AMOUNT_FIELD, UNIT_FIELD, PRODUCT_FIELD, ROUNDING_FIELD, TOLERANCE_FIELD)
+
+OLDER_CYTOTECT_NOTE = (
+    "The older Cytotect (50 U/mL) is a different product: the same number of units is twice the "
+    "volume in it. These figures are for Cytotect CP (100 U/mL) only."
+)
+
+
+@dataclass(frozen=True, slots=True)
+class UnitConversion(Result):
+    product: str
+    product_name: str
+    amount: Decimal
+    unit: str  # the unit given, as usually written: "mg", "U" or "mL"
+    mg: Decimal
+    units: Decimal | None  # None where the product has no unit strength (CytoGam)
+    ml: Decimal
+    mg_per_ml: Decimal
+    units_per_ml: Decimal | None
+    vial_plan: VialPlan  # vials for ``mg`` under the rounding policy
+    rounded_units: Decimal | None  # the plan's rounded dose in U
+    sources: tuple[str, ...]
+    warnings: tuple[str, ...]
+    notes: tuple[str, ...]
+
+
+def _volume(amount: Decimal, unit: str, chosen: Product) -> Decimal:
+    if unit == "ml":
+        return amount
+    if unit == "mg":
+        return amount / chosen.mg_per_ml
+    assert chosen.units_per_ml is not None  # checked by the caller, which knows the raw unit
+    return amount / chosen.units_per_ml
+
+
+def unit_conversion(
+    amount: object,
+    unit: object,
+    product: object = None,
+    rounding: object = None,
+    rounding_tolerance_pct: object = None,
+) -> UnitConversion:
+    """``amount`` of ``product`` in ``unit`` (mg, U or mL) as mg, U and mL, with its vials.
+
+    ``rounding`` and ``rounding_tolerance_pct`` default to the site's settings. Raises
+    :class:`~calculators.errors.InputError` naming the field, including for U of a product with no
+    unit strength.
+    """
+    chosen = find_product(PRODUCT_FIELD.parse(product))
+    unit_id = UNIT_FIELD.parse(unit)
+    if unit_id == "u" and chosen.units_per_ml is None:
+        raise InputError(
+            "unit", unit,
+            f"Unit: {chosen.name} has no labelled unit strength (U/mL); give the amount in mg "
+            "or mL, or choose a product labelled in units (Cytotect CP).",
+        )
+    value = _AMOUNT_IN[unit_id].parse(amount)
+    ml = _volume(value, unit_id, chosen)
+    if ml > MAX_ML:
+        raise InputError(
+            "amount", amount,
+            f"Amount: {value} {SHOWN[unit_id]} of {chosen.name} is {ml} mL, more than {MAX_ML} mL; "
+            "check the amount and its unit.",
+        )
+    policy, tolerance = rounding_choice(rounding, rounding_tolerance_pct)
+
+    # The given amount is kept exactly; the other two follow from the labelled strengths.
+    mg = value if unit_id == "mg" else ml * chosen.mg_per_ml
+    units: Decimal | None = None
+    rounded_units: Decimal | None = None
+    plan = vial_plan(mg, chosen, policy, tolerance)
+    if chosen.units_per_ml is not None:
+        units = value if unit_id == "u" else ml * chosen.units_per_ml
+        rounded_units = plan.rounded_ml * chosen.units_per_ml
+    notes = chosen.notes + ((OLDER_CYTOTECT_NOTE,) if chosen.id == "cytotect-cp" else ())
+    return UnitConversion(
+        product=chosen.id,
+        product_name=chosen.name,
+        amount=value,
+        unit=SHOWN[unit_id],
+        mg=mg,
+        units=units,
+        ml=ml,
+        mg_per_ml=chosen.mg_per_ml,
+        units_per_ml=chosen.units_per_ml,
+        vial_plan=plan,
+        rounded_units=rounded_units,
+        sources=unique((chosen.source,), plan.sources),
+        warnings=plan.warnings,
+        notes=notes,
+    )
+
+
+CALCULATORS = (
+    Calculator("units", "Convert between mg, units (U) and mL", unit_conversion, UNITS_FIELDS),
+)

@@ -1,0 +1,67 @@
+"""calculators.plain and calculators.results: results as JSON-ready data; merged sources."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal
+
+from calculators.plain import to_plain
+from calculators.results import Result, unique
+
+
+@dataclass(frozen=True, slots=True)
+class Inner(Result):
+    ml: Decimal
+
+
+@dataclass(frozen=True, slots=True)
+class Outer(Result):
+    when: date
+    parts: tuple[Inner, ...]
+    extra: dict[str, object]
+    label: str
+    maybe: Decimal | None
+    flag: bool
+    sources: tuple[str, ...]
+    warnings: tuple[str, ...]
+
+
+def test_decimals() -> None:
+    assert to_plain(Decimal(70)) == 70 and type(to_plain(Decimal(70))) is int
+    assert type(to_plain(Decimal("70.0"))) is int
+    assert to_plain(Decimal("1E+3")) == 1000 and type(to_plain(Decimal("1E+3"))) is int
+    assert to_plain(Decimal("-0.0")) == 0
+    # Short decimals survive exactly as their shortest float repr.
+    assert to_plain(Decimal("10518.45")) == 10518.45
+    assert repr(to_plain(Decimal("69.85322498"))) == "69.85322498"
+    assert type(to_plain(Decimal("0.5"))) is float
+
+
+def test_other_values() -> None:
+    assert to_plain(date(2026, 1, 31)) == "2026-01-31"
+    assert to_plain((1, [Decimal("2.5"), ("a",)])) == [1, [2.5, ["a"]]]
+    assert to_plain({1: Decimal(2), "b": (date(2026, 1, 1),)}) == {"1": 2, "b": ["2026-01-01"]}
+    for value in (None, True, "text", 3, 1.5):
+        assert to_plain(value) is value
+    # A dataclass type (not an instance) is returned as it is.
+    assert to_plain(Inner) is Inner
+
+
+def test_results_to_dict() -> None:
+    result = Outer(when=date(2026, 1, 1), parts=(Inner(Decimal("10.5")), Inner(Decimal(50))),
+                   extra={"k": Decimal("0.1")}, label="x", maybe=None, flag=False,
+                   sources=("cytogam-label",), warnings=())
+    plain = result.to_dict()
+    assert plain == {"when": "2026-01-01", "parts": [{"ml": 10.5}, {"ml": 50}],
+                     "extra": {"k": 0.1}, "label": "x", "maybe": None, "flag": False,
+                     "sources": ["cytogam-label"], "warnings": []}
+    assert json.loads(json.dumps(plain)) == plain
+    assert Inner(Decimal(1)).to_dict() == {"ml": 1}
+
+
+def test_unique() -> None:
+    assert unique(("a", "b"), ["b", "c"], ("a",)) == ("a", "b", "c")
+    assert unique() == ()
+    assert unique(("hopa-rounding",), ()) == ("hopa-rounding",)

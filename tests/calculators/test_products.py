@@ -1,0 +1,82 @@
+"""calculators.products: the products as data, each number from its label."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from decimal import Decimal
+
+import pytest
+
+from calculators import settings
+from calculators.errors import InputError
+from calculators.products import PRODUCT_FIELD, PRODUCTS, Product, Vial, product
+from calculators.sources import SOURCES
+
+
+@pytest.fixture(autouse=True)
+def default_settings() -> Iterator[None]:
+    settings.reset()
+    yield
+    settings.reset()
+
+
+def test_cytogam() -> None:
+    # CytoGam label: 50 +/- 10 mg/mL; one single-dose vial, 2,500 mg nominal in 50 mL; no units.
+    cytogam = product("cytogam")
+    assert (cytogam.id, cytogam.name, cytogam.source) == ("cytogam", "CytoGam", "cytogam-label")
+    assert (cytogam.mg_per_ml, cytogam.units_per_ml) == (50, None)
+    assert cytogam.vials == (Vial(Decimal(50), Decimal(2500), None),)
+    assert "50 +/- 10 mg/mL" in cytogam.notes[0]
+
+
+def test_cytotect_cp() -> None:
+    # Cytotect CP SmPC: 100 U/mL, 50 mg/mL; 10 mL (500 mg, 1,000 U) and 50 mL (2,500 mg, 5,000 U),
+    # not 20 mL (the older 50 U/mL Cytotect).
+    cytotect = product("cytotect-cp")
+    assert (cytotect.name, cytotect.source) == ("Cytotect CP", "cytotect-cp-smpc")
+    assert (cytotect.mg_per_ml, cytotect.units_per_ml) == (50, 100)
+    assert cytotect.vials == (Vial(Decimal(50), Decimal(2500), Decimal(5000)),
+                              Vial(Decimal(10), Decimal(500), Decimal(1000)))
+    assert "not the older 50 U/mL Cytotect" in cytotect.notes[0]
+    assert Decimal(20) not in [v.ml for v in cytotect.vials]
+
+
+def test_vial_of_any_size() -> None:
+    assert product("cytotect-cp").vial(Decimal(20)) == Vial(Decimal(20), Decimal(1000),
+                                                           Decimal(2000))
+    assert product("cytogam").vial(Decimal(1)) == Vial(Decimal(1), Decimal(50), None)
+
+
+def test_every_product_cites_a_registered_source() -> None:
+    assert set(PRODUCTS) == {"cytogam", "cytotect-cp"}
+    for item in PRODUCTS.values():
+        assert item.source in SOURCES
+        assert list(item.vials) == sorted(item.vials, key=lambda v: v.ml, reverse=True)
+
+
+def test_product_field() -> None:
+    assert PRODUCT_FIELD.name == "product" and PRODUCT_FIELD.default == "cytogam"
+    assert [value for value, _ in PRODUCT_FIELD.choices] == ["cytogam", "cytotect-cp", "custom"]
+    assert PRODUCT_FIELD.parse(None) == "cytogam"
+    assert PRODUCT_FIELD.parse(" Cytotect-CP ") == "cytotect-cp"
+
+
+def test_unknown_product() -> None:
+    with pytest.raises(InputError) as caught:
+        product("cytotect")
+    assert (caught.value.field, caught.value.value) == ("product", "cytotect")
+    assert caught.value.message == ("Product must be one of cytogam, cytotect-cp, custom "
+                                    "(got 'cytotect').")
+
+
+def test_custom_product() -> None:
+    with pytest.raises(InputError) as caught:
+        product("custom")
+    assert caught.value.field == "product"
+    assert "no custom product configured" in caught.value.message
+    settings.configure({"custom_product": {"name": "Local", "mg_per_ml": "100",
+                                           "vial_ml": ["20"]}})
+    custom = product("custom")
+    assert isinstance(custom, Product)
+    assert (custom.id, custom.name, custom.mg_per_ml) == ("custom", "Local", 100)
+    assert "custom" not in PRODUCTS

@@ -1,0 +1,139 @@
+"""calculators.settings: the institution's settings are checked, and each bad one is named."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from decimal import Decimal
+from types import MappingProxyType
+
+import pytest
+
+from calculators import settings
+from calculators.errors import InputError
+from calculators.products import Vial, product
+
+
+@pytest.fixture(autouse=True)
+def default_settings() -> Iterator[None]:
+    settings.reset()
+    yield
+    settings.reset()
+
+
+GOOD_PRODUCT = {"name": " Local CMV-IG ", "mg_per_ml": "50", "units_per_ml": "100",
+                "vial_ml": [10, "50", "10.0"]}
+
+
+def _error(raw: object) -> InputError:
+    before = settings.current()
+    with pytest.raises(InputError) as caught:
+        settings.configure(raw)  # type: ignore[arg-type]
+    assert settings.current() is before  # a bad configuration changes nothing
+    return caught.value
+
+
+def test_defaults() -> None:
+    # clinical-facts: rounding policy default none (HOPA note); dosing weight default actual.
+    current = settings.current()
+    assert current == settings.Settings()
+    assert (current.custom_product, current.rounding, current.rounding_tolerance_pct,
+            current.weight_basis) == (None, "none", Decimal(10), "actual")
+    assert settings.configure({}) == settings.Settings()
+
+
+def test_configure_everything() -> None:
+    configured = settings.configure({"custom_product": GOOD_PRODUCT, "rounding": "Nearest",
+                                     "rounding_tolerance_pct": "7,5", "weight_basis": "adjusted"})
+    assert settings.current() is configured
+    assert (configured.rounding, configured.rounding_tolerance_pct, configured.weight_basis) == (
+        "nearest", Decimal("7.5"), "adjusted")
+    custom = configured.custom_product
+    assert custom is not None and product("custom") is custom
+    assert (custom.id, custom.name, custom.source) == ("custom", "Local CMV-IG",
+                                                       "institution-config")
+    assert (custom.mg_per_ml, custom.units_per_ml, custom.notes) == (50, 100, ())
+    # Repeated sizes are dropped; largest first.
+    assert custom.vials == (Vial(Decimal(50), Decimal(2500), Decimal(5000)),
+                            Vial(Decimal(10), Decimal(500), Decimal(1000)))
+    settings.reset()
+    assert settings.current() == settings.Settings()
+
+
+def test_custom_product_without_units_and_other_mappings() -> None:
+    configured = settings.configure(MappingProxyType(
+        {"custom_product": MappingProxyType({"name": "P", "mg_per_ml": 60, "vial_ml": [25]})}))
+    custom = configured.custom_product
+    assert custom is not None and custom.units_per_ml is None
+    assert custom.vials == (Vial(Decimal(25), Decimal(1500), None),)
+    assert settings.configure({"custom_product": None}).custom_product is None
+
+
+def test_tolerance_bounds_are_inclusive() -> None:
+    assert settings.configure({"rounding_tolerance_pct": "0"}).rounding_tolerance_pct == 0
+    assert settings.configure({"rounding_tolerance_pct": 25}).rounding_tolerance_pct == 25
+
+
+@pytest.mark.parametrize(
+    ("raw", "field", "words"),
+    [
+        ({"rounding_policy": "up"}, "rounding_policy", "'rounding_policy' is not a calculator "
+                                                       "setting."),
+        ({"rounding": "down"}, "rounding", "Rounding policy must be one of none, up, nearest"),
+        ({"rounding": 1}, "rounding", "Rounding policy must be one of"),
+        ({"rounding_tolerance_pct": "-1"}, "rounding_tolerance_pct", "at least 0 %"),
+        ({"rounding_tolerance_pct": "25.1"}, "rounding_tolerance_pct", "at most 25 %"),
+        ({"rounding_tolerance_pct": "ten"}, "rounding_tolerance_pct", "must be a number"),
+        ({"weight_basis": "lean"}, "weight_basis", "Dosing weight must be one of actual, ideal"),
+        ({"custom_product": "yes"}, "custom_product", "must be a mapping"),
+        ({"custom_product": [GOOD_PRODUCT]}, "custom_product", "must be a mapping"),
+        ({"custom_product": {**GOOD_PRODUCT, "name": None}}, "custom_product.name",
+         "Custom product name must be text of 1 to 60 characters."),
+        ({"custom_product": {k: v for k, v in GOOD_PRODUCT.items() if k != "name"}},
+         "custom_product.name", "1 to 60 characters"),
+        ({"custom_product": {**GOOD_PRODUCT, "name": 5}}, "custom_product.name", "text"),
+        ({"custom_product": {**GOOD_PRODUCT, "name": "  "}}, "custom_product.name", "text"),
+        ({"custom_product": {**GOOD_PRODUCT, "name": "x" * 61}}, "custom_product.name", "text"),
+        ({"custom_product": {**GOOD_PRODUCT, "mg_per_ml": None}}, "custom_product.mg_per_ml",
+         "Custom product strength (mg/mL) is required."),
+        ({"custom_product": {**GOOD_PRODUCT, "mg_per_ml": "0"}}, "custom_product.mg_per_ml",
+         "more than 0 mg/mL"),
+        ({"custom_product": {**GOOD_PRODUCT, "mg_per_ml": "201"}}, "custom_product.mg_per_ml",
+         "at most 200 mg/mL"),
+        ({"custom_product": {**GOOD_PRODUCT, "units_per_ml": "abc"}},
+         "custom_product.units_per_ml", "Custom product strength (U/mL) must be a number"),
+        ({"custom_product": {**GOOD_PRODUCT, "units_per_ml": "10001"}},
+         "custom_product.units_per_ml", "at most 10000 U/mL"),
+        ({"custom_product": {**GOOD_PRODUCT, "units_per_ml": ""}},
+         "custom_product.units_per_ml", "is required"),
+        ({"custom_product": {**GOOD_PRODUCT, "vial_ml": None}}, "custom_product.vial_ml",
+         "must be a non-empty list of volumes in mL"),
+        ({"custom_product": {**GOOD_PRODUCT, "vial_ml": []}}, "custom_product.vial_ml",
+         "non-empty list"),
+        ({"custom_product": {**GOOD_PRODUCT, "vial_ml": "50"}}, "custom_product.vial_ml",
+         "non-empty list"),
+        ({"custom_product": {**GOOD_PRODUCT, "vial_ml": [50, 0]}}, "custom_product.vial_ml",
+         "Custom product vial size (mL) must be more than 0 mL"),
+        ({"custom_product": {**GOOD_PRODUCT, "vial_ml": [1001]}}, "custom_product.vial_ml",
+         "at most 1000 mL"),
+        ({"custom_product": {**GOOD_PRODUCT, "vial_ml": [True]}}, "custom_product.vial_ml",
+         "must be a number, not True"),
+    ],
+)
+def test_bad_settings_name_the_field(raw: dict[str, object], field: str, words: str) -> None:
+    error = _error(raw)
+    assert error.field == field
+    assert words in error.message
+
+
+def test_sixty_character_name_is_fine() -> None:
+    custom = settings.configure({"custom_product": {**GOOD_PRODUCT, "name": "x" * 60}})
+    assert custom.custom_product is not None and custom.custom_product.name == "x" * 60
+
+
+
+def test_misspelt_custom_product_key_is_refused() -> None:
+    # A misspelt 'units_per_mL' must not silently give a product without units.
+    misspelt = {k: v for k, v in GOOD_PRODUCT.items() if k != "units_per_ml"}
+    error = _error({"custom_product": {**misspelt, "units_per_mL": "100"}})
+    assert error.field == "custom_product.units_per_mL"
+    assert "'units_per_mL' is not a custom product setting" in error.message
