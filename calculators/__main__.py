@@ -121,4 +121,8 @@ def main(argv: list[str] | None = None, stdout: TextIO | None = None,
 
 
 if __name__ == "__main__":  # pragma: no cover - exercised through subprocess in the tests
-    sys.exit(main())
+    try:
+        sys.exit(main())
+    except BrokenPipeError:  # output piped into `head` and cut short: not an error
+        sys.stdout = None  # type: ignore[assignment]  # nothing left to flush at exit
+        sys.exit(0)

@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
 from decimal import Decimal
 
 from .errors import InputError
@@ -27,6 +27,9 @@ __all__ = ["Field", "NumberField", "ChoiceField", "DateField", "FlagField", "Any
 
 # Digits with at most one decimal separator (point or comma), then an optional unit word.
 _NUMBER = re.compile(r"(?P<number>[+-]?(?:\d+(?:[.,]\d*)?|[.,]\d+))\s*(?P<unit>[^\d\s.,+-][^\s]*)?")
+# '5,000' or '5.000' is 5 with a decimal comma but 5000 to many readers: a separator followed by
+# exactly three digits, after a non-zero whole part, is refused rather than guessed.
+_AMBIGUOUS = re.compile(r"[+-]?0*[1-9]\d*[.,]\d{3}")
 _TRUE = {"true", "yes", "1", "on", "y"}
 _FALSE = {"false", "no", "0", "off", "n", ""}
 
@@ -119,6 +122,12 @@ class NumberField(Field):
             example = f", such as {self.example}" if self.example else ""
             raise InputError(
                 self.name, raw, f"{self.label} must be a number{example} (got {_shown(raw)})."
+            )
+        if _AMBIGUOUS.fullmatch(match["number"]):
+            raise InputError(
+                self.name, raw,
+                f"{self.label}: '{match['number']}' could be a decimal or thousands; type it "
+                "without a thousands separator (5000), or with fewer decimals (5.5).",
             )
         value = Decimal(match["number"].replace(",", "."))
         unit = match["unit"]
@@ -227,7 +236,9 @@ class DateField(Field):
             if self.optional:
                 return None
             raise self._required(raw)
-        if isinstance(raw, date):
+        if isinstance(raw, datetime):
+            value = raw.date()  # a datetime is a date too, but does not compare with one
+        elif isinstance(raw, date):
             value = raw
         elif isinstance(raw, str):
             try:

@@ -23,6 +23,7 @@ WEIGHT_BASIS_CHOICES = (("actual", "Actual body weight"), ("ideal", "Ideal body 
                         ("adjusted", "Adjusted body weight"))
 
 _NAME_MAX = 60
+_MAX_VIAL_SIZES = 3
 _MG_PER_ML = NumberField("custom_product.mg_per_ml", "Custom product strength (mg/mL)",
                          unit="mg/mL", maximum=Decimal(200))
 _UNITS_PER_ML = NumberField("custom_product.units_per_ml", "Custom product strength (U/mL)",
@@ -53,6 +54,12 @@ def _custom_product(raw: object) -> Product | None:
         return None
     if not isinstance(raw, Mapping):
         raise InputError("custom_product", raw, "custom_product must be a mapping of settings.")
+    for key in raw:
+        if key not in {"name", "mg_per_ml", "units_per_ml", "vial_ml"}:
+            # A misspelt key (units_per_mL) must not silently drop a strength.
+            raise InputError(f"custom_product.{key}", raw[key],
+                             f"'{key}' is not a custom product setting (name, mg_per_ml, "
+                             "units_per_ml, vial_ml).")
     name = raw.get("name")
     if not isinstance(name, str) or not name.strip() or len(name) > _NAME_MAX:
         raise InputError("custom_product.name", name,
@@ -64,6 +71,10 @@ def _custom_product(raw: object) -> Product | None:
     if not isinstance(vial_ml, list) or not vial_ml:
         raise InputError("custom_product.vial_ml", vial_ml,
                          "Custom product vial sizes must be a non-empty list of volumes in mL.")
+    if len(vial_ml) > _MAX_VIAL_SIZES:
+        # The vial search grows with every size; no product here has more than two.
+        raise InputError("custom_product.vial_ml", vial_ml,
+                         f"Custom product vial sizes: at most {_MAX_VIAL_SIZES} sizes.")
     sizes = sorted({_VIAL_ML.parse(ml) for ml in vial_ml}, reverse=True)
     return Product(
         id="custom", name=name.strip(), mg_per_ml=mg_per_ml, units_per_ml=units_per_ml,

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-__all__ = ["Source", "SOURCES", "source"]
+__all__ = ["Source", "SOURCES"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -67,8 +67,3 @@ SOURCES: dict[str, Source] = {
                "Values set by the hosting institution in site_src/config.yml (custom product)."),
     )
 }
-
-
-def source(key: str) -> Source:
-    """Return the source registered under ``key``; a typo here is a programming error."""
-    return SOURCES[key]

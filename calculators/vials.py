@@ -84,6 +84,8 @@ def vial_plan(dose_mg: Decimal, product: Product, policy: str = "none",
         raise InputError("rounding", policy,
                          f"Rounding policy must be one of {', '.join(ROUNDING_POLICIES)} "
                          f"(got '{policy}').")
+    if not dose_mg > 0:
+        raise InputError("dose_mg", dose_mg, f"Dose (mg) must be more than 0 (got {dose_mg}).")
     dose_ml = dose_mg / product.mg_per_ml
     options = _combinations(product, dose_ml)
     up_ml, up_counts = _best([o for o in options if o[0] >= dose_ml])
@@ -107,7 +109,8 @@ def vial_plan(dose_mg: Decimal, product: Product, policy: str = "none",
                 f"Not rounded: the nearest whole-vial dose ({nearest_ml * product.mg_per_ml:,} mg) "
                 f"is {gap} % away, more than the {tolerance_pct} % tolerance."
             )
-    rounded_mg = rounded_ml * product.mg_per_ml
+    # Unrounded stays the calculated dose exactly (mL and back could lose the last digit).
+    rounded_mg = dose_mg if rounded_ml == dose_ml else rounded_ml * product.mg_per_ml
     vials = tuple(VialCount(vial.ml, vial.mg, n) for vial, n in zip(product.vials, counts, strict=True)
                   if n)
     opened_ml = sum((v.vial_ml * v.count for v in vials), Decimal(0))

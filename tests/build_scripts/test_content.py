@@ -64,8 +64,18 @@ def test_every_problem_is_reported_at_once(site_src: Path) -> None:
     (site_src / "config.yml").write_text("institution: ''\ndepartment: x\ncontact: y\n")
     with pytest.raises(ContentError) as caught:
         load_content(site_src)
-    files = sorted(problem.split(":")[0] for problem in caught.value.problems)
+    files = sorted({problem.split(":")[0] for problem in caught.value.problems})
     assert files == ["site_src/config.yml", "site_src/pages/one.md", "site_src/pages/two.md"]
+
+
+def test_calculator_settings_are_checked_by_the_core(site_src: Path) -> None:
+    config = (site_src / "config.yml").read_text()
+    (site_src / "config.yml").write_text(config.replace(
+        "  # custom_product:\n", "  custom_product: {name: X, mg_per_ml: 50, vial_ml: [1, 2, 3, 4]}\n"))
+    with pytest.raises(ContentError) as caught:
+        load_content(site_src)
+    (problem,) = caught.value.problems
+    assert problem.startswith("site_src/config.yml: field 'calculator_settings.custom_product.vial_ml'")
 
 
 def test_undefined_template_variable_fails_the_build(site_src: Path, tmp_path: Path) -> None:

@@ -40,6 +40,12 @@ def test_text_result_for_people() -> None:
     assert "dose_mg: 10500" in out and "transplant_date: 2026-01-01" in out
 
 
+def test_text_shows_yes_and_no() -> None:
+    code, out, _ = _main("criteria", "--severe-manifestation")
+    assert code == 0
+    assert "consider_cmvig: yes" in out
+
+
 def test_underscore_options_work_too() -> None:
     code, out, _ = _main("prophylaxis", "--weight_kg", "70", "--organ", "kidney",
                          "--transplant_date", "2026-01-01", "--json")

@@ -1,0 +1,99 @@
+"""The golden cases inside real Pyodide (the pinned npm package, under Node.js).
+
+The calculators wheel is built exactly as for the site and installed into Pyodide with pytest;
+pytest then runs tests/calculators/test_golden.py there, and every golden case's answer from
+Pyodide must equal CPython's exactly (result or error). pytest's wheels are pure Python, fetched
+once from PyPI at the versions pinned in requirements.txt and kept in .cache/pyodide-wheels/.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import subprocess
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+
+from build_scripts.wheel import build_wheel
+from calculators import settings
+from calculators.errors import InputError
+from calculators.registry import run
+from tests.conftest import GOLDEN, ROOT
+
+CACHE = ROOT / ".cache" / "pyodide-wheels"
+TEST_PACKAGES = ("pytest", "pluggy", "iniconfig", "packaging", "pygments")
+
+
+def _pinned(name: str) -> str:
+    text = (ROOT / "requirements.txt").read_text()
+    match = re.search(rf"^{name}==(\S+)$", text, re.MULTILINE | re.IGNORECASE)
+    assert match, f"{name} is not pinned in requirements.txt"
+    return f"{name}=={match.group(1)}"
+
+
+def _test_wheels() -> list[Path]:
+    wanted = [_pinned(name) for name in TEST_PACKAGES]
+    have = {p.name.split("-")[0].lower() + "==" + p.name.split("-")[1] for p in CACHE.glob("*.whl")}
+    if not {w.lower() for w in wanted} <= have:
+        CACHE.mkdir(parents=True, exist_ok=True)
+        subprocess.run(
+            [sys.executable, "-m", "pip", "download", "--quiet", "--no-deps",
+             "--only-binary=:all:", "--python-version", "3.14", "--implementation", "py",
+             "--abi", "none", "--platform", "any", "--dest", str(CACHE), *wanted],
+            check=True,
+        )
+    return sorted(p for p in CACHE.glob("*.whl")
+                  if p.name.split("-")[0].lower() + "==" + p.name.split("-")[1]
+                  in {w.lower() for w in wanted})
+
+
+def _cpython_answers() -> dict[str, object]:
+    answers: dict[str, object] = {}
+    for path in sorted(GOLDEN.glob("*/*.json")):
+        data = json.loads(path.read_text(encoding="utf-8"))
+        for case in data["cases"]:
+            settings.configure(case.get("settings", {}))
+            try:
+                answer = {"ok": True, "result": run(data["calculator"], case["input"])}
+            except InputError as error:
+                answer = {"ok": False, "error": error.as_plain()}
+            finally:
+                settings.reset()
+            answers[f"{path.parent.name}/{path.stem}/{case['id']}"] = answer
+    return answers
+
+
+@dataclass
+class PyodideRun:
+    process: subprocess.CompletedProcess[str]
+    answers: Path
+
+
+@pytest.fixture(scope="module")
+def pyodide_run(tmp_path_factory: pytest.TempPathFactory) -> PyodideRun:
+    scratch = tmp_path_factory.mktemp("pyodide")
+    wheel = build_wheel(scratch / "wheel")
+    answers = scratch / "answers.json"
+    process = subprocess.run(
+        ["node", str(ROOT / "tests" / "pyodide" / "run_in_pyodide.mjs"), str(ROOT),
+         str(answers), str(wheel), *map(str, _test_wheels())],
+        cwd=ROOT, capture_output=True, text=True, timeout=600, check=False,
+    )
+    return PyodideRun(process, answers)
+
+
+def test_golden_tests_pass_in_pyodide(pyodide_run: PyodideRun) -> None:
+    done = pyodide_run.process
+    assert done.returncode == 0, done.stdout[-3000:] + done.stderr[-3000:]
+    assert re.search(r"\d+ passed", done.stdout)
+
+
+def test_pyodide_answers_equal_cpython(pyodide_run: PyodideRun) -> None:
+    in_pyodide = json.loads(pyodide_run.answers.read_text())["answers"]
+    in_cpython = _cpython_answers()
+    assert in_pyodide.keys() == in_cpython.keys()
+    for key, answer in in_cpython.items():
+        assert in_pyodide[key] == answer, key
