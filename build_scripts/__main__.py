@@ -65,7 +65,8 @@ def mkdocs_build(site_dir: Path = SITE, site_url: str | None = None) -> None:
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m build_scripts", description=__doc__.split("\n")[0])
+    parser = argparse.ArgumentParser(prog="python -m build_scripts",
+                                     description=__doc__.split("\n")[0])
     parser.add_argument("--site-dir", type=Path, default=SITE, help="where to write the site")
     parser.add_argument("--site-url", help="address the site will be served at "
                         "(default: mkdocs.yml's, http://127.0.0.1:8000/)")

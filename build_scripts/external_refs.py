@@ -24,6 +24,7 @@ import sys
 import tempfile
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 from urllib.parse import urlsplit
 
 import tinycss2
@@ -57,17 +58,18 @@ def css_references(text: str) -> list[tuple[str, str]]:
     """(kind, url) for every ``url()`` and ``@import`` in a stylesheet or a style attribute."""
     found: list[tuple[str, str]] = []
 
-    def visit(tokens: list[object]) -> None:
+    # tinycss2 is untyped: its nodes are duck-typed by their ``type`` attribute.
+    def visit(tokens: list[Any]) -> None:
         for token in tokens:
             kind = getattr(token, "type", None)
             if kind == "url":
-                found.append(("css url()", str(getattr(token, "value"))))
-            elif kind == "function" and getattr(token, "lower_name") == "url":
-                args = [a for a in getattr(token, "arguments") if getattr(a, "type", "") == "string"]
-                found.extend(("css url()", str(getattr(a, "value"))) for a in args)
-            elif kind == "at-rule" and getattr(token, "lower_at_keyword") == "import":
-                prelude = [t for t in getattr(token, "prelude") if getattr(t, "type", "") == "string"]
-                found.extend(("css @import", str(getattr(t, "value"))) for t in prelude)
+                found.append(("css url()", str(token.value)))
+            elif kind == "function" and token.lower_name == "url":
+                args = [a for a in token.arguments if getattr(a, "type", "") == "string"]
+                found.extend(("css url()", str(a.value)) for a in args)
+            elif kind == "at-rule" and token.lower_at_keyword == "import":
+                prelude = [t for t in token.prelude if getattr(t, "type", "") == "string"]
+                found.extend(("css @import", str(t.value)) for t in prelude)
             for child in ("prelude", "content", "arguments", "value"):
                 nested = getattr(token, child, None)
                 if isinstance(nested, list):

@@ -124,5 +124,5 @@ if __name__ == "__main__":  # pragma: no cover - exercised through subprocess in
     try:
         sys.exit(main())
     except BrokenPipeError:  # output piped into `head` and cut short: not an error
-        sys.stdout = None  # type: ignore[assignment]  # nothing left to flush at exit
+        sys.stdout = None  # nothing left to flush at exit
         sys.exit(0)

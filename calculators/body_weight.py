@@ -135,8 +135,8 @@ def dosing_weight(weight_kg: object, weight_basis: object = None, height_cm: obj
     chosen = sizes.ibw_kg if basis == "ideal" else sizes.adjbw_kg
     if chosen > actual:
         return DosingWeight(basis, "actual", actual, actual, sizes.ibw_kg, sizes.adjbw_kg, SOURCES,
-                            (f"The {basis} body weight ({chosen} kg) is more than the actual weight; "
-                             "the actual weight is used.",))
+                            (f"The {basis} body weight ({chosen} kg) is more than the actual "
+                             "weight; the actual weight is used.",))
     return DosingWeight(basis, basis, actual, chosen, sizes.ibw_kg, sizes.adjbw_kg, SOURCES, ())
 
 

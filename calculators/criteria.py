@@ -21,7 +21,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from .calculator import Calculator
-from .fields import FlagField, NumberField
+from .fields import AnyField, FlagField, NumberField
 from .results import Result
 from .viral_load import LOG10_FIELD, SCHULZ_PCR_LOG10, parse_log10
 
@@ -96,7 +96,7 @@ ON_ANTIVIRALS_FIELD = FlagField(name="on_antivirals", label="On antiviral treatm
 SYMPTOMATIC_FIELD = FlagField(name="symptomatic", label="Symptomatic",
                               hint="For (iii): the review's criterion is for symptomatic cases.")
 VIRAL_LOAD_FIELDS = (PCR_LOG10_FIELD, PCR_RISING_FIELD, ON_ANTIVIRALS_FIELD, SYMPTOMATIC_FIELD)
-CRITERIA_FIELDS = (*FINDING_FIELDS, *VIRAL_LOAD_FIELDS)
+CRITERIA_FIELDS: tuple[AnyField, ...] = (*FINDING_FIELDS, *VIRAL_LOAD_FIELDS)
 
 WARNINGS = (
     "Decision support, not a rule: the review bases these on limited evidence and clinical "

@@ -1,8 +1,8 @@
 """The one error type of the calculators.
 
 Every bad input raises :class:`InputError`. It subclasses :class:`ValueError` (so plain
-``except ValueError`` still works) and keeps the offending ``field`` and ``value`` so that a form can
-put the message next to the right input, and the command line can name the flag.
+``except ValueError`` still works) and keeps the offending ``field`` and ``value`` so that a form
+can put the message next to the right input, and the command line can name the flag.
 """
 
 from __future__ import annotations

@@ -103,7 +103,8 @@ class NumberField(Field):
         if not value.is_finite():
             raise InputError(self.name, raw, f"{self.label} must be a finite number.")
         if self.integer and value != value.to_integral_value():
-            raise InputError(self.name, raw, f"{self.label} must be a whole number (got {_shown(raw)}).")
+            raise InputError(self.name, raw,
+                             f"{self.label} must be a whole number (got {_shown(raw)}).")
         self._check_bounds(raw, value)
         return value
 
@@ -146,7 +147,8 @@ class NumberField(Field):
         if self.minimum_exclusive is not None and value <= self.minimum_exclusive:
             raise InputError(
                 self.name, raw,
-                f"{self.label} must be more than {self.minimum_exclusive}{unit} (got {_shown(raw)}).",
+                f"{self.label} must be more than {self.minimum_exclusive}{unit} "
+                f"(got {_shown(raw)}).",
             )
         if self.minimum is not None and value < self.minimum:
             raise InputError(
@@ -165,7 +167,8 @@ class NumberField(Field):
         plain.update(
             unit=self.unit,
             minimum=None if self.minimum is None else str(self.minimum),
-            minimum_exclusive=None if self.minimum_exclusive is None else str(self.minimum_exclusive),
+            minimum_exclusive=(None if self.minimum_exclusive is None
+                               else str(self.minimum_exclusive)),
             maximum=None if self.maximum is None else str(self.maximum),
             example=self.example,
             other_units=[name for name, _ in self.other_units],

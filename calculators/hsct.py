@@ -94,17 +94,18 @@ class StudyOutcome:
 
 
 # Verbatim from the Results; " … " marks where the printed sentence is cut by a figure caption.
-_LOW_QUOTE = ("In the low-dose ATG group, the two-week response rates were 66.67% (4/6) in the early "
-              "CMV-IVIG therapy group and 25.00% (3/12) in the late CMV-IVIG therapy group, … and "
-              "the median times of CMV-DNA conversion were 11 and 18 days, respectively (P=0.291).")
+_LOW_QUOTE = ("In the low-dose ATG group, the two-week response rates were 66.67% (4/6) in the "
+              "early CMV-IVIG therapy group and 25.00% (3/12) in the late CMV-IVIG therapy group, "
+              "… and the median times of CMV-DNA conversion were 11 and 18 days, respectively "
+              "(P=0.291).")
 _HIGH_QUOTE = ("In the high-dose ATG group, the two-week response rates were 61.90% (13/21) in the "
                "early CMV-IVIG therapy group and 12.90% (4/31) in the late CMV-IVIG therapy group, "
                "and the median times of CMV-DNA conversion were 14 and 23 days, respectively "
                "(P=0.000)")
-_REACTIVATION_QUOTE = ("In the low-dose ATG group, the reactivation rate was 50.00% in patients who "
-                       "received early CMV-IVIG therapy and 63.64% in patients who received late "
-                       "CMV-IVIG therapy; and in the high-dose ATG group, the numbers were 45.00% "
-                       "and 58.06%, respectively.")
+_REACTIVATION_QUOTE = ("In the low-dose ATG group, the reactivation rate was 50.00% in patients "
+                       "who received early CMV-IVIG therapy and 63.64% in patients who received "
+                       "late CMV-IVIG therapy; and in the high-dose ATG group, the numbers were "
+                       "45.00% and 58.06%, respectively.")
 
 
 def _outcome(group: str, start: str, response: str, responders: int, patients: int,

@@ -2,7 +2,8 @@
 
 Results are frozen dataclasses holding :class:`~decimal.Decimal` and :class:`~datetime.date`
 values. :func:`to_plain` converts them for the browser and the command line: dates become ISO
-text, decimals become JSON numbers (an int when whole), tuples become lists. Nothing is rounded here.
+text, decimals become JSON numbers (an int when whole), tuples become lists. Nothing is rounded
+here.
 """
 
 from __future__ import annotations

@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from decimal import Decimal
 
+from . import products
 from .body_weight import (
     OPTIONAL_HEIGHT_FIELD,
     OPTIONAL_SEX_FIELD,
@@ -28,7 +29,6 @@ from .body_weight import (
 from .calculator import Calculator
 from .errors import InputError
 from .fields import ChoiceField, DateField, NumberField
-from . import products
 from .products import PRODUCT_FIELD
 from .results import Result, unique
 from .rounding import round_to
@@ -181,7 +181,8 @@ def prophylaxis_schedule(
         cumulative += vials.rounded_mg
         doses.append(Dose(number=number, day=day, week=day // 7 if day % 7 == 0 else None,
                           date=day0 + timedelta(days=day), mg_per_kg=mg_per_kg, dose_mg=dose_mg,
-                          volume_ml=dose_mg / drug.mg_per_ml, vials=vials, cumulative_mg=cumulative))
+                          volume_ml=dose_mg / drug.mg_per_ml, vials=vials,
+                          cumulative_mg=cumulative))
         warnings.extend(vials.warnings)
         per_kg_given = vials.rounded_mg / weight.actual_kg
         if per_kg_given > LABEL_MAX_MG_PER_KG:

@@ -17,7 +17,8 @@ Regimens (ids):
 - ``zhang-2021-hsct`` -- Zhang 2021: 100 mg/kg every 2 days until CMV-DNA conversion, then
   weekly for two weeks.
 - ``schulz-single-50ml`` -- Schulz 2016: one 50 mL (2,500 mg) dose of Cytotect.
-- ``cremer-1988-12.5g``, ``cremer-1988-15g`` -- Schulz 2016: 12.5 g/day for 6 days; 15 g/day
+- ``cremer-1988`` (both courses: the first as doses, the second as an option), and each on its
+  own: ``cremer-1988-12.5g``, ``cremer-1988-15g`` -- Schulz 2016: 12.5 g/day for 6 days; 15 g/day
   for 5 days (one patient each, fixed doses).
 - ``case-intensive-50u`` -- Schulz 2016 case study: 50 U/kg every second day, four doses.
 - ``kneidinger-2014`` -- Schulz 2016: Cytotect 100 IU (50 mg)/kg; one dose, no interval given.
@@ -340,6 +341,34 @@ REGIMENS: dict[str, Regimen] = {
                 _SCHULZ_OFF_LABEL,
                 "A fixed daily dose given to one patient, a 29-year-old man whose weight is not "
                 "stated: it is not scaled to weight.",
+            ),
+        ),
+        Regimen(
+            id="cremer-1988",
+            title="Cremer 1988: two heart recipients, two courses (12.5 g a day for 6 days; "
+                  "15 g a day for 5 days)",
+            sources=("schulz-2016",),
+            wording=(
+                Quote("schulz-2016", "CMVIG (type not stated) 12.5 g/d for 6 d"),
+                Quote("schulz-2016", "CMVIG (type not stated) 15 g/d for 5 d"),
+            ),
+            unit=FIXED_MG,
+            steps=_every(1, 1, 6, 12500, "12.5 g a day for 6 days"),
+            reading="The report gives one course per patient. The first (six fixed doses of "
+                    "12,500 mg, days 1 to 6) is shown as doses; the second (five of 15,000 mg, "
+                    "days 1 to 5) as an option. cremer-1988-12.5g and cremer-1988-15g give each "
+                    "course on its own.",
+            source_product="CMVIG (type not stated)",
+            ambiguous=True,
+            warnings=(
+                _SCHULZ_OFF_LABEL,
+                "Two patients, two different fixed daily courses; neither is scaled to weight, "
+                "and the source does not say which to prefer.",
+            ),
+            options=(
+                OptionRule("cremer-1988-15g", "The second patient's course: 15 g a day for 5 days",
+                           Quote("schulz-2016", "CMVIG (type not stated) 15 g/d for 5 d"),
+                           Decimal(15000), "once a day for 5 days", days=(1, 2, 3, 4, 5)),
             ),
         ),
         Regimen(

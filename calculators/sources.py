@@ -28,7 +28,8 @@ SOURCES: dict[str, Source] = {
                "precautions)."),
         Source("schulz-2016", "Schulz et al. 2016",
                "Schulz U, Solidoro P, Müller V, et al. CMV immunoglobulins for the treatment of "
-               "CMV infections in thoracic transplant recipients. Transplantation 2016;100:S5-S10."),
+               "CMV infections in thoracic transplant recipients. Transplantation "
+               "2016;100:S5-S10."),
         Source("zhang-2021", "Zhang et al. 2021",
                "Zhang P, Yang D, Tian J, et al. A clinical study of lyophilized intravenous human "
                "immunoglobulin containing high-titer cytomegalovirus-neutralizing antibody for the "

@@ -111,8 +111,8 @@ def vial_plan(dose_mg: Decimal, product: Product, policy: str = "none",
             )
     # Unrounded stays the calculated dose exactly (mL and back could lose the last digit).
     rounded_mg = dose_mg if rounded_ml == dose_ml else rounded_ml * product.mg_per_ml
-    vials = tuple(VialCount(vial.ml, vial.mg, n) for vial, n in zip(product.vials, counts, strict=True)
-                  if n)
+    vials = tuple(VialCount(vial.ml, vial.mg, n)
+                  for vial, n in zip(product.vials, counts, strict=True) if n)
     opened_ml = sum((v.vial_ml * v.count for v in vials), Decimal(0))
     return VialPlan(
         product=product.id,

@@ -65,7 +65,8 @@ IU_NOTE = ("Copies/mL only: IU/mL is never converted to copies/mL or back, becau
 ROUNDING_NOTE = (f"log10 values, 10^x and fold changes are computed to {PRECISION} significant "
                  "digits; the *_display values are rounded half up to 0.01 (copies to whole "
                  "copies). Changes are rounded once, so they may differ by 0.01 from the "
-                 "difference of the rounded values. Flags use the entered value, not a rounded one.")
+                 "difference of the rounded values. Flags use the entered value, not a rounded "
+                 "one.")
 
 _COPY_UNITS = (("copies", ONE), ("cp/mL", ONE))
 _GROUPED = re.compile(r"\d[.,]\d{3}(?!\d)")  # '5,200' or '5.200': perhaps a thousands separator
@@ -185,7 +186,8 @@ def measurement(copies: object = None, log10: object = None, *,
         count = count.to_integral_value()  # '1730.0' as a Decimal -> 1730
         value = None if count.is_zero() else count.log10(_CONTEXT)
         return Measurement("copies", count, count, value,
-                           None if value is None else round_to(value, LOG10_STEP), not count.is_zero())
+                           None if value is None else round_to(value, LOG10_STEP),
+                           not count.is_zero())
     if log is not None:
         copies_value = _CONTEXT.power(Decimal(10), log)
         return Measurement("log10", copies_value, round_to(copies_value, COPIES_STEP), log,
@@ -214,7 +216,8 @@ def _boundary_warnings(value: Measurement) -> list[str]:
             warnings.append(
                 f"The result is exactly at the {where} ({copies_threshold} copies/mL = "
                 f"{log10_threshold} log10): not above it, since the source says 'higher than'.")
-        elif value.log10_display == log10_threshold or value.copies_per_ml_display == copies_threshold:
+        elif (value.log10_display == log10_threshold
+              or value.copies_per_ml_display == copies_threshold):
             side = "above" if _above(value, copies_threshold, log10_threshold) else "below"
             warnings.append(
                 f"The rounded value shows the {where}, but the exact value is {side} it; the "

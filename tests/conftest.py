@@ -13,12 +13,26 @@ import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
 GOLDEN = ROOT / "tests" / "calculators" / "golden"
+# The source documents: shared/ sits beside the clone, on developers' machines and in CI.
+SEEDS = ROOT.parent / "shared" / "seeds"
 
 
-def golden(name: str) -> dict[str, Any]:
-    """The golden file ``name`` (``<source-key>/<calculator>``)."""
-    data: dict[str, Any] = json.loads((GOLDEN / f"{name}.json").read_text(encoding="utf-8"))
-    return data
+def golden_cases() -> list[tuple[str, dict[str, Any]]]:
+    """(source key, case) for every golden case: one file per source, golden/<source-key>.json.
+
+    Read by the CPython tests, the Pyodide run and the browser test alike (format in
+    golden/README.md).
+    """
+    found = []
+    for path in sorted(GOLDEN.glob("*.json")):
+        data = json.loads(path.read_text(encoding="utf-8"))
+        found.extend((str(data["source"]), case) for case in data["cases"])
+    return found
+
+
+def golden_key(source: str, case: dict[str, Any]) -> str:
+    """A stable name for a case: ``<source>/<calculator>/<id>``."""
+    return f"{source}/{case['calculator']}/{case['id']}"
 
 
 @pytest.fixture(scope="session")

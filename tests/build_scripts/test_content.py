@@ -39,10 +39,14 @@ def test_real_content_is_valid() -> None:
     ("front_matter_change", "field", "words"),
     [
         (("summary: What it is.\n", ""), "(top level)", "'summary' is a required property"),
-        (("last_reviewed: 2026-11-21", "last_reviewed: last week"), "last_reviewed", "does not match"),
-        (("owner: Pharmacy\n", "owner: Pharmacy\ncolour: blue\n"), "(top level)", "'colour' was unexpected"),
-        (("[cytogam-label]", "[cytogam-lable]"), "sources.0", "'cytogam-lable' is not a source key"),
-        (("next_review: 2027-11-21", "next_review: 2025-01-01"), "next_review", "before 'last_reviewed'"),
+        (("last_reviewed: 2026-11-21", "last_reviewed: last week"), "last_reviewed",
+         "does not match"),
+        (("owner: Pharmacy\n", "owner: Pharmacy\ncolour: blue\n"), "(top level)",
+         "'colour' was unexpected"),
+        (("[cytogam-label]", "[cytogam-lable]"), "sources.0",
+         "'cytogam-lable' is not a source key"),
+        (("next_review: 2027-11-21", "next_review: 2025-01-01"), "next_review",
+         "before 'last_reviewed'"),
     ],
 )
 def test_bad_front_matter_names_file_and_field(
@@ -71,11 +75,13 @@ def test_every_problem_is_reported_at_once(site_src: Path) -> None:
 def test_calculator_settings_are_checked_by_the_core(site_src: Path) -> None:
     config = (site_src / "config.yml").read_text()
     (site_src / "config.yml").write_text(config.replace(
-        "  # custom_product:\n", "  custom_product: {name: X, mg_per_ml: 50, vial_ml: [1, 2, 3, 4]}\n"))
+        "  # custom_product:\n",
+        "  custom_product: {name: X, mg_per_ml: 50, vial_ml: [1, 2, 3, 4]}\n"))
     with pytest.raises(ContentError) as caught:
         load_content(site_src)
     (problem,) = caught.value.problems
-    assert problem.startswith("site_src/config.yml: field 'calculator_settings.custom_product.vial_ml'")
+    assert problem.startswith(
+        "site_src/config.yml: field 'calculator_settings.custom_product.vial_ml'")
 
 
 def test_undefined_template_variable_fails_the_build(site_src: Path, tmp_path: Path) -> None:

@@ -2,8 +2,8 @@
 
 Formulas (nba-ig-dosing): Devine IBW men 50 kg, women 45.5 kg, + 2.3 kg per inch over 60 inches
 (1 in = 2.54 cm); adjusted = IBW + 0.4 x (actual - IBW). Pounds: 1 lb = 0.45359237 kg exactly
-(pound-definition). More cases: golden/nba-ig-dosing/body-weight.json,
-golden/pound-definition/body-weight.json.
+(pound-definition). More cases: golden/nba-ig-dosing.json,
+golden/pound-definition.json.
 """
 
 from __future__ import annotations

@@ -87,7 +87,7 @@ def test_bad_settings_file(tmp_path: Path, content: str | None) -> None:
 
 
 def test_every_calculator_is_a_subcommand() -> None:
-    code, out, _ = 0, io.StringIO(), None
+    out = io.StringIO()
     with pytest.raises(SystemExit) as done:
         main(["--help"], stdout=out)
     assert done.value.code == 0

@@ -11,7 +11,6 @@ from __future__ import annotations
 import io
 import json
 import re
-from pathlib import Path
 
 import pytest
 
@@ -19,8 +18,8 @@ from calculators.__main__ import main
 from calculators.criteria import CRITERIA, CRITERIA_FIELDS, cmvig_criteria
 from calculators.errors import InputError
 from calculators.registry import run
+from tests.conftest import SEEDS
 
-SEEDS = Path(__file__).resolve().parents[3] / "shared" / "seeds"
 FINDINGS = [c.field for c in CRITERIA]
 PCR_III = {"pcr_log10": "5.3", "pcr_rising": "yes", "on_antivirals": "yes", "symptomatic": "yes"}
 

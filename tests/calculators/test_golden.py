@@ -1,13 +1,13 @@
 """Every golden case, per source, through the registry in CPython.
 
-Files: tests/calculators/golden/<source-key>/<calculator>.json (format in golden/README.md). The
-Pyodide run reads the same files, so CPython and the browser are held to the same numbers.
+Files: tests/calculators/golden/<source-key>.json, one per source (format in golden/README.md).
+The Pyodide run and the browser test read the same files, so CPython, Pyodide and the page are
+held to the same numbers.
 """
 
 from __future__ import annotations
 
 import json
-from pathlib import Path
 from typing import Any
 
 import pytest
@@ -16,17 +16,11 @@ from calculators import settings
 from calculators.errors import InputError
 from calculators.registry import CALCULATORS, run
 from calculators.sources import SOURCES
-
-GOLDEN = Path(__file__).parent / "golden"
+from tests.conftest import GOLDEN, golden_cases, golden_key
 
 
 def _cases() -> list[Any]:
-    params = []
-    for path in sorted(GOLDEN.glob("*/*.json")):
-        data = json.loads(path.read_text(encoding="utf-8"))
-        for case in data["cases"]:
-            params.append(pytest.param(path, data, case, id=f"{path.parent.name}/{path.stem}/{case['id']}"))
-    return params
+    return [pytest.param(case, id=golden_key(source, case)) for source, case in golden_cases()]
 
 
 def subset_mismatch(expected: Any, actual: Any, where: str = "result") -> str | None:
@@ -55,29 +49,29 @@ def subset_mismatch(expected: Any, actual: Any, where: str = "result") -> str | 
 
 
 def test_golden_files_are_well_formed() -> None:
-    paths = sorted(GOLDEN.glob("*/*.json"))
+    paths = sorted(GOLDEN.glob("*.json"))
     assert paths, "no golden files"
     for path in paths:
         data = json.loads(path.read_text(encoding="utf-8"))
-        assert data["source"] == path.parent.name in SOURCES, path
-        assert data["calculator"] == path.stem in CALCULATORS, path
-        ids = [case["id"] for case in data["cases"]]
-        assert len(ids) == len(set(ids)), f"{path}: repeated case ids"
+        assert data["source"] == path.stem in SOURCES, path
+        keys = [(case["calculator"], case["id"]) for case in data["cases"]]
+        assert len(keys) == len(set(keys)), f"{path}: repeated case ids"
         for case in data["cases"]:
+            assert case["calculator"] in CALCULATORS, f"{path}: {case['id']}"
             assert case.get("quote"), f"{path}: {case['id']} must quote its source"
             assert ("expect" in case) != ("error" in case), f"{path}: {case['id']}"
 
 
-@pytest.mark.parametrize(("path", "data", "case"), _cases())
-def test_golden_case(path: Path, data: dict[str, Any], case: dict[str, Any]) -> None:
+@pytest.mark.parametrize("case", _cases())
+def test_golden_case(case: dict[str, Any]) -> None:
     settings.configure(case.get("settings", {}))
     try:
         if "error" in case:
             with pytest.raises(InputError) as caught:
-                run(data["calculator"], case["input"])
+                run(case["calculator"], case["input"])
             assert caught.value.field == case["error"]
         else:
-            problem = subset_mismatch(case["expect"], run(data["calculator"], case["input"]))
+            problem = subset_mismatch(case["expect"], run(case["calculator"], case["input"]))
             assert problem is None, problem
     finally:
         settings.reset()

@@ -14,7 +14,6 @@ import io
 import json
 import re
 from decimal import Decimal
-from pathlib import Path
 
 import pytest
 
@@ -30,8 +29,7 @@ from calculators.hsct import (
 )
 from calculators.registry import run
 from calculators.rounding import round_to
-
-SEEDS = Path(__file__).resolve().parents[3] / "shared" / "seeds"
+from tests.conftest import SEEDS
 
 
 @pytest.mark.parametrize(
@@ -61,7 +59,8 @@ def test_definition_names_the_rule() -> None:
 def test_rabbit_6_warns_that_the_abstract_differs() -> None:
     # Abstract: "rabbit ATG <6 mg/kg" (low), "rabbit ATG >6 mg/kg" (high): 6 is in neither.
     assert any("abstract" in w for w in atg_group("rabbit", "6").warnings)
-    for agent, dose in (("rabbit", "5.99"), ("rabbit", "6.01"), ("porcine", "40"), ("porcine", "6")):
+    for agent, dose in (("rabbit", "5.99"), ("rabbit", "6.01"), ("porcine", "40"),
+                        ("porcine", "6")):
         assert atg_group(agent, dose).warnings == ()
     assert atg_group("rabbit", "6").quotes == (METHODS_QUOTE, ABSTRACT_QUOTE, START_QUOTE)
 
@@ -148,9 +147,12 @@ def test_quotes_are_in_the_seed() -> None:
         ({"agent": "rabbit", "dose_mg_per_kg": "0"}, "dose_mg_per_kg"),
         ({"agent": "rabbit", "dose_mg_per_kg": "201"}, "dose_mg_per_kg"),
         ({"agent": "rabbit", "dose_mg_per_kg": "6 mg"}, "dose_mg_per_kg"),
-        ({"agent": "rabbit", "dose_mg_per_kg": "6", "days_from_viremia": "2.5"}, "days_from_viremia"),
-        ({"agent": "rabbit", "dose_mg_per_kg": "6", "days_from_viremia": "-1"}, "days_from_viremia"),
-        ({"agent": "rabbit", "dose_mg_per_kg": "6", "days_from_viremia": "366"}, "days_from_viremia"),
+        ({"agent": "rabbit", "dose_mg_per_kg": "6", "days_from_viremia": "2.5"},
+         "days_from_viremia"),
+        ({"agent": "rabbit", "dose_mg_per_kg": "6", "days_from_viremia": "-1"},
+         "days_from_viremia"),
+        ({"agent": "rabbit", "dose_mg_per_kg": "6", "days_from_viremia": "366"},
+         "days_from_viremia"),
     ],
 )
 def test_bad_input_names_the_field(params: dict[str, object], field: str) -> None:

@@ -1,6 +1,6 @@
 """calculators.infusion against the CytoGam label and the Cytotect CP SmPC infusion rates.
 
-Worked cases live in golden/cytogam-label/infusion.json and golden/cytotect-cp-smpc/infusion.json
+Worked cases live in golden/cytogam-label.json and golden/cytotect-cp-smpc.json
 (run by test_golden.py and the Pyodide run); these tests cover defaults, warnings, edges and errors.
 Rates (clinical-facts.md): CytoGam first infusion 15 -> 30 -> 60 mg/kg/h at 30-minute steps, later
 infusions 15 -> 30 mg/kg/h for 15 minutes each then up to 60 mg/kg/h, never above 75 mL/h, at the

@@ -1,4 +1,4 @@
-"""calculators.prophylaxis beyond the golden cases (golden/*/prophylaxis.json).
+"""calculators.prophylaxis beyond the golden cases (golden/<source>.json, calculator "prophylaxis").
 
 Label numbers are cited where used: CytoGam label / CMV Ig monograph for the CytoGam schedules,
 Cytotect CP SmPC for the Cytotect CP schedule.

@@ -1,14 +1,14 @@
 """calculators.regimens against the sources' own wording.
 
-Worked numbers live in golden/<source-key>/regimen.json (each case quotes its source line); these
-tests check what the golden cases cannot: that every quote is the source's wording, that every
-schedule's dates strictly increase, the readings of ambiguous wording, and the warnings.
+Worked numbers live in golden/<source-key>.json (calculator "regimen") (each case quotes its
+source line); these tests check what the golden cases cannot: that every quote is the source's
+wording, that every schedule's dates strictly increase, the readings of ambiguous wording, and the
+warnings.
 """
 
 from __future__ import annotations
 
 import itertools
-import json
 import re
 from datetime import date, timedelta
 from decimal import Decimal
@@ -31,10 +31,9 @@ from calculators.regimens import (
 )
 from calculators.registry import CALCULATORS, run
 from calculators.sources import SOURCES
+from tests.conftest import SEEDS, golden_cases
 
 ROOT = Path(__file__).resolve().parents[2]
-GOLDEN = ROOT / "tests" / "calculators" / "golden"
-SEEDS = Path("/work/shared/seeds")
 SEED_FILES = {"schulz-2016": "000_", "cmvig-monograph": "001_", "zhang-2021": "002_"}
 START = "2026-01-01"
 
@@ -82,10 +81,9 @@ def test_sources_are_known_keys() -> None:
 
 def test_every_regimen_has_two_worked_golden_cases() -> None:
     worked: dict[str, int] = {}
-    for path in GOLDEN.glob("*/regimen.json"):
-        for case in json.loads(path.read_text(encoding="utf-8"))["cases"]:
-            if "expect" in case:
-                worked[case["input"]["regimen"]] = worked.get(case["input"]["regimen"], 0) + 1
+    for _, case in golden_cases():
+        if case["calculator"] == "regimen" and "expect" in case:
+            worked[case["input"]["regimen"]] = worked.get(case["input"]["regimen"], 0) + 1
     assert [regimen_id for regimen_id in REGIMENS if worked.get(regimen_id, 0) < 2] == []
 
 

@@ -1,7 +1,7 @@
 """calculators.renal: Cockcroft–Gault and the ganciclovir / valganciclovir renal rows.
 
-Worked cases live in golden/<source>/crcl.json for cockcroft-gault-1976, ganciclovir-label and
-valganciclovir-label. Formula (clinical-facts.md, Cockcroft & Gault 1976):
+Worked cases live in golden/<source>.json (calculator "crcl") for cockcroft-gault-1976,
+ganciclovir-label and valganciclovir-label. Formula (clinical-facts.md, Cockcroft & Gault 1976):
 CrCl = (140 − age) × weight / (72 × SCr mg/dL), × 0.85 for women; µmol/L ÷ 88.4 = mg/dL.
 Rows: ganciclovir IV label table (≥ 70, 50–69, 25–49, 10–24, < 10 on haemodialysis);
 valganciclovir label Table 2 (≥ 60, 40–59, 25–39, 10–24, < 10 on haemodialysis).

@@ -1,7 +1,7 @@
 """calculators.units: mg, U and mL of a product, with its vials.
 
 Label numbers (CytoGam label; Cytotect CP SmPC) are also golden cases in
-golden/cytogam-label/units.json and golden/cytotect-cp-smpc/units.json.
+golden/cytogam-label.json and golden/cytotect-cp-smpc.json.
 """
 
 from __future__ import annotations

@@ -68,7 +68,8 @@ def test_log10_of_a_power_of_ten_is_exact() -> None:
 
 
 def test_log10_is_computed_at_context_precision() -> None:
-    # schulz-2016, Rouphael: 2900 copies/mL. 28 significant digits, Decimal's correctly rounded log10.
+    # schulz-2016, Rouphael: 2900 copies/mL. 28 significant digits, Decimal's correctly rounded
+    # log10.
     log10 = viral_load(copies="2900").current.log10
     assert log10 == Decimal("3.462397997898956087332846763")
     assert log10 is not None and len(log10.as_tuple().digits) == PRECISION

@@ -55,7 +55,8 @@ def playwright() -> Iterator[Playwright]:
 @pytest.fixture(scope="session")
 def browser(playwright: Playwright) -> Iterator[Browser]:
     if not Path(CHROMIUM).exists():
-        pytest.fail(f"{CHROMIUM} is missing: the README's set-up installs Debian's chromium package")
+        pytest.fail(f"{CHROMIUM} is missing: the README's set-up installs Debian's chromium "
+                    "package")
     browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_FLAGS)
     yield browser
     browser.close()

@@ -1,20 +1,19 @@
 """The prophylaxis calculator in a real Chromium: Pyodide in a Web Worker, computing with the core.
 
 Expected numbers come from the CPython core itself (calculators.run) and from the golden cases
-(tests/calculators/golden/*/*.json, each case quoting its source line), so the page is held
+(tests/calculators/golden/<source>.json, each case quoting its source line), so the page is held
 to exactly what the tested core computes.
 """
 
 from __future__ import annotations
 
-import json
 from typing import Any
 
 import pytest
 from playwright.sync_api import Page, Route
 
 from calculators import InputError, run
-from tests.conftest import GOLDEN
+from tests.conftest import golden_cases
 from tests.e2e.conftest import Watch, assert_clean
 
 FORM = "form[data-calculator=prophylaxis]"
@@ -157,10 +156,8 @@ def test_golden_cases_match_in_the_page(page: Page, watch: Watch) -> None:
     """Every golden case (all sources, all calculators), computed by the shipped wheel in the
     page's worker, equals CPython's answer exactly: the same result, or the same error."""
     cases = [
-        (data["calculator"], case)
-        for path in sorted(GOLDEN.glob("*/*.json"))
-        for data in [json.loads(path.read_text())]
-        for case in data["cases"]
+        (case["calculator"], case)
+        for _, case in golden_cases()
         if "settings" not in case  # the page's settings come from site_src/config.yml
     ]
     assert len(cases) > 20

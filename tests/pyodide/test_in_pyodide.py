@@ -18,10 +18,8 @@ from pathlib import Path
 import pytest
 
 from build_scripts.wheel import build_wheel
-from calculators import settings
-from calculators.errors import InputError
-from calculators.registry import run
-from tests.conftest import GOLDEN, ROOT
+from tests.conftest import ROOT
+from tests.pyodide.answers import golden_answers
 
 CACHE = ROOT / ".cache" / "pyodide-wheels"
 TEST_PACKAGES = ("pytest", "pluggy", "iniconfig", "packaging", "pygments")
@@ -48,22 +46,6 @@ def _test_wheels() -> list[Path]:
     return sorted(p for p in CACHE.glob("*.whl")
                   if p.name.split("-")[0].lower() + "==" + p.name.split("-")[1]
                   in {w.lower() for w in wanted})
-
-
-def _cpython_answers() -> dict[str, object]:
-    answers: dict[str, object] = {}
-    for path in sorted(GOLDEN.glob("*/*.json")):
-        data = json.loads(path.read_text(encoding="utf-8"))
-        for case in data["cases"]:
-            settings.configure(case.get("settings", {}))
-            try:
-                answer = {"ok": True, "result": run(data["calculator"], case["input"])}
-            except InputError as error:
-                answer = {"ok": False, "error": error.as_plain()}
-            finally:
-                settings.reset()
-            answers[f"{path.parent.name}/{path.stem}/{case['id']}"] = answer
-    return answers
 
 
 @dataclass
@@ -93,7 +75,7 @@ def test_golden_tests_pass_in_pyodide(pyodide_run: PyodideRun) -> None:
 
 def test_pyodide_answers_equal_cpython(pyodide_run: PyodideRun) -> None:
     in_pyodide = json.loads(pyodide_run.answers.read_text())["answers"]
-    in_cpython = _cpython_answers()
+    in_cpython = golden_answers()
     assert in_pyodide.keys() == in_cpython.keys()
     for key, answer in in_cpython.items():
         assert in_pyodide[key] == answer, key

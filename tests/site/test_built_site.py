@@ -30,7 +30,8 @@ class _Forms(html.parser.HTMLParser):
         controls = self._form["controls"]
         assert isinstance(controls, dict)
         if tag in {"input", "select"} and a.get("name"):
-            controls[a["name"]] = {"tag": tag, "type": a.get("type"), "options": []}
+            controls[a["name"]] = {"tag": tag, "type": a.get("type"), "options": [],
+                                   "required": "required" in a}
             self._select = a["name"] if tag == "select" else None
         if tag == "option" and self._select:
             controls[self._select]["options"].append(a.get("value"))
@@ -55,7 +56,12 @@ def test_prophylaxis_form_follows_the_dom_contract(built_site: Path) -> None:
     form = forms["prophylaxis"]
     controls = form["controls"]
     assert isinstance(controls, dict)
-    assert set(controls) == {"weight_kg", "organ", "transplant_date"}
+    # Every input is named as the core's parameter; the three the schedule needs are required.
+    from calculators.registry import CALCULATORS
+
+    assert set(controls) == {f.name for f in CALCULATORS["prophylaxis"].fields}
+    assert {name for name, c in controls.items() if c["required"]} == {
+        "weight_kg", "organ", "transplant_date"}
     # Text, not type=number: the core must see exactly what was typed (decimal comma, 'abc').
     assert controls["weight_kg"]["type"] == "text"
     assert controls["transplant_date"]["type"] == "date"
@@ -105,7 +111,8 @@ def test_site_lock_lists_only_the_shipped_wheel_with_its_hash(built_site: Path) 
     assert list(lock["packages"]) == ["calculators"]
     entry = lock["packages"]["calculators"]
     wheel = wheels / entry["file_name"]
-    assert entry["file_name"].startswith("calculators-") and not entry["file_name"].startswith("http")
+    assert (entry["file_name"].startswith("calculators-")
+            and not entry["file_name"].startswith("http"))
     assert entry["sha256"] == hashlib.sha256(wheel.read_bytes()).hexdigest()
     npm_info = json.loads((ROOT / "node_modules/pyodide/pyodide-lock.json").read_text())["info"]
     assert lock["info"] == npm_info

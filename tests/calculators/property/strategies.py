@@ -8,9 +8,9 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from contextlib import contextmanager
-from functools import cache
 from datetime import date
 from decimal import Decimal
+from functools import cache
 from typing import Any
 
 from hypothesis import strategies as st

@@ -1,0 +1,24 @@
+"""Every golden case's answer (result or error), the same code in CPython and in Pyodide."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from calculators import settings
+from calculators.errors import InputError
+from calculators.registry import run
+from tests.conftest import golden_cases, golden_key
+
+
+def golden_answers() -> dict[str, Any]:
+    answers: dict[str, Any] = {}
+    for source, case in golden_cases():
+        settings.configure(case.get("settings", {}))
+        try:
+            answers[golden_key(source, case)] = {"ok": True,
+                                                 "result": run(case["calculator"], case["input"])}
+        except InputError as error:
+            answers[golden_key(source, case)] = {"ok": False, "error": error.as_plain()}
+        finally:
+            settings.reset()
+    return answers
