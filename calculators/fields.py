@@ -31,7 +31,7 @@ _NUMBER = re.compile(r"(?P<number>[+-]?(?:\d+(?:[.,]\d*)?|[.,]\d+))\s*(?P<unit>[
 # exactly three digits, after a non-zero whole part, is refused rather than guessed.
 _AMBIGUOUS = re.compile(r"[+-]?0*[1-9]\d*[.,]\d{3}")
 _TRUE = {"true", "yes", "1", "on", "y"}
-_FALSE = {"false", "no", "0", "off", "n", ""}
+_FALSE = {"false", "no", "0", "off", "n"}
 
 
 @dataclass(frozen=True, slots=True)
@@ -272,7 +272,9 @@ class DateField(Field):
 
 @dataclass(frozen=True, slots=True)
 class FlagField(Field):
-    """Yes or no. Missing means no."""
+    """Yes or no. Missing means ``default`` (no, unless the field says otherwise)."""
+
+    default: bool = False
 
     @property
     def kind(self) -> str:
@@ -283,14 +285,21 @@ class FlagField(Field):
         return False
 
     def parse(self, raw: object) -> bool:
-        if raw is None or isinstance(raw, bool):
-            return bool(raw)
+        if isinstance(raw, bool):
+            return raw
+        if self.is_missing(raw):
+            return self.default
         text = raw.strip().lower() if isinstance(raw, str) else None
         if text in _TRUE:
             return True
         if text in _FALSE:
             return False
         raise InputError(self.name, raw, f"{self.label} must be yes or no (got {_shown(raw)}).")
+
+    def describe(self) -> dict[str, object]:
+        plain = Field.describe(self)
+        plain["default"] = self.default
+        return plain
 
 
 AnyField = NumberField | ChoiceField | DateField | FlagField

@@ -104,6 +104,7 @@ FIRST_INFUSION_FIELD = FlagField(
     name="first_infusion", label="First infusion",
     hint="Answer 'no' for later infusions. If not answered, the slower first-infusion schedule "
          "is used, as the safe default.",
+    default=True,
 )
 DOSE_FIELD = NumberField(
     name="dose_mg", label="Dose (mg)",

@@ -113,56 +113,195 @@ function list(className, items) {
   return items.length ? element("ul", { class: className }, ...items.map((item) => element("li", {}, item))) : "";
 }
 
+const warnings = (result) => list("cmvig-warnings", (result.warnings ?? []).map((w) => `Warning: ${w}`));
+const notes = (result) => list("cmvig-notes", result.notes ?? []);
+const paragraph = (text, className = "") => element("p", className ? { class: className } : {}, text);
+
 function weightLine(weight) {
   const basis = { actual: "actual", ideal: "ideal (Devine)", adjusted: "adjusted" }[weight.basis];
-  return element("p", { class: "cmvig-basis" },
-    `Dosing weight: ${number(weight.dosing_kg)} kg, ${basis} body weight` +
-    (weight.basis === "actual" ? "." : ` (actual ${number(weight.actual_kg)} kg).`));
+  return paragraph(`Dosing weight: ${number(weight.dosing_kg)} kg, ${basis} body weight` +
+    (weight.basis === "actual" ? "." : ` (actual ${number(weight.actual_kg)} kg).`), "cmvig-basis");
 }
 
-function scheduleTable(captionText, doses, totals) {
-  const headings = ["Dose", "Date", "When", "mg/kg", "Dose (mg)", "Volume (mL)", "To prepare (mg)",
-    "Vials", "Running total (mg)"];
-  const head = element("tr", {}, ...headings.map((text, index) =>
-    element("th", { scope: "col", class: index >= 3 ? "cmvig-number" : "" }, text)));
-  const rows = doses.map((dose) => element("tr", { "data-dose-mg": String(dose.dose_mg) },
-    element("td", {}, String(dose.number)),
-    element("td", {}, element("time", { datetime: dose.date }, dose.date)),
-    element("td", {}, dose.day === 0 ? "transplant day" : dose.week !== null ? `week ${dose.week}` : `day ${dose.day}`),
-    element("td", { class: "cmvig-number" }, number(dose.mg_per_kg)),
-    element("td", { class: "cmvig-number" }, number(dose.dose_mg)),
-    element("td", { class: "cmvig-number" }, number(dose.volume_ml)),
-    element("td", { class: "cmvig-number" }, number(dose.vials.rounded_mg) +
-      (dose.vials.difference_pct ? ` (${dose.vials.difference_pct > 0 ? "+" : ""}${number(dose.vials.difference_pct)} %)` : "")),
-    element("td", { class: "cmvig-number" }, dose.vials.vials.map((v) => `${v.count} × ${number(v.vial_ml)} mL`).join(" + ")),
-    element("td", { class: "cmvig-number" }, number(dose.cumulative_mg)),
-  ));
-  const total = element("tr", { class: "cmvig-total" },
+/** A table with a caption; `columns` are [heading, cell(row), numeric?]; rows may set attributes. */
+function dataTable(captionText, columns, rows, rowAttributes = () => ({}), footer = null) {
+  const head = element("tr", {}, ...columns.map(([heading, , numeric]) =>
+    element("th", { scope: "col", class: numeric ? "cmvig-number" : "" }, heading)));
+  const body = rows.map((row) => element("tr", rowAttributes(row), ...columns.map(([, cell, numeric]) =>
+    element("td", { class: numeric ? "cmvig-number" : "" }, cell(row)))));
+  // No class on the table, so mkdocs-material styles it like every other table on the site.
+  const table = element("table", {}, element("caption", {}, captionText), element("thead", {}, head),
+    element("tbody", {}, ...body), footer ? element("tfoot", {}, footer) : "");
+  return element("div", { class: "md-typeset__scrollwrap" }, element("div", { class: "md-typeset__table" }, table));
+}
+
+const vialText = (plan) => plan.vials.map((v) => `${v.count} × ${number(v.vial_ml)} mL`).join(" + ");
+const prepared = (plan) => number(plan.rounded_mg) + (plan.difference_pct
+  ? ` (${plan.difference_pct > 0 ? "+" : ""}${number(plan.difference_pct)} %)` : "");
+
+function scheduleTable(captionText, doses, when, totals) {
+  const columns = [
+    ["Dose", (d) => String(d.number)],
+    ["Date", (d) => element("time", { datetime: d.date }, d.date)],
+    ["When", when],
+    ["mg/kg", (d) => (d.mg_per_kg === null ? "fixed" : number(d.mg_per_kg)), true],
+    ["Dose (mg)", (d) => number(d.dose_mg), true],
+    ["Volume (mL)", (d) => number(d.volume_ml), true],
+    ["To prepare (mg)", (d) => prepared(d.vials), true],
+    ["Vials", (d) => vialText(d.vials), true],
+  ];
+  const footer = element("tr", { class: "cmvig-total" },
     element("th", { scope: "row", colspan: "4" }, "Total"),
     element("td", { class: "cmvig-number" }, number(totals.mg)),
     element("td", { class: "cmvig-number" }, number(totals.ml)),
     element("td", { class: "cmvig-number" }, number(totals.rounded_mg)),
-    element("td", { class: "cmvig-number" }, `${totals.vials} vials`),
-    element("td", {}, ""),
-  );
-  // No class on the table, so mkdocs-material styles it like every other table on the site.
-  const table = element("table", {}, element("caption", {}, captionText), element("thead", {}, head),
-    element("tbody", {}, ...rows), element("tfoot", {}, total));
-  return element("div", { class: "md-typeset__scrollwrap" }, element("div", { class: "md-typeset__table" }, table));
+    element("td", { class: "cmvig-number" }, `${totals.vials} vials`));
+  return dataTable(captionText, columns, doses, (d) => ({ "data-dose-mg": String(d.dose_mg) }), footer);
 }
+
+const yesNo = (value) => (value === null || value === undefined ? "—" : value ? "yes" : "no");
 
 const RENDERERS = {
   prophylaxis(result, form) {
     const caption = `${result.product_name} prophylaxis: ${result.organ} transplant on ` +
       `${result.transplant_date}, ${number(result.weight_kg)} kg, ${number(result.mg_per_ml)} mg/mL, ` +
       `rounding: ${result.rounding}`;
+    const when = (d) => (d.day === 0 ? "transplant day" : d.week !== null ? `week ${d.week}` : `day ${d.day}`);
     return [
-      list("cmvig-warnings", result.warnings.map((w) => `Warning: ${w}`)),
-      weightLine(result.weight),
-      scheduleTable(caption, result.doses, { mg: result.total_mg, ml: result.total_ml,
+      warnings(result), weightLine(result.weight),
+      scheduleTable(caption, result.doses, when, { mg: result.total_mg, ml: result.total_ml,
         rounded_mg: result.total_rounded_mg, vials: result.total_vials }),
-      element("p", { class: "cmvig-rule" }, `Rule: ${result.rule}`),
-      list("cmvig-notes", result.notes),
+      paragraph(`Rule: ${result.rule}`, "cmvig-rule"), notes(result), sourcesLine(form, result.sources),
+    ];
+  },
+
+  regimen(result, form) {
+    const caption = `${result.title}: ${result.product_name}, ${number(result.weight_kg)} kg, ` +
+      `from ${result.start_date}, rounding: ${result.rounding}`;
+    const options = result.options.map((o) => element("li", {},
+      `${o.label}: ${number(o.dose_mg)} mg (${number(o.volume_ml)} mL), ${o.frequency}` +
+      (o.dates.length ? ` — ${o.dates.join(", ")}` : "") + `. Source wording: “${o.quote.text}”`));
+    return [
+      warnings(result), weightLine(result.dosing_weight),
+      scheduleTable(caption, result.doses, (d) => `day ${d.day}: ${d.phase}`, { mg: result.total_mg,
+        ml: result.total_ml, rounded_mg: result.total_rounded_mg, vials: result.total_vials }),
+      result.course_complete ? "" : paragraph("The source leaves the number of doses open: the totals cover the doses shown only."),
+      options.length ? element("div", {}, paragraph("Options the source offers (not included above):"),
+        element("ul", {}, ...options)) : "",
+      paragraph(`How the source's wording was read: ${result.reading}`, "cmvig-rule"),
+      list("cmvig-quotes", result.wording.map((q) => `“${q.text}”`)),
+      notes(result), sourcesLine(form, result.sources),
+    ];
+  },
+
+  units(result, form) {
+    const plan = result.vial_plan;
+    return [
+      warnings(result),
+      dataTable(`${number(result.amount)} ${result.unit} of ${result.product_name}`, [
+        ["mg", (r) => number(r.mg), true],
+        ["Units (U)", (r) => (r.units === null ? "not labelled" : number(r.units)), true],
+        ["mL", (r) => number(r.ml), true],
+        ["To prepare (mg)", () => prepared(plan), true],
+        ["Vials", () => vialText(plan), true],
+      ], [result]),
+      notes(result), sourcesLine(form, result.sources),
+    ];
+  },
+
+  infusion(result, form) {
+    const columns = [
+      ["Step", (s) => String(s.number)],
+      ["From minute", (s) => number(s.start_min), true],
+      ["For (min)", (s) => (s.duration_min === null ? "until done" : number(s.duration_min)), true],
+      ["mg/kg/h", (s) => number(s.rate_mg_per_kg_h), true],
+      ["mL/h", (s) => `${s.rate_is_limit ? "up to " : ""}${number(s.rate_ml_h)}${s.capped ? " (capped)" : ""}`, true],
+      ["Instruction", (s) => s.instruction],
+    ];
+    return [
+      warnings(result),
+      dataTable(`${result.product_name}, ${number(result.weight_kg)} kg, ` +
+        `${result.first_infusion ? "first" : "later"} infusion`, columns, result.steps),
+      result.duration_min === null ? "" : paragraph(
+        `${number(result.dose_mg)} mg (${number(result.dose_ml)} mL) takes ${number(result.duration_min)} minutes. ${result.duration_method}`),
+      sourcesLine(form, result.sources),
+    ];
+  },
+
+  "body-weight"(result, form) {
+    return [
+      warnings(result),
+      dataTable(`${number(result.weight_kg)} kg, ${number(result.height_cm)} cm, ${result.sex}`, [
+        ["Ideal body weight (kg)", (r) => number(r.ibw_kg), true],
+        ["Adjusted body weight (kg)", (r) => number(r.adjbw_kg), true],
+        ["BMI (kg/m²)", (r) => number(r.bmi), true],
+      ], [result]),
+      sourcesLine(form, result.sources),
+    ];
+  },
+
+  "viral-load"(result, form) {
+    const rows = [["Current", result.current], ["Previous", result.previous]].filter(([, m]) => m);
+    const flags = result.flags.map((f) => element("li", {},
+      `${f.threshold}: ${f.met === null ? "needs a previous result" : f.met ? "met" : "not met"}. ${f.note}`));
+    return [
+      warnings(result),
+      dataTable("CMV DNA", [
+        ["Result", ([label]) => label],
+        ["copies/mL", ([, m]) => number(m.copies_per_ml_display), true],
+        ["log10", ([, m]) => (m.log10_display === null ? "not detected" : number(m.log10_display)), true],
+      ], rows),
+      result.log10_change_display === null ? "" : paragraph(
+        `Change: ${result.log10_change_display > 0 ? "+" : ""}${number(result.log10_change_display)} log10` +
+        (result.fold_change_display === null ? "" : `, ${number(result.fold_change_display)}-fold`) + "."),
+      element("ul", { class: "cmvig-flags" }, ...flags),
+      notes(result), sourcesLine(form, result.sources),
+    ];
+  },
+
+  atg(result, form) {
+    const figure = (f) => (f === null ? "—" : f.printed);
+    return [
+      warnings(result),
+      paragraph(`ATG group: ${result.group} (${result.definition})` +
+        (result.start ? `; CMV-IVIG start: ${result.start}.` : ".")),
+      dataTable("What the HSCT study found for this group", [
+        ["Start", (o) => o.start],
+        ["Two-week response", (o) => figure(o.two_week_response_rate)],
+        ["Median days to CMV-DNA conversion", (o) => figure(o.median_days_to_conversion)],
+        ["Reactivation", (o) => figure(o.reactivation_rate)],
+      ], result.outcomes),
+      notes(result), sourcesLine(form, result.sources),
+    ];
+  },
+
+  criteria(result, form) {
+    return [
+      warnings(result),
+      paragraph(result.consider_cmvig
+        ? `${result.met.length} of the review's criteria met: CMVIG may be considered.`
+        : "None of the review's criteria is met."),
+      dataTable("Criteria for considering CMVIG (thoracic review)", [
+        ["", (c) => (c.numeral ? `(${c.numeral})` : "—")],
+        ["Criterion", (c) => c.label],
+        ["Met", (c) => yesNo(c.met)],
+        ["Source wording", (c) => `“${c.quote}”`],
+      ], result.criteria),
+      sourcesLine(form, result.sources),
+    ];
+  },
+
+  crcl(result, form) {
+    const drug = (d) => [d.drug, d.row ?? "—", d.induction ?? "no dose in the table",
+      d.maintenance ?? "no dose in the table"];
+    return [
+      warnings(result),
+      paragraph(`Creatinine clearance (Cockcroft–Gault): ${number(result.crcl_ml_min_rounded)} mL/min. ` +
+        `${result.formula}`),
+      dataTable("Antiviral doses for this clearance (label tables)", [
+        ["Drug", (r) => r[0]], ["CrCl row (mL/min)", (r) => r[1]],
+        ["Induction", (r) => r[2]], ["Maintenance / prevention", (r) => r[3]],
+      ], [drug(result.ganciclovir), drug(result.valganciclovir)]),
       sourcesLine(form, result.sources),
     ];
   },
@@ -199,7 +338,12 @@ function bindForm(form) {
   let latest = 0;
   let timer = null;
 
-  const values = () => Object.fromEntries(new FormData(form));
+  // Checkboxes send nothing when unticked: send "false" so the core never guesses.
+  const values = () => {
+    const data = Object.fromEntries(new FormData(form));
+    for (const box of form.querySelectorAll("input[type=checkbox][name]")) data[box.name] = box.checked ? "true" : "false";
+    return data;
+  };
   // Compute as you type only once every required field has something in it.
   const complete = () => [...form.querySelectorAll("[required]")].every((c) => c.value.trim() !== "");
 

@@ -137,3 +137,11 @@ def test_misspelt_custom_product_key_is_refused() -> None:
     error = _error({"custom_product": {**misspelt, "units_per_mL": "100"}})
     assert error.field == "custom_product.units_per_mL"
     assert "'units_per_mL' is not a custom product setting" in error.message
+
+
+def test_at_most_three_vial_sizes() -> None:
+    # Every extra size multiplies the vial search; no product here has more than two.
+    with pytest.raises(InputError) as caught:
+        settings.configure({"custom_product": {"name": "X", "mg_per_ml": 50,
+                                               "vial_ml": [1, 2, 3, 4]}})
+    assert caught.value.field == "custom_product.vial_ml"
