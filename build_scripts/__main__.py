@@ -1,9 +1,12 @@
 """``python -m build_scripts``: build the whole site into ``site/``.
 
-1. check ``site_src/`` against its schemas (stops with every problem, by file and field);
-2. render the pages into ``docs/``;
+1. check ``site_src/`` against its schemas and cross-check its keys (stops with every problem,
+   by file and field); warn about pages whose review is overdue (or stop, if ``config.yml`` sets
+   ``fail_on_overdue_review: true``);
+2. render the pages, the generated pages (references, glossary, changelog), the abbreviations
+   snippet, the navigation and the timeline charts into ``docs/``;
 3. build the ``calculators`` wheel and its site-local Pyodide lock;
-4. copy the Pyodide runtime from ``node_modules/pyodide``;
+4. copy the Pyodide runtime and the vendored browser libraries (tablesort) from ``node_modules/``;
 5. ``mkdocs build --strict``;
 6. refuse the result if anything in it would be fetched from outside the site.
 
@@ -18,45 +21,70 @@ import os
 import subprocess
 import sys
 import time
+from datetime import date
 from pathlib import Path
+
+import jinja2
 
 from .content import ContentError, load_content
 from .external_refs import external_references
-from .paths import DOCS, GENERATED_LIST, MKDOCS_YML, ROOT, SITE
-from .render import render_pages, write_calculator_settings
+from .governance import check_reviews
+from .paths import ROOT, SITE
+from .render import (
+    render_generated_pages,
+    render_pages,
+    write_abbreviations,
+    write_calculator_settings,
+    write_nav,
+)
 from .runtime import copy_runtime
+from .vendor import copy_vendored
 from .wheel import build_wheel, write_lock
 
 
-def _remove_previous_output() -> None:
-    if GENERATED_LIST.is_file():
-        for line in GENERATED_LIST.read_text().splitlines():
-            (ROOT / line).unlink(missing_ok=True)
+def _remove_previous_output(project: Path) -> None:
+    listed = project / "docs" / ".generated"
+    if listed.is_file():
+        for line in listed.read_text().splitlines():
+            (project / line).unlink(missing_ok=True)
 
 
-def generate() -> list[Path]:
-    """Steps 1-4: everything that writes into ``docs/``. Returns the files written."""
-    content = load_content()
-    _remove_previous_output()
-    written = render_pages(content)
-    written.append(write_calculator_settings(content))
-    wheel = build_wheel()
-    written += [wheel, write_lock(wheel)]
-    written += copy_runtime()
-    GENERATED_LIST.write_text(
-        "".join(f"{path.relative_to(ROOT)}\n" for path in sorted(written))
+def generate(project: Path = ROOT, today: date | None = None) -> list[Path]:
+    """Steps 1-4 for ``project`` (a folder with ``site_src/``, ``docs/`` and ``mkdocs.yml``):
+    everything that writes into ``docs/``. Returns the files written.
+
+    Overdue reviews are printed as warnings on standard error (or raise :class:`ContentError`
+    if the configuration says so).
+    """
+    site_src, docs = project / "site_src", project / "docs"
+    content = load_content(site_src)
+    for warning in check_reviews(content, today or date.today()):
+        print(f"WARNING: overdue review: {warning}", file=sys.stderr)
+    _remove_previous_output(project)
+    written = render_pages(content, docs, site_src, today)
+    written += render_generated_pages(content, docs, site_src)
+    written.append(write_abbreviations(content, docs, site_src))
+    written.append(write_nav(content, docs))
+    written.append(write_calculator_settings(content, docs))
+    wheel = build_wheel(docs / "assets" / "wheels")
+    written += [wheel, write_lock(wheel, docs / "assets" / "wheels")]
+    written += copy_runtime(docs / "assets" / "pyodide")
+    written += copy_vendored(docs / "assets" / "vendor")
+    (docs / ".generated").write_text(
+        "".join(f"{path.relative_to(project)}\n" for path in sorted(set(written)))
     )
     return written
 
 
-def mkdocs_build(site_dir: Path = SITE, site_url: str | None = None) -> None:
+def mkdocs_build(site_dir: Path = SITE, site_url: str | None = None,
+                 project: Path = ROOT) -> None:
     env = {**os.environ, "NO_MKDOCS_2_WARNING": "1"}
     if site_url:
         env["CMVIG_SITE_URL"] = site_url  # read by mkdocs.yml (!ENV)
     subprocess.run(
         [sys.executable, "-m", "mkdocs", "build", "--strict", "--quiet",
-         "--config-file", str(MKDOCS_YML), "--site-dir", str(site_dir)],
-        cwd=ROOT,
+         "--config-file", str(project / "mkdocs.yml"), "--site-dir", str(site_dir)],
+        cwd=project,
         # NO_MKDOCS_2_WARNING: Material 9.8 prints an end-of-life notice on every build; the
         # README records the plan.
         env=env,
@@ -70,14 +98,23 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--site-dir", type=Path, default=SITE, help="where to write the site")
     parser.add_argument("--site-url", help="address the site will be served at "
                         "(default: mkdocs.yml's, http://127.0.0.1:8000/)")
+    parser.add_argument("--project", type=Path, default=ROOT,
+                        help="folder holding mkdocs.yml, site_src/ and docs/ (default: this "
+                        "repository; the tests build small fixture sites this way)")
+    parser.add_argument("--today", type=date.fromisoformat, default=None,
+                        help="date to check review dates against (YYYY-MM-DD; default: today)")
     args = parser.parse_args(argv)
     started = time.perf_counter()
+    project = args.project.resolve()
     try:
-        generate()
+        generate(project, args.today)
     except ContentError as error:
         print(error, file=sys.stderr)
         return 1
-    mkdocs_build(args.site_dir, args.site_url)
+    except jinja2.TemplateError as error:
+        print(f"A page could not be rendered: {error}", file=sys.stderr)
+        return 1
+    mkdocs_build(args.site_dir, args.site_url, project)
     outside = external_references(args.site_dir)
     if outside:
         for ref in outside:
@@ -85,7 +122,7 @@ def main(argv: list[str] | None = None) -> int:
         print("The site would load the above from outside itself; fix them.", file=sys.stderr)
         return 1
     print(f"Built {args.site_dir} from site_src/ in {time.perf_counter() - started:.1f} s "
-          f"(generated files in {DOCS.relative_to(ROOT)}/ are listed in {GENERATED_LIST.name}).")
+          "(generated files in docs/ are listed in docs/.generated).")
     return 0
 
 

@@ -1,16 +1,29 @@
-"""Read ``site_src/`` and check it against its schemas before anything is rendered.
+"""Read ``site_src/`` and check it before anything is rendered.
 
-- ``site_src/config.yml`` -- the institution's settings (schema ``schemas/config.schema.json``).
-- ``site_src/pages/*.md`` -- Markdown with YAML front matter (schema ``schemas/page.schema.json``).
+Every kind of content has a JSON Schema in ``site_src/schemas/``:
 
-Every problem in every file is collected first and reported together as a :class:`ContentError`
-naming the file, the field and what was wrong, so one build shows everything to fix.
+- ``config.yml`` -- the institution's settings (``config.schema.json``);
+- ``pages/*.md`` -- Markdown with YAML front matter (``page.schema.json``);
+- ``references/<key>.yml`` -- one reference per file; the file name is the key (``reference``);
+- ``tables/<id>.yml`` -- evidence tables (``table``);
+- ``cases/<id>.yml`` -- published cases (``case``);
+- ``products/<id>.yml`` -- products (``product``);
+- ``glossary.yml`` -- abbreviations (``glossary``);
+- ``changelog.yml`` -- content versions, newest first (``changelog``).
+
+After the schemas, cross-checks: every key one file names in another must exist (a page's
+``sources`` and the ``cite()``/``table()``/``case_card()``/... calls in its body, a table row's
+``case``, a case's ``table`` and ``reference``, a case's ``regimen_id`` in the calculators'
+regimens, and so on). Every problem in every file is collected first and reported together as one
+:class:`ContentError`, each line naming the file, the field and what was wrong.
 """
 
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass
+import re
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -20,14 +33,27 @@ import yaml
 
 from calculators import settings
 from calculators.errors import InputError
+from calculators.regimens import REGIMENS
 from calculators.registry import CALCULATORS
 from calculators.sources import SOURCES
 
 from .paths import SITE_SRC
 
-__all__ = ["ContentError", "Page", "Content", "load_content"]
+__all__ = ["ContentError", "Page", "Content", "load_content", "body_calls", "KEY_PATTERN",
+           "CASE_SETTINGS"]
 
 FRONT_MATTER_FENCE = "---"
+# File names that become keys (and HTML anchors): lower case, digits, '-', '.', '_'.
+KEY_PATTERN = re.compile(r"^[a-z0-9][a-z0-9._-]*$")
+CASE_SETTINGS = ("heart", "lung", "heart-lung", "hsct", "solid-organ")
+
+# The Jinja functions a page body may call with a literal key, and the kind of key each takes.
+_CALL = re.compile(
+    r"\b(?P<function>cite|table|case_card|case_timeline|product_facts|calculator_form)"
+    r"\(\s*(?P<quote>[\"'])(?P<key>[^\"']*)(?P=quote)"
+)
+_CASE_CARDS = re.compile(r"\bcase_cards\((?P<args>[^)]*)\)")
+_SETTING_ARG = re.compile(r"setting\s*=\s*([\"'])(?P<setting>[^\"']*)\1")
 
 
 class ContentError(Exception):
@@ -44,12 +70,24 @@ class Page:
     source: Path
     meta: dict[str, Any]
     body: str
+    body_line: int = 1  # line of the file where the body starts (for messages)
 
 
 @dataclass(frozen=True, slots=True)
 class Content:
     config: dict[str, Any]
     pages: tuple[Page, ...]
+    references: dict[str, dict[str, Any]] = field(default_factory=dict)
+    tables: dict[str, dict[str, Any]] = field(default_factory=dict)
+    cases: dict[str, dict[str, Any]] = field(default_factory=dict)
+    products: dict[str, dict[str, Any]] = field(default_factory=dict)
+    glossary: tuple[dict[str, Any], ...] = ()
+    changelog: tuple[dict[str, Any], ...] = ()
+
+    @property
+    def version(self) -> str:
+        """The content version: the newest changelog entry's."""
+        return str(self.changelog[0]["version"]) if self.changelog else "0"
 
 
 def _iso_dates(value: Any) -> Any:
@@ -67,9 +105,9 @@ def _schema_problems(data: Any, schema_name: str, where: str, root: Path) -> lis
     schema = json.loads((root / "schemas" / schema_name).read_text(encoding="utf-8"))
     validator = jsonschema.Draft202012Validator(schema, format_checker=jsonschema.FormatChecker())
     problems = []
-    for error in sorted(validator.iter_errors(data), key=lambda e: list(e.path)):
-        field = ".".join(str(part) for part in error.path) or "(top level)"
-        problems.append(f"{where}: field '{field}': {error.message}")
+    for error in sorted(validator.iter_errors(data), key=lambda e: [str(p) for p in e.path]):
+        field_name = ".".join(str(part) for part in error.path) or "(top level)"
+        problems.append(f"{where}: field '{field_name}': {error.message}")
     return problems
 
 
@@ -80,17 +118,17 @@ def _relative(path: Path, root: Path) -> str:
         return str(path)
 
 
-def _split_front_matter(text: str) -> tuple[str, str] | None:
+def _split_front_matter(text: str) -> tuple[str, str, int] | None:
     lines = text.splitlines(keepends=True)
     if not lines or lines[0].strip() != FRONT_MATTER_FENCE:
         return None
     for index, line in enumerate(lines[1:], start=1):
         if line.strip() == FRONT_MATTER_FENCE:
-            return "".join(lines[1:index]), "".join(lines[index + 1 :])
+            return "".join(lines[1:index]), "".join(lines[index + 1 :]), index + 2
     return None
 
 
-def _load_yaml(path: Path, text: str, problems: list[str], where: str) -> Any:
+def _load_yaml(text: str, problems: list[str], where: str) -> Any:
     try:
         return _iso_dates(yaml.safe_load(text))
     except yaml.YAMLError as error:
@@ -98,23 +136,94 @@ def _load_yaml(path: Path, text: str, problems: list[str], where: str) -> Any:
         return None
 
 
-def _page(path: Path, root: Path, problems: list[str]) -> Page | None:
-    where = _relative(path, root)
+class _Checker:
+    """Collects problems for one load; the cross-checks run once everything is read."""
+
+    def __init__(self, root: Path) -> None:
+        self.root = root
+        self.problems: list[str] = []
+        # Keys whose file exists but is invalid: already reported, so not "unknown" elsewhere.
+        self.broken: set[str] = set()
+
+    def where(self, path: Path) -> str:
+        return _relative(path, self.root)
+
+    def file(self, path: Path, schema: str) -> Any | None:
+        """One YAML file, schema-checked; None (and the problems noted) if it is invalid."""
+        where = self.where(path)
+        if not path.is_file():
+            self.problems.append(f"{where}: field '(file)': missing (the build needs it)")
+            return None
+        before = len(self.problems)
+        data = _load_yaml(path.read_text(encoding="utf-8"), self.problems, where)
+        if data is None:
+            if len(self.problems) == before:
+                self.problems.append(f"{where}: field '(top level)': the file is empty")
+            return None
+        found = _schema_problems(data, schema, where, self.root)
+        self.problems.extend(found)
+        return None if found else data
+
+    def folder(self, name: str, schema: str) -> dict[str, dict[str, Any]]:
+        """Every ``<name>/<key>.yml``, keyed by file name."""
+        found: dict[str, dict[str, Any]] = {}
+        for path in sorted((self.root / name).glob("*.y*ml")):
+            if path.suffix not in {".yml", ".yaml"}:
+                continue
+            if not KEY_PATTERN.match(path.stem):
+                self.problems.append(
+                    f"{self.where(path)}: field '(file name)': '{path.stem}' is not a valid key "
+                    "(lower-case letters, digits, '-', '.', '_')")
+                continue
+            data = self.file(path, schema)
+            if data is not None:
+                found[path.stem] = data
+            else:
+                self.broken.add(f"{name}/{path.stem}")
+        return found
+
+    def need(self, where: str, field_name: str, key: Any, known: Mapping[str, Any] | set[str],
+             what: str, folder: str = "") -> None:
+        """Note a problem unless ``key`` is one of ``known`` (or a file of ``folder`` that is
+        there but invalid, and so reported already)."""
+        if isinstance(key, str) and key not in known and f"{folder}/{key}" not in self.broken:
+            listed = ", ".join(sorted(known)) or "none yet"
+            self.problems.append(
+                f"{where}: field '{field_name}': '{key}' is not {what} (known: {listed})")
+
+
+def body_calls(body: str) -> list[tuple[int, str, str]]:
+    """(line in body, function, literal key) for every ``cite("key")``-style call in a body.
+
+    ``case_cards(setting="heart")`` is returned as ``("case_cards", "heart")``; without a
+    setting as ``("case_cards", "")``.
+    """
+    calls = []
+    for number, line in enumerate(body.splitlines(), start=1):
+        for match in _CALL.finditer(line):
+            calls.append((number, match["function"], match["key"]))
+        for match in _CASE_CARDS.finditer(line):
+            setting = _SETTING_ARG.search(match["args"])
+            calls.append((number, "case_cards", setting["setting"] if setting else ""))
+    return calls
+
+
+def _page(path: Path, check: _Checker) -> Page | None:
+    where = check.where(path)
     parts = _split_front_matter(path.read_text(encoding="utf-8"))
     if parts is None:
-        problems.append(f"{where}: must start with YAML front matter between '---' lines")
+        check.problems.append(
+            f"{where}: field '(front matter)': must start with YAML front matter between "
+            "'---' lines")
         return None
-    meta = _load_yaml(path, parts[0], problems, where)
+    before = len(check.problems)
+    meta = _load_yaml(parts[0], check.problems, where)
     if meta is None:
+        if len(check.problems) == before:
+            check.problems.append(f"{where}: field '(front matter)': empty")
         return None
-    found = _schema_problems(meta, "page.schema.json", where, root)
+    found = _schema_problems(meta, "page.schema.json", where, check.root)
     if isinstance(meta, dict):
-        for index, key in enumerate(meta.get("sources", [])):
-            if isinstance(key, str) and key not in SOURCES:
-                found.append(
-                    f"{where}: field 'sources.{index}': '{key}' is not a source key "
-                    f"(known: {', '.join(sorted(SOURCES))})"
-                )
         for index, name in enumerate(meta.get("calculators", [])):
             if isinstance(name, str) and name not in CALCULATORS:
                 found.append(
@@ -123,8 +232,10 @@ def _page(path: Path, root: Path, problems: list[str]) -> Page | None:
                 )
         if not found and meta["next_review"] < meta["last_reviewed"]:  # ISO dates sort as text
             found.append(f"{where}: field 'next_review': comes before 'last_reviewed'")
-    problems.extend(found)
-    return None if found else Page(slug=path.stem, source=path, meta=meta, body=parts[1])
+    check.problems.extend(found)
+    if found:
+        return None
+    return Page(slug=path.stem, source=path, meta=meta, body=parts[1], body_line=parts[2])
 
 
 def _calculator_settings_problems(raw: dict[str, Any], where: str) -> list[str]:
@@ -138,19 +249,116 @@ def _calculator_settings_problems(raw: dict[str, Any], where: str) -> list[str]:
     return []
 
 
+def _cross_check(content: Content, check: _Checker) -> None:
+    root = check.root
+    refs = content.references
+    for page in content.pages:
+        where = check.where(page.source)
+        for index, key in enumerate(page.meta.get("sources", [])):
+            check.need(where, f"sources.{index}", key, refs,
+                       "a reference in site_src/references/", "references")
+        kinds: dict[str, tuple[Mapping[str, Any] | set[str], str, str]] = {
+            "cite": (refs, "a reference in site_src/references/", "references"),
+            "table": (content.tables, "a table in site_src/tables/", "tables"),
+            "case_card": (content.cases, "a case in site_src/cases/", "cases"),
+            "case_timeline": (content.cases, "a case in site_src/cases/", "cases"),
+            "product_facts": (content.products, "a product in site_src/products/", "products"),
+            "calculator_form": (set(CALCULATORS), "a calculator", ""),
+            "case_cards": (set(CASE_SETTINGS) | {""}, "a case setting", ""),
+        }
+        for line, function, key in body_calls(page.body):
+            known, what, folder = kinds[function]
+            field_name = f"body line {page.body_line + line - 1}: {function}()"
+            check.need(where, field_name, key, known, what, folder)
+            if (function == "case_timeline" and key in content.cases
+                    and not content.cases[key].get("timeline")):
+                check.problems.append(f"{where}: field '{field_name}': case '{key}' has no "
+                                      "'timeline' to draw")
+    for key, ref in refs.items():
+        where = _relative(root / "references" / f"{key}.yml", root)
+        check.need(where, "cited_via", ref.get("cited_via"), refs, "a reference", "references")
+        check.need(where, "calculator_source", ref.get("calculator_source"), SOURCES,
+                   "a key of calculators/sources.py")
+    for table_id, table in content.tables.items():
+        where = _relative(root / "tables" / f"{table_id}.yml", root)
+        check.need(where, "reference", table["reference"], refs, "a reference", "references")
+        columns = {column["key"] for column in table["columns"]}
+        labels = [column["key"] for column in table["columns"]]
+        for dup in sorted({k for k in labels if labels.count(k) > 1}):
+            check.problems.append(f"{where}: field 'columns': key '{dup}' appears twice")
+        for index, row in enumerate(table["rows"]):
+            check.need(where, f"rows.{index}.case", row.get("case"), content.cases, "a case",
+                       "cases")
+            for name in sorted(set(row) - columns - {"case"}):
+                check.problems.append(f"{where}: field 'rows.{index}.{name}': not one of the "
+                                      f"table's columns ({', '.join(labels)})")
+    for case_id, case in content.cases.items():
+        where = _relative(root / "cases" / f"{case_id}.yml", root)
+        check.need(where, "reference", case["reference"], refs, "a reference", "references")
+        check.need(where, "reported_in", case["reported_in"], refs, "a reference", "references")
+        check.need(where, "table", case.get("table"), content.tables, "a table", "tables")
+        check.need(where, "regimen_id", case.get("regimen_id"), REGIMENS,
+                   "a regimen of calculators/regimens.py")
+        dates = [event["date"] for event in case.get("timeline", [])]
+        if dates != sorted(dates):
+            check.problems.append(f"{where}: field 'timeline': events are not in date order")
+    for product_id, product in content.products.items():
+        where = _relative(root / "products" / f"{product_id}.yml", root)
+        check.need(where, "reference", product["reference"], refs, "a reference", "references")
+    where = _relative(root / "glossary.yml", root)
+    seen: set[str] = set()
+    for index, term in enumerate(content.glossary):
+        if term["abbr"] in seen:
+            check.problems.append(f"{where}: field 'terms.{index}.abbr': '{term['abbr']}' is "
+                                  "defined twice")
+        seen.add(term["abbr"])
+        if "]" in term["abbr"] or "\n" in term["abbr"]:
+            check.problems.append(f"{where}: field 'terms.{index}.abbr': must not contain ']'")
+    where = _relative(root / "changelog.yml", root)
+    versions = [entry["version"] for entry in content.changelog]
+    for dup in sorted({v for v in versions if versions.count(v) > 1}):
+        check.problems.append(f"{where}: field 'entries': version {dup} appears twice")
+    dates = [entry["date"] for entry in content.changelog]
+    if dates != sorted(dates, reverse=True):
+        check.problems.append(f"{where}: field 'entries': not newest first (by date)")
+
+
 def load_content(root: Path = SITE_SRC) -> Content:
     """Load and validate everything under ``root``; raise :class:`ContentError` on any problem."""
-    problems: list[str] = []
+    check = _Checker(root)
     config_path = root / "config.yml"
-    config = _load_yaml(config_path, config_path.read_text(encoding="utf-8"), problems,
-                        _relative(config_path, root))
+    config = check.file(config_path, "config.schema.json")
     if config is not None:
-        found = _schema_problems(config, "config.schema.json", _relative(config_path, root), root)
-        if not found:
-            found = _calculator_settings_problems(config["calculator_settings"],
-                                                  _relative(config_path, root))
-        problems.extend(found)
-    pages = [_page(path, root, problems) for path in sorted((root / "pages").glob("*.md"))]
-    if problems:
-        raise ContentError(problems)
-    return Content(config=config, pages=tuple(p for p in pages if p is not None))
+        found = _calculator_settings_problems(config["calculator_settings"],
+                                              check.where(config_path))
+        check.problems.extend(found)
+    pages = [_page(path, check) for path in sorted((root / "pages").glob("*.md"))]
+    reserved = {"references", "glossary", "changelog", "print_page"}
+    for page in pages:
+        if page is not None and page.slug in reserved:
+            check.problems.append(f"{check.where(page.source)}: field '(file name)': "
+                                  f"'{page.slug}' is a generated page's name; choose another")
+    loaders: dict[str, Callable[[], Any]] = {
+        "references": lambda: check.folder("references", "reference.schema.json"),
+        "tables": lambda: check.folder("tables", "table.schema.json"),
+        "cases": lambda: check.folder("cases", "case.schema.json"),
+        "products": lambda: check.folder("products", "product.schema.json"),
+        "glossary": lambda: check.file(root / "glossary.yml", "glossary.schema.json"),
+        "changelog": lambda: check.file(root / "changelog.yml", "changelog.schema.json"),
+    }
+    loaded = {name: load() for name, load in loaders.items()}
+    # Cross-check what is valid even when other files are not: one build shows every problem.
+    content = Content(
+        config=config or {},
+        pages=tuple(p for p in pages if p is not None),
+        references=loaded["references"],
+        tables=loaded["tables"],
+        cases=loaded["cases"],
+        products=loaded["products"],
+        glossary=tuple((loaded["glossary"] or {"terms": []})["terms"]),
+        changelog=tuple((loaded["changelog"] or {"entries": []})["entries"]),
+    )
+    _cross_check(content, check)
+    if check.problems:
+        raise ContentError(check.problems)
+    return content

@@ -68,7 +68,8 @@ CRITERIA: tuple[Criterion, ...] = (
               "(iv) CMV disease or CMV infection with severe leukopenia (eg, arising from "
               "antiviral treatment)", _ABSTRACT_IV),
     Criterion("v-recurrent-or-risk-factors", "v", "recurrent_or_risk_factors",
-              "Recurrent CMV infection, or risk factors such as CMV-IgG-negative serostatus",
+              "CMV infection that keeps coming back, or a risk factor (for example a negative "
+              "CMV IgG status)",
               "(v) recurrent CMV infection or risk factors, such as CMV-IgG negative serostatus",
               _ABSTRACT_IV),
     Criterion("vi-ganciclovir-intolerance", "vi", "ganciclovir_intolerance",

@@ -50,20 +50,19 @@ SOURCES: dict[str, Source] = {
         Source("valganciclovir-label", "Valganciclovir (Valcyte) prescribing information",
                "Valganciclovir (Valcyte) US prescribing information, Table 2 (renal impairment)."),
         Source("cockcroft-gault-1976", "Cockcroft & Gault 1976",
-               "Cockcroft DW, Gault MH. Prediction of creatinine clearance from serum creatinine. "
-               "Nephron 1976;16:31-41."),
+               "Cockcroft & Gault, Nephron 1976;16:31-41 (creatinine clearance formula; also in "
+               "the valganciclovir label)."),
         Source("nba-ig-dosing", "National Blood Authority (Australia) immunoglobulin dosing",
                "Australian National Blood Authority, immunoglobulin dose calculator guidance "
                "(Devine ideal body weight; adjusted body weight)."),
         Source("hopa-rounding", "HOPA dose-rounding position statement",
-               "Fahrenbruch R, et al. Dose rounding of biologic and cytotoxic anticancer agents: a "
-               "position statement of the Hematology/Oncology Pharmacy Association. J Oncol Pract "
-               "2018."),
+               "HOPA position statement on rounding biologic and cytotoxic doses to the nearest "
+               "vial, Fahrenbruch et al., J Oncol Pract 2018 (endorsed by NCCN)."),
         Source("fryer-2016", "Fryer et al. 2016",
-               "Fryer JF, et al. Biologicals 2016;44:242-51 (CMV viral load: copies/mL versus "
-               "IU/mL depends on the assay)."),
-        Source("pound-definition", "International yard and pound agreement (1959)",
-               "1 lb = 0.45359237 kg exactly."),
+               "Fryer et al., Biologicals 2016;44:242-51 (CMV viral load: copies/mL versus IU/mL "
+               "depends on the assay)."),
+        Source("pound-definition", "International yard and pound agreement",
+               "1 lb = 0.45359237 kg exactly (international yard and pound agreement)."),
         Source("institution-config", "This institution's settings",
                "Values set by the hosting institution in site_src/config.yml (custom product)."),
     )

@@ -2,7 +2,8 @@
 // main thread. Hand-written, not generated.
 //
 // Messages in:  {type: "run", id, name, params}   (params: the form's raw text, by field name)
-// Messages out: {type: "ready"} once Pyodide and the wheel are loaded,
+// Messages out: {type: "progress", text} while starting,
+//               {type: "ready"} once Pyodide and the wheel are loaded,
 //               {type: "failed", message} if they cannot be,
 //               {type: "reply", id, reply} with reply = {ok: true, result} | {ok: false, error}.
 // Everything is loaded from this site: the runtime from assets/pyodide/, and the wheel through a
@@ -12,7 +13,10 @@ import { loadPyodide } from "../assets/pyodide/pyodide.mjs";
 
 const assets = new URL("../assets/", import.meta.url);
 
+const progress = (text) => postMessage({ type: "progress", text });
+
 const handle = (async () => {
+  progress("Starting the Python runtime in this browser (about 6 MB, once per visit)…");
   const pyodide = await loadPyodide({
     indexURL: new URL("pyodide/", assets).href,
     lockFileURL: new URL("wheels/pyodide-lock.json", assets).href,
@@ -21,6 +25,7 @@ const handle = (async () => {
     // Pyodide prints package loading to the console; the page shows its own progress instead.
     stdout: () => {},
   });
+  progress("Loading the calculators…");
   const browser = pyodide.pyimport("calculators.browser");
   // The institution's defaults (rounding, dosing weight, custom product), checked by the core.
   const response = await fetch(new URL("calculator-settings.json", assets));

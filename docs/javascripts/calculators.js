@@ -29,6 +29,8 @@ function unsupportedReason() {
 function startEngine() {
   if (engine) return engine;
   const pending = new Map();
+  const progressListeners = new Set();
+  let lastProgress = null;
   let nextId = 1;
   let settle;
   const ready = new Promise((resolve, reject) => (settle = { resolve, reject }));
@@ -60,7 +62,10 @@ function startEngine() {
       START_TIMEOUT_MS,
     );
     worker.addEventListener("message", ({ data }) => {
-      if (data.type === "ready") {
+      if (data.type === "progress") {
+        lastProgress = data.text;
+        for (const listener of progressListeners) listener(data.text);
+      } else if (data.type === "ready") {
         clearTimeout(watchdog);
         settle.resolve();
       } else if (data.type === "failed") {
@@ -79,6 +84,12 @@ function startEngine() {
 
   const current = {
     ready,
+    /** Call `listener(text)` with each start-up step, starting with the latest one. */
+    onProgress(listener) {
+      progressListeners.add(listener);
+      if (lastProgress) listener(lastProgress);
+      ready.finally(() => progressListeners.delete(listener)).catch(() => {});
+    },
     run(name, params) {
       return ready.then(() => new Promise((resolve, reject) => {
         const id = nextId++;
@@ -370,6 +381,12 @@ function bindForm(form) {
   form.addEventListener("input", () => {
     clearTimeout(timer);
     if (complete()) timer = setTimeout(compute, DEBOUNCE_MS);
+  });
+  current.onProgress((text) => {
+    if (region.dataset.state === "loading") {
+      setState(region, "loading", element("p", {}, text),
+        element("p", {}, "Nothing you type leaves this computer."));
+    }
   });
   current.ready.then(
     () => {

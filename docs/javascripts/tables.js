@@ -1,0 +1,71 @@
+// CMVIG Guide: sortable, filterable evidence tables. Hand-written, not generated.
+// Loaded on every page (mkdocs.yml extra_javascript, a module, so once per tab); on every
+// instant-navigation page swap (mkdocs-material's document$) it looks for tables marked
+// data-cmvig-table and, only if the page has one, loads the vendored tablesort
+// (assets/vendor/tablesort/, copied from the pinned npm package by build_scripts/vendor.py).
+// Without JavaScript the tables are complete and the filter boxes stay hidden.
+
+const VENDOR = new URL("../assets/vendor/tablesort/", import.meta.url);
+const SCRIPTS = ["tablesort.min.js", "tablesort.number.min.js"]; // in this order
+let loading = null;
+
+/** Load tablesort once per tab (classic scripts: it defines window.Tablesort). */
+function loadTablesort() {
+  if (!loading) {
+    loading = SCRIPTS.reduce(
+      (previous, name) =>
+        previous.then(
+          () =>
+            new Promise((resolve, reject) => {
+              const script = document.createElement("script");
+              script.src = new URL(name, VENDOR).href;
+              script.onload = resolve;
+              script.onerror = () => reject(new Error(`could not load ${name}`));
+              document.head.append(script);
+            }),
+        ),
+      Promise.resolve(),
+    );
+    loading.catch(() => (loading = null)); // try again on the next page
+  }
+  return loading;
+}
+
+/** Show the filter box above `table` and hide the rows that do not contain its text. */
+function bindFilter(table) {
+  const box = table.closest(".cmvig-evidence")?.querySelector(".cmvig-table-filter");
+  if (!box) return;
+  const input = box.querySelector("input");
+  const count = box.querySelector(".cmvig-table-count");
+  const rows = Array.from(table.tBodies[0]?.rows ?? []);
+  const apply = () => {
+    const words = input.value.toLowerCase().split(/\s+/).filter(Boolean);
+    let shown = 0;
+    for (const row of rows) {
+      const text = row.textContent.toLowerCase();
+      const match = words.every((word) => text.includes(word));
+      row.hidden = !match;
+      if (match) shown += 1;
+    }
+    count.textContent = words.length ? `${shown} of ${rows.length} rows shown` : "";
+  };
+  input.addEventListener("input", apply);
+  box.hidden = false;
+  apply();
+}
+
+function bindPage() {
+  const tables = Array.from(document.querySelectorAll("table[data-cmvig-table]"))
+    .filter((table) => !table.dataset.cmvigBound);
+  if (!tables.length) return;
+  for (const table of tables) {
+    table.dataset.cmvigBound = "true";
+    bindFilter(table);
+  }
+  loadTablesort()
+    .then(() => tables.forEach((table) => new window.Tablesort(table)))
+    .catch((error) => console.warn("Tables stay unsorted:", error.message));
+}
+
+if (typeof document$ !== "undefined") document$.subscribe(bindPage);
+else bindPage();

@@ -1,0 +1,35 @@
+"""A small fixture site for the generator's tests (``fixtures/site_src``), beside the real
+schemas, templates and theme, and a whole project folder that ``python -m build_scripts
+--project`` can build."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+from tests.conftest import ROOT
+
+FIXTURE = Path(__file__).parent / "fixtures" / "site_src"
+
+
+def make_site_src(where: Path) -> Path:
+    """``where/site_src``: the fixture content with the real schemas, templates and theme."""
+    site_src = where / "site_src"
+    shutil.copytree(FIXTURE, site_src, ignore=shutil.ignore_patterns("README.md"))
+    for shared in ("schemas", "templates", "theme"):
+        shutil.copytree(ROOT / "site_src" / shared, site_src / shared)
+    return site_src
+
+
+def make_project(where: Path) -> Path:
+    """A project folder: mkdocs.yml, the fixture site_src/, the hook and the hand-written JS/CSS."""
+    project = where / "project"
+    project.mkdir()
+    make_site_src(project)
+    shutil.copyfile(ROOT / "mkdocs.yml", project / "mkdocs.yml")
+    (project / "build_scripts").mkdir()
+    shutil.copyfile(ROOT / "build_scripts" / "mkdocs_hooks.py",
+                    project / "build_scripts" / "mkdocs_hooks.py")
+    for folder in ("javascripts", "stylesheets"):
+        shutil.copytree(ROOT / "docs" / folder, project / "docs" / folder)
+    return project

@@ -1,0 +1,177 @@
+"""The Jinja functions and generated files, on the fixture site (fixtures/site_src)."""
+
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+
+import pytest
+
+from build_scripts.charts import HASH_SALT, draw_viral_load_chart
+from build_scripts.components import Abbreviator, Placement, SiteFunctions, copies_text
+from build_scripts.content import Content, load_content
+from build_scripts.render import (
+    environment,
+    render_generated_pages,
+    render_pages,
+    write_abbreviations,
+    write_nav,
+)
+from tests.build_scripts.fixture_project import make_site_src
+
+
+@pytest.fixture
+def site_src(tmp_path: Path) -> Path:
+    return make_site_src(tmp_path)
+
+
+@pytest.fixture
+def content(site_src: Path) -> Content:
+    return load_content(site_src)
+
+
+def _functions(site_src: Path, content: Content, slug: str, docs: Path) -> SiteFunctions:
+    return SiteFunctions(environment(site_src), content, Placement.of(content), slug, docs)
+
+
+def test_cite_is_a_markdown_link_to_the_references_page(site_src: Path, content: Content,
+                                                        tmp_path: Path) -> None:
+    f = _functions(site_src, content, "index", tmp_path)
+    assert f.cite("seed-a") == "[Author 2020](references.md#seed-a)"
+    assert f.cite("seed-a", "Table 9") == "[Author 2020, Table 9](references.md#seed-a)"
+    with pytest.raises(KeyError, match="no such reference"):
+        f.cite("nobody")
+
+
+def test_placement_knows_where_tables_cases_and_calculators_are(content: Content) -> None:
+    placement = Placement.of(content)
+    assert placement.tables == {"fixture-table": "evidence"}
+    assert placement.cases == {"fixture-case": "evidence"}
+    assert placement.calculators == {"regimen": "regimens"}
+
+
+def test_table_html(site_src: Path, content: Content, tmp_path: Path) -> None:
+    html = str(_functions(site_src, content, "evidence", tmp_path).table("fixture-table"))
+    assert "\n\n" not in html.strip()  # one raw HTML block for Markdown
+    assert '<table id="table-fixture-table-data" data-cmvig-table="fixture-table">' in html
+    assert ('Source: <a href="../references/#seed-a">Author 2020</a>, Table 9.</caption>'
+            in html)
+    assert '<th scope="col" data-sort-method="number">N</th>' in html
+    assert '<th scope="col" data-sort-method="none">Case</th>' in html
+    # A row about a case carries an anchor and links to that case's card.
+    assert '<tr id="fixture-table-fixture-case">' in html
+    assert '<a href="#case-fixture-case" title="Fixture case one">Case card</a>' in html
+    assert '<tr id="fixture-table-row-2">' in html
+    for value in ("Writer/1999", "Other/2001", "12", "7.5", "Fixture outcome beta"):
+        assert f">{value}<" in html
+    assert 'Fixture outcome alpha (<abbr title="cytomegalovirus">CMV</abbr> negative)' in html
+    assert '<li><abbr title="fixture term">FXT</abbr>: fixture term.</li>' in html
+    assert "<div class=\"cmvig-table-filter\" hidden>" in html
+
+
+def test_case_card_links_to_its_table_row_and_the_regimen_calculator(
+        site_src: Path, content: Content, tmp_path: Path) -> None:
+    html = str(_functions(site_src, content, "evidence", tmp_path).case_cards(setting="heart"))
+    assert '<article class="cmvig-case" id="case-fixture-case">' in html
+    for text in ("A fixture patient.", "Fixture regimen wording (test data, not a dose).",
+                 "Fixture co-treatment.", "Fixture outcome alpha."):
+        assert text in html
+    assert '<a href="../references/#paper-b">Writer 1999</a>' in html
+    assert 'reported in <a href="../references/#seed-a">Author 2020</a> (Table 9)' in html
+    assert '<a href="#fixture-table-fixture-case">In the evidence table: Fixture table</a>' in html
+    assert ('<a href="../regimens/#calc-regimen" data-regimen="chou-1996">' in html)
+    with pytest.raises(KeyError, match="no case has that setting"):
+        _functions(site_src, content, "evidence", tmp_path).case_cards(setting="lung")
+
+
+def test_case_timeline_lists_values_and_draws_a_chart(site_src: Path, content: Content,
+                                                      tmp_path: Path) -> None:
+    functions = _functions(site_src, content, "evidence", tmp_path)
+    html = str(functions.case_timeline("fixture-case"))
+    assert '<img src="../assets/charts/fixture-case.svg"' in html
+    assert 'aria-describedby="timeline-fixture-case-events"' in html
+    assert "CMV DNA 500 copies/mL." in html
+    assert "CMV DNA 18\u00a0100 copies/mL." in html
+    assert "Treatment 1: Fixture treatment started" in html
+    assert "Treatment 2: Fixture treatment stopped" in html
+    assert '<time datetime="2020-01-20">2020-01-20</time>' in html
+    assert functions.charts == [tmp_path / "assets" / "charts" / "fixture-case.svg"]
+
+
+def test_chart_is_deterministic_svg_without_dates(content: Content, tmp_path: Path) -> None:
+    timeline = content.cases["fixture-case"]["timeline"]
+    one = draw_viral_load_chart(timeline, "Title", tmp_path / "one.svg").read_bytes()
+    two = draw_viral_load_chart(timeline, "Title", tmp_path / "two.svg").read_bytes()
+    assert one == two
+    svg = one.decode()
+    assert svg.lstrip().startswith("<?xml") and "<svg" in svg
+    assert "<dc:date>" not in svg and "Matplotlib v" not in svg
+    assert "copies/mL, log scale" in svg  # text stays text (svg.fonttype none)
+    assert HASH_SALT
+
+
+def test_copies_text_follows_the_sources_style() -> None:
+    assert copies_text(500) == "500"
+    assert copies_text(6500) == "6500"
+    assert copies_text(18100.0) == "18\u00a0100"
+    assert copies_text(1.5) == "1.5"
+
+
+def test_product_facts_mark_unverified_facts(site_src: Path, content: Content,
+                                             tmp_path: Path) -> None:
+    html = str(_functions(site_src, content, "index", tmp_path).product_facts("fixture-product"))
+    assert '<div class="cmvig-product" id="product-fixture-product">' in html
+    assert "Fixture product (Fixture maker)" in html
+    assert ('<span class="cmvig-unverified-badge">unverified</span> Fixture unverified fact'
+            in html)
+    assert '<a href="references/#seed-a">Author 2020</a>' in html  # from the home page
+
+
+def test_abbreviator_matches_whole_words_only() -> None:
+    abbr = Abbreviator([{"abbr": "CMV", "meaning": "cytomegalovirus"},
+                        {"abbr": "D+/R−", "meaning": "donor positive, recipient negative"}])
+    assert abbr("CMVIG") == "CMVIG"
+    assert abbr("CMV-IVIG <b>") == '<abbr title="cytomegalovirus">CMV</abbr>-IVIG &lt;b&gt;'
+    assert abbr("a D+/R− case") == ('a <abbr title="donor positive, recipient negative">'
+                                    'D+/R−</abbr> case')
+    assert abbr(None) == ""
+    assert abbr(3.0) == "3"
+
+
+def test_generated_pages(site_src: Path, content: Content, tmp_path: Path) -> None:
+    written = render_generated_pages(content, tmp_path, site_src)
+    assert sorted(p.name for p in written) == ["changelog.md", "glossary.md", "references.md"]
+    refs = (tmp_path / "references.md").read_text()
+    assert refs.index("## Source documents") < refs.index("## Papers cited by")
+    assert '<p class="cmvig-reference" id="seed-a">' in refs
+    assert '<a class="cmvig-paper-link" href="https://doi.org/10.0000/fixture.1">' in refs
+    assert 'Known to this guide through <a href="#seed-a">Author 2020</a>' in refs
+    glossary = (tmp_path / "glossary.md").read_text()
+    assert "| FXT | fixture term | Only in the tests. |" in glossary
+    changelog = (tmp_path / "changelog.md").read_text()
+    assert changelog.index("## Version 1.1 (2026-02-01)") < changelog.index("## Version 1.0")
+    assert "Reviewed by Fixture reviewer." in changelog
+    for text in (refs, glossary, changelog):
+        assert "**Owner:** Fixture review lead" in text
+        assert "GENERATED by build_scripts" in text
+
+
+def test_abbreviation_snippet_and_nav(site_src: Path, content: Content, tmp_path: Path) -> None:
+    snippet = write_abbreviations(content, tmp_path, site_src).read_text()
+    assert snippet.splitlines() == ["*[CMV]: cytomegalovirus", "*[FXT]: fixture term"]
+    nav = json.loads(write_nav(content, tmp_path).read_text())
+    assert nav == [{"Home": "index.md"}, {"Fixture evidence": "evidence.md"},
+                   {"Fixture regimens": "regimens.md"}, {"References": "references.md"},
+                   {"Glossary": "glossary.md"}, {"Changelog": "changelog.md"}]
+
+
+def test_render_pages_writes_pages_and_charts(site_src: Path, content: Content,
+                                              tmp_path: Path) -> None:
+    written = render_pages(content, tmp_path, site_src)
+    names = sorted(str(p.relative_to(tmp_path)) for p in written)
+    assert names == ["assets/charts/fixture-case.svg", "evidence.md", "index.md", "regimens.md"]
+    index = (tmp_path / "index.md").read_text()
+    assert "[Author 2020, Table 9](references.md#seed-a)" in index
+    assert re.search(r'<form class="cmvig-calculator" id="calc-regimen" data-calculator="regimen"',
+                     (tmp_path / "regimens.md").read_text())
