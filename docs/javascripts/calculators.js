@@ -355,8 +355,11 @@ function bindForm(form) {
     for (const box of form.querySelectorAll("input[type=checkbox][name]")) data[box.name] = box.checked ? "true" : "false";
     return data;
   };
-  // Compute as you type only once every required field has something in it.
-  const complete = () => [...form.querySelectorAll("[required]")].every((c) => c.value.trim() !== "");
+  // Compute as you type once every required field has something in it, and (for forms of
+  // optional inputs, such as viral load) once something has been typed at all.
+  const typed = () => [...form.querySelectorAll("input[type=text], input[type=date]")];
+  const complete = () => [...form.querySelectorAll("[required]")].every((c) => c.value.trim() !== "") &&
+    (typed().length === 0 || typed().some((c) => c.value.trim() !== ""));
 
   async function compute() {
     const request = ++latest;
