@@ -8,12 +8,17 @@ imports nothing from it. ``on_config``:
   disclaimer on every page;
 - sets the navigation from ``docs/.nav.json`` (written by ``build_scripts.render.write_nav``), so
   a new page in ``site_src/pages/`` appears without editing ``mkdocs.yml``.
+
+``on_page_content`` explains, on hover, the glossary terms that Markdown's ``abbr`` extension
+cannot match because they begin or end with a sign (D+/R−): it wraps them in ``<abbr>`` in the
+page's text, never inside tags, attributes, code or an existing ``<abbr>``.
 """
 
 from __future__ import annotations
 
 import json
 import re
+from html import escape
 from pathlib import Path
 from typing import Any
 
@@ -22,8 +27,20 @@ import yaml
 INSTITUTION_KEYS = ("institution", "department", "contact")
 
 
+_TAG = re.compile(r"(<[^>]+>)")
+_WORD_EDGED = re.compile(r"^\w(.*\w)?$")
+_NO_ABBR_INSIDE = {"abbr", "code", "pre", "script", "style", "title", "textarea", "kbd"}
+_signed_terms: dict[str, str] = {}
+
+
 def on_config(config: Any) -> Any:
     project = Path(config.config_file_path).resolve().parent
+    glossary = project / "site_src" / "glossary.yml"
+    if glossary.is_file():
+        terms = yaml.safe_load(glossary.read_text(encoding="utf-8"))["terms"]
+        _signed_terms.clear()
+        _signed_terms.update({t["abbr"]: t["meaning"] for t in terms
+                              if not _WORD_EDGED.match(t["abbr"])})
     settings_file = project / "site_src" / "config.yml"
     settings = yaml.safe_load(settings_file.read_text(encoding="utf-8")) or {}
     for key in INSTITUTION_KEYS:
@@ -32,6 +49,36 @@ def on_config(config: Any) -> Any:
     if nav_file.is_file() and not config.nav:
         config.nav = json.loads(nav_file.read_text(encoding="utf-8"))
     return config
+
+
+def abbreviate_signed_terms(html: str, terms: dict[str, str]) -> str:
+    """Wrap each of ``terms`` (abbreviation -> meaning) in ``<abbr title>`` in the text of
+    ``html``, outside tags, attributes, code and existing abbreviations."""
+    if not terms:
+        return html
+    pattern = re.compile("|".join(re.escape(term) for term in sorted(terms, key=len, reverse=True)))
+    inside: list[str] = []
+    parts = _TAG.split(html)
+    for index, part in enumerate(parts):
+        if index % 2:  # a tag
+            name = part.strip("</>").split()[0].lower() if part.strip("</>") else ""
+            if name in _NO_ABBR_INSIDE and not part.endswith("/>"):
+                if part.startswith("</"):
+                    if name in inside:
+                        inside.remove(name)
+                else:
+                    inside.append(name)
+        elif not inside:
+            parts[index] = pattern.sub(lambda m: _abbr(m.group(0), terms[m.group(0)]), part)
+    return "".join(parts)
+
+
+def _abbr(term: str, meaning: str) -> str:
+    return f'<abbr title="{escape(meaning, quote=True)}">{term}</abbr>'
+
+
+def on_page_content(html: str, **_: Any) -> str:
+    return abbreviate_signed_terms(html, _signed_terms)
 
 
 _SECTION = re.compile(r"""<section class=["']print-page[^>]*?\sid=["']([^"']+)["']""")

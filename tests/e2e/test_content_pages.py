@@ -8,7 +8,9 @@ from playwright.sync_api import Page
 from tests.e2e.conftest import Watch, assert_clean
 
 
-def test_evidence_table_sorts_and_filters_after_instant_navigation(page: Page, watch: Watch) -> None:
+def test_evidence_table_sorts_and_filters_after_instant_navigation(
+    page: Page, watch: Watch
+) -> None:
     page.goto("./")
     page.evaluate("window.sameDocument = true")
     page.locator(".md-sidebar--primary a[href$='/treatment/']").first.click()

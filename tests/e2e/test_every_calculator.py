@@ -23,11 +23,13 @@ def shown(value: float | int) -> str:
 
 # (page, calculator, inputs typed or chosen, a path into the core's result to find on the page)
 CASES: list[tuple[str, str, dict[str, str], tuple[Any, ...]]] = [
-    ("treatment/", "regimen", {"regimen": "chou-1996", "weight_kg": "70", "start_date": "2026-01-01"},
+    ("treatment/", "regimen",
+     {"regimen": "chou-1996", "weight_kg": "70", "start_date": "2026-01-01"},
      ("doses", 0, "dose_mg")),
     ("treatment/", "criteria", {"severe_manifestation": "true"}, ()),
     ("administration/", "infusion", {"weight_kg": "70", "dose_mg": "10500"}, ("duration_min",)),
-    ("administration/", "units", {"amount": "5000", "unit": "u", "product": "cytotect-cp"}, ("mg",)),
+    ("administration/", "units", {"amount": "5000", "unit": "u", "product": "cytotect-cp"},
+     ("mg",)),
     ("administration/", "body-weight", {"weight_kg": "100", "height_cm": "180", "sex": "male"},
      ("adjbw_kg",)),
     ("administration/", "crcl", {"age": "60", "weight_kg": "70", "sex": "female",
