@@ -25,6 +25,7 @@ from markupsafe import Markup, escape
 
 from .charts import draw_viral_load_chart, treatment_marks
 from .content import Content, body_calls
+from .fallback import fallback_table
 
 __all__ = ["Placement", "Abbreviator", "SiteFunctions", "CHART_DIR", "number_text", "complete"]
 
@@ -261,4 +262,5 @@ class SiteFunctions:
     def functions(self) -> dict[str, Any]:
         return {"cite": self.cite, "table": self.table, "case_card": self.case_card,
                 "case_cards": self.case_cards, "case_timeline": self.case_timeline,
-                "product_facts": self.product_facts, "off_label": self.off_label}
+                "product_facts": self.product_facts, "off_label": self.off_label,
+                "fallback_table": lambda name: fallback_table(self, name)}

@@ -8,6 +8,8 @@
 //   [data-result] with data-state = loading | ready | done | error;
 //   each dose row of a schedule is a <tr data-dose-mg="...">.
 
+import { actionsBar, restoreFromLink } from "./calculator-output.js";
+
 const START_TIMEOUT_MS = 90_000;
 const DEBOUNCE_MS = 250;
 
@@ -114,11 +116,47 @@ function element(tag, attributes = {}, ...children) {
   return node;
 }
 
+/** "Sources: …", each a link to its entry on the references page. */
 function sourcesLine(form, keys) {
   const names = JSON.parse(form.dataset.sources ?? "{}");
-  return element("p", { class: "cmvig-sources" },
-    `Source: ${keys.map((key) => names[key] ?? key).join("; ")}.`);
+  const references = document.querySelector(".md-nav a[href$='references/']")?.href;
+  const items = keys.flatMap((key, index) => {
+    const text = names[key] ?? key;
+    const link = references ? element("a", { href: `${references}#${key}` }, text) : text;
+    return index ? ["; ", link] : [link];
+  });
+  return element("p", { class: "cmvig-sources" }, "Sources: ", ...items, ".");
 }
+
+// "How this was calculated": the formula with the numbers put in, for each calculator.
+const HOW = {
+  prophylaxis: (r) => `Dose = mg/kg × dosing weight (first dose: ${number(r.doses[0].mg_per_kg)} × ` +
+    `${number(r.weight_kg)} kg = ${number(r.doses[0].dose_mg)} mg); volume = dose ÷ ` +
+    `${number(r.mg_per_ml)} mg/mL (${number(r.doses[0].volume_ml)} mL); vials under rounding "${r.rounding}".`,
+  regimen: (r) => {
+    const d = r.doses[0];
+    return d.mg_per_kg === null
+      ? `Fixed dose from the source: ${number(d.dose_mg)} mg; volume = dose ÷ ${number(r.mg_per_ml)} mg/mL.`
+      : `Dose = mg/kg × dosing weight (first dose: ${number(d.mg_per_kg)} × ${number(r.weight_kg)} kg = ` +
+        `${number(d.dose_mg)} mg); volume = dose ÷ ${number(r.mg_per_ml)} mg/mL.`;
+  },
+  units: (r) => `mL = mg ÷ ${number(r.mg_per_ml)} mg/mL` +
+    (r.units_per_ml === null ? "." : `; U = mL × ${number(r.units_per_ml)} U/mL.`),
+  infusion: (r) => `Rate (mL/h) = mg/kg/h × ${number(r.weight_kg)} kg ÷ ${number(r.mg_per_ml)} mg/mL, ` +
+    `never above ${number(r.max_rate_ml_h)} mL/h.`,
+  "body-weight": (r) => `Ideal (Devine) = ${r.sex === "male" ? "50" : "45.5"} kg + 2.3 kg per inch over ` +
+    `60 in (${number(r.height_cm)} cm = ${number(r.height_cm / 2.54)} in); adjusted = ideal + 0.4 × ` +
+    `(actual − ideal); BMI = kg ÷ m².`,
+  "viral-load": (r) => `log10 of ${number(r.copies_per_ml ?? 0)} copies/mL; change = current − previous ` +
+    "log10; fold change = current ÷ previous.",
+  atg: (r) => `Group by the study's definition: ${r.definition}.`,
+  criteria: (r) => `${r.met.length} of ${r.criteria.length} criteria met: each ticked box, and ` +
+    "(iii) also from a viral load above 5.0 log10, rising, on antivirals, with symptoms.",
+  crcl: (r) => r.formula,
+};
+
+const howLine = (name, result) => element("p", { class: "cmvig-how" },
+  element("strong", {}, "How this was calculated: "), HOW[name](result));
 
 function list(className, items) {
   return items.length ? element("ul", { class: className }, ...items.map((item) => element("li", {}, item))) : "";
@@ -372,7 +410,12 @@ function bindForm(form) {
     }
     if (request !== latest) return; // a newer input has been sent; show only its answer
     clearFieldErrors(form);
-    if (reply.ok) setState(region, "done", ...RENDERERS[name](reply.result, form));
+    if (reply.ok) {
+      const shown = RENDERERS[name](reply.result, form).filter((node) => node !== "");
+      const hasTable = shown.some((node) => node.matches?.("table") || node.querySelector?.("table"));
+      setState(region, "done", ...shown, howLine(name, reply.result),
+        ...actionsBar(form, name, reply.result, hasTable));
+    }
     else showInputError(form, region, reply.error);
   }
 
@@ -396,7 +439,7 @@ function bindForm(form) {
       if (region.dataset.state === "loading") {
         setState(region, "ready", element("p", {}, "Ready. Fill in every field to see the result."));
       }
-      if (complete()) compute();
+      if (restoreFromLink(form) || complete()) compute();
     },
     (failure) => setState(region, "error", element("p", {}, failure.message)),
   );
