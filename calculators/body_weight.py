@@ -120,6 +120,9 @@ def dosing_weight(weight_kg: object, weight_basis: object = None, height_cm: obj
     """
     actual = WEIGHT_FIELD.parse(weight_kg)
     basis = WEIGHT_BASIS_FIELD.parse(weight_basis) or current().weight_basis
+    # Checked even when not needed: a typo in a field is an error, never silently ignored.
+    OPTIONAL_HEIGHT_FIELD.parse_optional(height_cm)
+    OPTIONAL_SEX_FIELD.parse(sex)
     if basis == "actual":
         return DosingWeight("actual", "actual", actual, actual, None, None, (), ())
     if HEIGHT_FIELD.is_missing(height_cm):

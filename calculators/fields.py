@@ -206,7 +206,8 @@ class ChoiceField(Field):
         if text not in values:
             raise InputError(
                 self.name, raw,
-                f"{self.label} must be one of {', '.join(values)} (got {_shown(raw)}).",
+                f"{self.label} must be one of {', '.join(v for v in values if v)} "
+                f"(got {_shown(raw)}).",
             )
         assert text is not None
         return text

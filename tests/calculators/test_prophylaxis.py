@@ -77,6 +77,9 @@ def test_to_dict_is_json_ready() -> None:
         ({"rounding": "sometimes"}, "rounding"),
         ({"rounding_tolerance_pct": "30"}, "rounding_tolerance_pct"),
         ({"weight_basis": "ideal"}, "height_cm"),
+        # Not needed for actual weight, but a typo is still refused, never silently ignored.
+        ({"height_cm": "abc"}, "height_cm"),
+        ({"sex": "zzz"}, "sex"),
     ],
 )
 def test_bad_arguments_name_the_field(arguments: dict[str, object], field: str) -> None:
