@@ -181,7 +181,10 @@ function dataTable(captionText, columns, rows, rowAttributes = () => ({}), foote
   // No class on the table, so mkdocs-material styles it like every other table on the site.
   const table = element("table", {}, element("caption", {}, captionText), element("thead", {}, head),
     element("tbody", {}, ...body), footer ? element("tfoot", {}, footer) : "");
-  return element("div", { class: "md-typeset__scrollwrap" }, element("div", { class: "md-typeset__table" }, table));
+  // A table wider than the column scrolls inside this wrapper: keyboard users must reach it
+  // (tabindex), and a focusable region needs a name (the caption's text).
+  return element("div", { class: "md-typeset__scrollwrap", tabindex: "0", role: "region", "aria-label": captionText },
+    element("div", { class: "md-typeset__table" }, table));
 }
 
 const vialText = (plan) => plan.vials.map((v) => `${v.count} × ${number(v.vial_ml)} mL`).join(" + ");
@@ -331,7 +334,7 @@ const RENDERERS = {
         ? `${result.met.length} of the review's criteria met: CMVIG may be considered.`
         : "None of the review's criteria is met."),
       dataTable("Criteria for considering CMVIG (thoracic review)", [
-        ["", (c) => (c.numeral ? `(${c.numeral})` : "—")],
+        ["No.", (c) => (c.numeral ? `(${c.numeral})` : "—")],
         ["Criterion", (c) => c.label],
         ["Met", (c) => yesNo(c.met)],
         ["Source wording", (c) => `“${c.quote}”`],
@@ -446,7 +449,10 @@ function bindForm(form) {
 }
 
 function bindPage() {
-  for (const form of document.querySelectorAll("form[data-calculator]")) bindForm(form);
+  for (const form of document.querySelectorAll("form[data-calculator]")) {
+    // The whole-guide print page renames inputs; its forms are for paper, not for calculating.
+    if (!form.closest("#print-site-page")) bindForm(form);
+  }
 }
 
 // A small programmatic door for tests and benchmarks: same worker, same core.

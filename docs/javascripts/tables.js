@@ -67,5 +67,48 @@ function bindPage() {
     .catch((error) => console.warn("Tables stay unsorted:", error.message));
 }
 
-if (typeof document$ !== "undefined") document$.subscribe(bindPage);
-else bindPage();
+/** The name of a scrolling table: its caption, else the heading above it. */
+function tableName(wrap) {
+  const caption = wrap.querySelector("caption")?.textContent.trim();
+  if (caption) return caption;
+  for (let node = wrap.previousElementSibling; node; node = node.previousElementSibling) {
+    if (/^H[1-6]$/.test(node.tagName)) return `Table: ${node.textContent.replace("¶", "").trim()}`;
+  }
+  return "Table";
+}
+
+/** A table wider than the column scrolls inside its wrapper (mkdocs-material's, or a result's):
+ *  while it does, keyboard users must be able to reach the wrapper to scroll it (WCAG 2.1.1;
+ *  axe-core: scrollable-region-focusable), and a focusable region needs a name. Wrappers that
+ *  carry their own tabindex (calculator results) are left alone. */
+function reachScrollingTables() {
+  for (const wrap of document.querySelectorAll(".md-typeset__scrollwrap")) {
+    const ours = "cmvigScroll" in wrap.dataset;
+    if (wrap.hasAttribute("tabindex") && !ours) continue;
+    if (wrap.scrollWidth > wrap.clientWidth) {
+      if (!ours) {
+        wrap.dataset.cmvigScroll = "";
+        wrap.tabIndex = 0;
+        wrap.setAttribute("role", "region");
+        wrap.setAttribute("aria-label", tableName(wrap));
+      }
+    } else if (ours) {
+      delete wrap.dataset.cmvigScroll;
+      for (const name of ["tabindex", "role", "aria-label"]) wrap.removeAttribute(name);
+    }
+  }
+}
+
+let resizing = null;
+window.addEventListener("resize", () => {
+  cancelAnimationFrame(resizing);
+  resizing = requestAnimationFrame(reachScrollingTables);
+});
+
+// mkdocs-material wraps the page's tables on the same page swap: look once it has.
+const onPage = () => {
+  bindPage();
+  requestAnimationFrame(reachScrollingTables);
+};
+if (typeof document$ !== "undefined") document$.subscribe(onPage);
+else onPage();

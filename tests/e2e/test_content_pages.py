@@ -55,6 +55,10 @@ def test_case_chart_is_shown(page: Page, watch: Watch) -> None:
 def test_print_page_and_print_styles(page: Page, watch: Watch) -> None:
     page.goto("print_page/")
     assert page.locator("h1").count() > 5  # every page of the guide, one after another
+    # Its calculator forms (inputs renamed by the print plugin) are hidden and never started.
+    page.wait_for_load_state("networkidle")
+    assert page.locator("#print-site-page form[data-calculator]").first.is_hidden()
+    assert not [w for w in page.workers if "calculator-worker" in w.url]
     page.emulate_media(media="print")
     assert not page.locator(".md-sidebar--primary").is_visible()
     assert_clean(watch)
