@@ -96,6 +96,25 @@ def page(browser: Browser, base_url: str, watch: Watch) -> Iterator[Page]:
     assert watch.outside == [], "the page fetched from outside the site"
 
 
+def fill_form(page: Page, name: str, inputs: dict[str, str], submit: bool = True) -> None:
+    """Type or choose ``inputs`` (field name -> value) in calculator ``name``'s form, opening
+    "More options" where a field sits there, then press Calculate."""
+    form = page.locator(f"form[data-calculator='{name}']")
+    for input_name, value in inputs.items():
+        control = form.locator(f"[name='{input_name}']")
+        if not control.is_visible():
+            form.locator("summary").click()
+        kind = control.evaluate("e => e.tagName.toLowerCase() + ':' + (e.type || '')")
+        if kind.startswith("select"):
+            control.select_option(value)
+        elif kind.endswith("checkbox"):
+            control.set_checked(value == "true")
+        else:
+            control.fill(value)
+    if submit:
+        form.locator("button[type=submit]").click()
+
+
 def assert_clean(watch: Watch) -> None:
     assert watch.console_errors == []
     assert watch.outside == []

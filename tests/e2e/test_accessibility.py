@@ -24,7 +24,7 @@ from playwright.sync_api import Page
 
 from calculators.registry import CALCULATORS
 from tests.conftest import ROOT
-from tests.e2e.conftest import Watch, assert_clean
+from tests.e2e.conftest import Watch, assert_clean, fill_form
 
 AXE = ROOT / "node_modules" / "axe-core" / "axe.min.js"
 PHONE_WIDTH = 375
@@ -116,22 +116,6 @@ def describe(found: dict[str, list[dict[str, Any]]]) -> str:
             lines.append(f"{where}: {v['id']} ({v['impact']}) {v['help']}")
             lines.extend(f"    {n['target']}  {n['html']}" for n in v["nodes"][:5])
     return "\n".join(lines)
-
-
-def fill_form(page: Page, name: str, inputs: dict[str, str]) -> None:
-    form = page.locator(f"form[data-calculator='{name}']")
-    for field, value in inputs.items():
-        control = form.locator(f"[name='{field}']")
-        if not control.is_visible():  # optional inputs sit under "More options"
-            form.locator("summary").click()
-        kind = control.evaluate("e => e.tagName.toLowerCase() + ':' + (e.type || '')")
-        if kind.startswith("select"):
-            control.select_option(value)
-        elif kind.endswith("checkbox"):
-            control.set_checked(value == "true")
-        else:
-            control.fill(value)
-    form.locator("button[type=submit]").click()
 
 
 def wait_for_state(page: Page, name: str, state: str) -> None:

@@ -12,7 +12,7 @@ import pytest
 from playwright.sync_api import Page
 
 from calculators import run
-from tests.e2e.conftest import Watch, assert_clean
+from tests.e2e.conftest import Watch, assert_clean, fill_form
 
 
 def shown(value: float | int) -> str:
@@ -46,18 +46,7 @@ def test_form_computes_like_the_core(page: Page, watch: Watch, path: str, name: 
     page.goto(path)
     form = page.locator(f"form[data-calculator='{name}']")
     result = form.locator("[data-result]")
-    for field, value in inputs.items():
-        control = form.locator(f"[name='{field}']")
-        tag = control.evaluate("e => e.tagName.toLowerCase() + ':' + (e.type || '')")
-        if not control.is_visible():  # optional inputs sit under "More options"
-            form.locator("summary").click()
-        if tag.startswith("select"):
-            control.select_option(value)
-        elif tag.endswith("checkbox"):
-            control.set_checked(value == "true")
-        else:
-            control.fill(value)
-    form.locator("button[type=submit]").click()
+    fill_form(page, name, inputs)
     form.locator("[data-result][data-state=done]").wait_for()
     expected: Any = run(name, inputs)
     for part in key:
