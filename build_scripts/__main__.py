@@ -7,7 +7,9 @@
    snippet, the navigation and the timeline charts into ``docs/``;
 3. build the ``calculators`` wheel and its site-local Pyodide lock;
 4. copy the Pyodide runtime and the vendored browser libraries (tablesort) from ``node_modules/``;
-5. ``mkdocs build --strict``;
+5. ``mkdocs build --strict``, then move the pages' inline scripts and styles and the
+   stylesheets' ``data:`` icons into files (``csp.py``): the site runs under a strict
+   Content-Security-Policy;
 6. refuse the result if anything in it would be fetched from outside the site.
 
 Files written into ``docs/`` are listed in ``docs/.generated``; the next build deletes them first,
@@ -27,6 +29,7 @@ from pathlib import Path
 import jinja2
 
 from .content import ContentError, load_content
+from .csp import externalize_data_images, externalize_inline_code
 from .external_refs import external_references
 from .governance import check_reviews
 from .paths import ROOT, SITE
@@ -115,6 +118,8 @@ def main(argv: list[str] | None = None) -> int:
         print(f"A page could not be rendered: {error}", file=sys.stderr)
         return 1
     mkdocs_build(args.site_dir, args.site_url, project)
+    externalize_inline_code(args.site_dir)
+    externalize_data_images(args.site_dir)
     outside = external_references(args.site_dir)
     if outside:
         for ref in outside:

@@ -114,8 +114,20 @@ def fix_print_page_anchors(text: str) -> str:
     return "".join(pieces)
 
 
+# mkdocs-print-site-plugin (2.9) renders its page with an absolute base ("/"); every other page's
+# base is relative, which is what lets the site work under any sub-path.
+_ABSOLUTE_BASE = ('new URL("/",location)', '"base": "/"')
+_RELATIVE_BASE = ('new URL("..",location)', '"base": ".."')
+
+
+def relative_print_page_base(text: str) -> str:
+    for absolute, relative in zip(_ABSOLUTE_BASE, _RELATIVE_BASE, strict=True):
+        text = text.replace(absolute, relative)
+    return text
+
+
 def on_post_build(config: Any) -> None:
     page = Path(config.site_dir) / "print_page" / "index.html"
     if page.is_file():
-        page.write_text(fix_print_page_anchors(page.read_text(encoding="utf-8")),
-                        encoding="utf-8")
+        text = page.read_text(encoding="utf-8")
+        page.write_text(relative_print_page_base(fix_print_page_anchors(text)), encoding="utf-8")

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from build_scripts.mkdocs_hooks import abbreviate_signed_terms
+from build_scripts.mkdocs_hooks import abbreviate_signed_terms, relative_print_page_base
 
 TERMS = {"D+/R−": "donor CMV-positive, recipient CMV-negative", "D+/R-": "the same, plain hyphen"}
 
@@ -29,3 +29,10 @@ def test_built_pages_explain_d_plus_r_minus_in_prose(built_site: Path) -> None:
     bare = re.sub(r"<abbr[^>]*>D\+/R[−-]</abbr>", "", article)
     prose = re.sub(r"<[^>]+>", " ", bare)
     assert "D+/R" in article and "D+/R" not in prose.replace("\n", " ")
+
+
+def test_print_page_base_becomes_relative_so_any_sub_path_works(built_site: Path) -> None:
+    fixed = relative_print_page_base('__md_scope=new URL("/",location) {"base": "/", "x": 1}')
+    assert fixed == '__md_scope=new URL("..",location) {"base": "..", "x": 1}'
+    page = (built_site / "print_page" / "index.html").read_text()
+    assert '"base": ".."' in page and '"base": "/"' not in page
