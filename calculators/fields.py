@@ -163,8 +163,15 @@ class NumberField(Field):
             )
 
     def describe(self) -> dict[str, object]:
+        # The units a form offers to choose: the field's own and one name per real conversion
+        # ('lb', not also 'lbs'; not spellings of the same unit, such as 'umol/L' for 'µmol/L').
+        conversions: dict[Decimal, str] = {}
+        for name, factor in self.other_units:
+            if factor != 1:
+                conversions.setdefault(factor, name)
         plain = Field.describe(self)
         plain.update(
+            unit_choices=[self.unit, *conversions.values()] if conversions else [],
             unit=self.unit,
             minimum=None if self.minimum is None else str(self.minimum),
             minimum_exclusive=(None if self.minimum_exclusive is None

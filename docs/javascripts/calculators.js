@@ -16,6 +16,9 @@ const DEBOUNCE_MS = 250;
 let engine = null;
 const boundForms = new WeakSet();
 
+/** The engine could not start or stopped: its message is meant for the reader as it is. */
+class EngineError extends Error {}
+
 /** Why this browser cannot run the calculators at all, or null if it can. */
 function unsupportedReason() {
   if (location.protocol === "file:") {
@@ -44,9 +47,9 @@ function startEngine() {
   const fail = (message) => {
     clearTimeout(watchdog);
     worker?.terminate();
-    for (const request of pending.values()) request.reject(new Error(message));
+    for (const request of pending.values()) request.reject(new EngineError(message));
     pending.clear();
-    settle.reject(new Error(message));
+    settle.reject(new EngineError(message));
     engine = null; // the next page that needs it starts afresh
   };
 
@@ -371,14 +374,48 @@ function clearFieldErrors(form) {
   for (const message of form.querySelectorAll(".cmvig-field-error")) message.textContent = "";
 }
 
-function showInputError(form, region, error) {
+/**
+ * Say `text` once to screen readers. The result region itself is not live: re-reading a whole
+ * dose table on every keystroke would drown the reader, so a short summary is announced instead.
+ */
+function announce(form, text) {
+  let live = form.querySelector(".cmvig-announce");
+  if (!live) {
+    live = element("p", { class: "cmvig-announce md-visually-hidden", role: "status" });
+    form.append(live);
+  }
+  live.textContent = text;
+}
+
+function showInputError(form, region, error, fromSubmit) {
   const control = error.field ? form.elements.namedItem(error.field) : null;
   if (control instanceof Element) {
     control.setAttribute("aria-invalid", "true");
     const slot = form.querySelector(`#${CSS.escape(control.id)}-error`);
     if (slot) slot.textContent = error.message;
+    // After Calculate, take the reader to what needs fixing (opening "More options" if it is
+    // there); while typing, leave the cursor where it is.
+    if (fromSubmit) {
+      const options = control.closest("details");
+      if (options) options.open = true;
+      control.focus();
+    }
   }
   setState(region, "error", element("p", {}, error.message));
+  announce(form, `Not calculated: ${error.message}`);
+}
+
+/** When the engine cannot run, open this page's build-time dose tables and point to them. */
+function offerFallback(region, message) {
+  const tables = [...document.querySelectorAll(".cmvig-fallback")];
+  for (const details of document.querySelectorAll(".cmvig-fallback-details")) details.open = true;
+  const content = [element("p", {}, message)];
+  if (tables.length) {
+    content.push(element("p", {}, "The dose tables on this page still work: ",
+      element("a", { href: `#${tables[0].id}` }, "go to the dose table"),
+      " (worked out by the same calculator when the site was built)."));
+  }
+  setState(region, "error", ...content);
 }
 
 function bindForm(form) {
@@ -390,10 +427,15 @@ function bindForm(form) {
   let latest = 0;
   let timer = null;
 
-  // Checkboxes send nothing when unticked: send "false" so the core never guesses.
+  // Checkboxes send nothing when unticked: send "false" so the core never guesses. A unit chosen
+  // beside a number ("lb") travels in the number's own text ("154 lb"), which the core converts.
   const values = () => {
     const data = Object.fromEntries(new FormData(form));
     for (const box of form.querySelectorAll("input[type=checkbox][name]")) data[box.name] = box.checked ? "true" : "false";
+    for (const unit of form.querySelectorAll("select[data-unit-for]")) {
+      const name = unit.dataset.unitFor;
+      if (unit.selectedIndex > 0 && String(data[name] ?? "").trim() !== "") data[name] = `${data[name]} ${unit.value}`;
+    }
     return data;
   };
   // Compute as you type once every required field has something in it, and (for forms of
@@ -402,30 +444,37 @@ function bindForm(form) {
   const complete = () => [...form.querySelectorAll("[required]")].every((c) => c.value.trim() !== "") &&
     (typed().length === 0 || typed().some((c) => c.value.trim() !== ""));
 
-  async function compute() {
+  async function compute(fromSubmit = false) {
     const request = ++latest;
-    let reply;
     try {
-      reply = await current.run(name, values());
-    } catch (failure) {
-      setState(region, "error", element("p", {}, failure.message));
-      return;
-    }
-    if (request !== latest) return; // a newer input has been sent; show only its answer
-    clearFieldErrors(form);
-    if (reply.ok) {
+      const reply = await current.run(name, values());
+      if (request !== latest) return; // a newer input has been sent; show only its answer
+      clearFieldErrors(form);
+      if (!reply.ok) {
+        showInputError(form, region, reply.error, fromSubmit);
+        return;
+      }
       const shown = RENDERERS[name](reply.result, form).filter((node) => node !== "");
       const hasTable = shown.some((node) => node.matches?.("table") || node.querySelector?.("table"));
       setState(region, "done", ...shown, howLine(name, reply.result),
         ...actionsBar(form, name, reply.result, hasTable));
+      const warned = (reply.result.warnings ?? []).length;
+      announce(form, `Result updated${warned ? `, with ${warned} warning${warned > 1 ? "s" : ""}` : ""}.`);
+    } catch (failure) {
+      // The engine failed, or presenting the answer did: never leave a blank or a stale answer.
+      if (request !== latest) return;
+      const message = failure instanceof EngineError ? failure.message
+        : `Something went wrong and no result can be shown (${failure?.message ?? failure}). ` +
+          "Do not rely on this calculator now; tell the site's administrator.";
+      offerFallback(region, message);
+      announce(form, message);
     }
-    else showInputError(form, region, reply.error);
   }
 
   form.addEventListener("submit", (event) => {
     event.preventDefault();
     clearTimeout(timer);
-    compute();
+    compute(true);
   });
   form.addEventListener("input", () => {
     clearTimeout(timer);
@@ -444,7 +493,7 @@ function bindForm(form) {
       }
       if (restoreFromLink(form) || complete()) compute();
     },
-    (failure) => setState(region, "error", element("p", {}, failure.message)),
+    (failure) => offerFallback(region, failure.message),
   );
 }
 

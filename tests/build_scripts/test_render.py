@@ -175,3 +175,14 @@ def test_render_pages_writes_pages_and_charts(site_src: Path, content: Content,
     assert "[Author 2020, Table 9](references.md#seed-a)" in index
     assert re.search(r'<form class="cmvig-calculator" id="calc-regimen" data-calculator="regimen"',
                      (tmp_path / "regimens.md").read_text())
+
+
+def test_forms_say_what_the_hospital_default_is(built_site: Path) -> None:
+    # site_src/config.yml: rounding none, weight basis actual.
+    page = (built_site / "prophylaxis" / "index.html").read_text()
+    assert '<option value="" selected>Hospital default (Actual body weight)</option>' in page
+    assert ('<option value="" selected>Hospital default (None: give the calculated dose)'
+            '</option>') in page
+    # Units beside a number are chosen, not a parameter of their own (no name attribute).
+    assert re.search(r'<select id="calc-prophylaxis-weight_kg-unit" class="cmvig-unit" '
+                     r'data-unit-for="weight_kg" aria-label="Unit of Weight \(kg\)">', page)

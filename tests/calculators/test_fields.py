@@ -10,6 +10,7 @@ import pytest
 from calculators.body_weight import WEIGHT_FIELD
 from calculators.errors import InputError
 from calculators.fields import ChoiceField, DateField, Field, FlagField, NumberField
+from calculators.renal import CREATININE_UMOL_L_FIELD
 
 WEIGHT = WEIGHT_FIELD  # kg, > 0, <= 300, also 'lb'/'lbs' (pound-definition)
 DOSES = NumberField("doses", "Doses", unit="", minimum_exclusive=None, minimum=Decimal(1),
@@ -148,8 +149,13 @@ def test_number_describe() -> None:
         "hint": "Actual body weight; '154 lb' is converted.", "kind": "number", "required": True,
         "unit": "kg", "minimum": None, "minimum_exclusive": "0", "maximum": "300",
         "example": "72.5", "other_units": ["lb", "lbs"], "integer": False, "default": None,
+        # A form offers one name per conversion (pound-definition: 1 lb = 0.45359237 kg).
+        "unit_choices": ["kg", "lb"],
     }
     plain = DOSES.describe()
+    assert plain["unit_choices"] == []
+    # Another spelling of the field's own unit is no choice to offer.
+    assert CREATININE_UMOL_L_FIELD.describe()["unit_choices"] == []
     assert (plain["minimum"], plain["minimum_exclusive"], plain["maximum"], plain["default"]) == (
         "1", None, None, "7")
     assert plain["integer"] is True and plain["required"] is False

@@ -1,0 +1,121 @@
+"""One build, served anywhere, under the strict Content-Security-Policy.
+
+The session's site was built for http://127.0.0.1:<session port>/; here the same files are served
+by the README's server on another port under /guides/cmvig/, as a hospital might. Every calculator
+must compute there, instant navigation must still keep one worker, and nothing may break the
+policy (a `securitypolicyviolation` event or a console error fails the test).
+"""
+
+from __future__ import annotations
+
+import re
+import subprocess
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from build_scripts.security import CONTENT_SECURITY_POLICY
+from playwright.sync_api import Browser, Page
+
+from tests.conftest import ROOT
+from tests.e2e.conftest import ENGINE_TIMEOUT_MS, fill_form
+from tests.e2e.test_every_calculator import CASES
+
+SUB_PATH = "/guides/cmvig/"
+
+# Recorded in the page before any of its scripts run.
+RECORD_VIOLATIONS = """
+window.cspViolations = [];
+document.addEventListener("securitypolicyviolation",
+  (e) => window.cspViolations.push(`${e.violatedDirective} ${e.blockedURI}`));
+"""
+
+
+@pytest.fixture(scope="module")
+def sub_path_url(built_site: Path) -> Iterator[str]:
+    server = subprocess.Popen(
+        [sys.executable, "-m", "build_scripts.serve", "--site-dir", str(built_site), "--port",
+         "0", "--quiet", "--base-path", SUB_PATH],
+        cwd=ROOT, stdout=subprocess.PIPE, text=True,
+    )
+    assert server.stdout is not None
+    first_line = server.stdout.readline()
+    found = re.search(r"http://127\.0\.0\.1:\d+/", first_line)
+    assert found, f"the server did not start: {first_line!r}"
+    yield found.group(0).rstrip("/") + SUB_PATH
+    server.terminate()
+    server.wait(timeout=10)
+    server.stdout.close()
+
+
+@pytest.fixture
+def strict_page(browser: Browser, sub_path_url: str) -> Iterator[tuple[Page, list[str]]]:
+    context = browser.new_context(base_url=sub_path_url)
+    context.add_init_script(RECORD_VIOLATIONS)
+    page = context.new_page()
+    page.set_default_timeout(ENGINE_TIMEOUT_MS)
+    problems: list[str] = []
+    page.on("console", lambda m: m.type == "error" and problems.append(m.text))
+    page.on("pageerror", lambda e: problems.append(str(e)))
+    page.on("request", lambda r: r.url.startswith(sub_path_url) or r.url.startswith(
+        ("data:", "blob:")) or problems.append(f"request outside the site: {r.url}"))
+    yield page, problems
+    context.close()
+
+
+def violations(page: Page) -> list[str]:
+    found: list[str] = page.evaluate("window.cspViolations")
+    return found
+
+
+def test_pages_come_with_the_policy(strict_page: tuple[Page, list[str]],
+                                    sub_path_url: str) -> None:
+    page, problems = strict_page
+    response = page.goto(sub_path_url)
+    assert response is not None and response.ok
+    assert response.headers["content-security-policy"] == CONTENT_SECURITY_POLICY
+    assert CONTENT_SECURITY_POLICY == ("default-src 'self'; script-src 'self' 'wasm-unsafe-eval'; "
+                                       "worker-src 'self'; style-src 'self'")
+
+
+@pytest.mark.parametrize(("path", "name", "inputs", "key"),
+                         [*CASES, ("prophylaxis/", "prophylaxis",
+                                   {"weight_kg": "70", "transplant_date": "2026-01-05"}, ())],
+                         ids=[*(c[1] for c in CASES), "prophylaxis"])
+def test_every_calculator_under_a_sub_path_with_the_policy(
+        strict_page: tuple[Page, list[str]], path: str, name: str, inputs: dict[str, str],
+        key: tuple[object, ...]) -> None:
+    page, problems = strict_page
+    page.goto(path)
+    fill_form(page, name, inputs)
+    page.locator(f"form[data-calculator='{name}'] [data-result][data-state=done]").wait_for()
+    assert violations(page) == []
+    assert problems == []
+
+
+def test_pages_without_calculators_break_no_policy(strict_page: tuple[Page, list[str]]) -> None:
+    page, problems = strict_page
+    for path in ["", "safety/", "cases/", "references/", "glossary/", "print_page/", "faq/"]:
+        page.goto(path)
+        page.wait_for_load_state("load")
+        page.wait_for_timeout(300)  # late work: the search worker, tablesort, charts
+        assert violations(page) == [], path
+    assert problems == []
+
+
+def test_instant_navigation_keeps_one_worker_under_a_sub_path(
+        strict_page: tuple[Page, list[str]]) -> None:
+    page, problems = strict_page
+    page.goto("prophylaxis/")
+    page.evaluate("window.sameDocument = true")
+    fill_form(page, "prophylaxis", {"weight_kg": "70", "transplant_date": "2026-01-05"})
+    page.locator("form[data-calculator=prophylaxis] [data-result][data-state=done]").wait_for()
+    page.locator(".md-sidebar--primary a[href$='/treatment/']").first.click()
+    page.wait_for_url(f"**{SUB_PATH}treatment/")
+    fill_form(page, "regimen", {"regimen": "chou-1996", "weight_kg": "70",
+                                "start_date": "2026-01-01"})
+    page.locator("form[data-calculator=regimen] [data-result][data-state=done]").wait_for()
+    assert page.evaluate("window.sameDocument") is True
+    assert len([w for w in page.workers if "calculator-worker" in w.url]) == 1
+    assert violations(page) == [] and problems == []

@@ -1,0 +1,128 @@
+"""Using a calculator the way a pharmacist does, in a real Chromium: units chosen beside the
+number, errors that take the cursor to the field, a quiet screen-reader summary, the dose tables
+when the engine cannot run, and the whole path from the home page to a printed schedule.
+
+Expected numbers come from the CPython core (calculators.run): the page must show exactly them.
+"""
+
+from __future__ import annotations
+
+from playwright.sync_api import Page
+
+from calculators import run
+from tests.e2e.conftest import Watch, assert_clean
+
+FORM = "form[data-calculator=prophylaxis]"
+RESULT = f"{FORM} [data-result]"
+
+
+def doses_shown(page: Page) -> list[str]:
+    page.wait_for_selector(f"{RESULT}[data-state=done]")
+    return [row.get_attribute("data-dose-mg") or "" for row in
+            page.query_selector_all(f"{RESULT} tr[data-dose-mg]")]
+
+
+def doses_of_core(**params: str) -> list[str]:
+    return [f"{float(d['dose_mg']):g}" for d in run("prophylaxis", params)["doses"]]
+
+
+def test_weight_in_pounds_chosen_beside_the_number(page: Page, watch: Watch) -> None:
+    # 1 lb = 0.45359237 kg (pound-definition); the core converts, the page only says "lb".
+    page.goto("prophylaxis/")
+    unit = page.locator(f"{FORM} select[data-unit-for=weight_kg]")
+    assert unit.locator("option").all_inner_texts() == ["kg", "lb"]
+    assert unit.get_attribute("name") is None  # not a parameter of its own
+    page.fill(f"{FORM} [name=weight_kg]", "154")
+    unit.select_option("lb")
+    page.select_option(f"{FORM} [name=organ]", "kidney")
+    page.fill(f"{FORM} [name=transplant_date]", "2026-01-01")
+    page.click(f"{FORM} button[type=submit]")
+    expected = doses_of_core(weight_kg="154 lb", organ="kidney", transplant_date="2026-01-01")
+    assert [f"{float(d):g}" for d in doses_shown(page)] == expected
+    assert "69.853" in page.inner_text(RESULT)  # 154 lb in kg, as the result states it
+    unit.select_option("kg")  # and back: 154 kg
+    page.wait_for_selector(f"{RESULT} tr[data-dose-mg='23100']")
+    assert_clean(watch)
+
+
+def test_after_calculate_the_cursor_goes_to_the_field_to_fix(page: Page, watch: Watch) -> None:
+    page.goto("prophylaxis/")
+    page.wait_for_selector(f"{RESULT}[data-state=ready]")
+    page.fill(f"{FORM} [name=transplant_date]", "2026-01-01")
+    page.fill(f"{FORM} [name=weight_kg]", "seventy")
+    page.focus(f"{FORM} button[type=submit]")
+    page.keyboard.press("Enter")
+    page.wait_for_selector(f"{RESULT}[data-state=error]")
+    assert page.evaluate("document.activeElement.name") == "weight_kg"
+    # A field under "More options" is opened and focused too (rounding tolerance).
+    page.fill(f"{FORM} [name=weight_kg]", "70")
+    page.locator(f"{FORM} summary").click()
+    page.fill(f"{FORM} [name=rounding_tolerance_pct]", "abc")
+    page.locator(f"{FORM} summary").click()  # closed again
+    page.click(f"{FORM} button[type=submit]")
+    page.wait_for_function(
+        "document.activeElement && document.activeElement.name === 'rounding_tolerance_pct'")
+    assert page.locator(f"{FORM} details.cmvig-options").evaluate("d => d.open") is True
+    assert_clean(watch)
+
+
+def test_screen_readers_hear_a_summary_not_the_whole_table(page: Page, watch: Watch) -> None:
+    page.goto("prophylaxis/")
+    region = page.locator(RESULT)
+    assert region.get_attribute("aria-live") is None and region.get_attribute("role") == "region"
+    live = page.locator(f"{FORM} .cmvig-announce")
+    assert live.get_attribute("role") == "status"
+    page.fill(f"{FORM} [name=weight_kg]", "70")
+    page.fill(f"{FORM} [name=transplant_date]", "2026-01-01")
+    page.click(f"{FORM} button[type=submit]")
+    doses_shown(page)
+    assert live.inner_text().startswith("Result updated")
+    page.fill(f"{FORM} [name=weight_kg]", "0")
+    page.click(f"{FORM} button[type=submit]")
+    page.wait_for_selector(f"{RESULT}[data-state=error]")
+    assert "Weight (kg)" in live.inner_text()
+    assert_clean(watch)
+
+
+def test_pyodide_unreachable_shows_the_message_and_the_tables(page: Page) -> None:
+    # Blocked by policy or missing: every file of the runtime is refused.
+    page.route("**/assets/pyodide/**", lambda route: route.abort("blockedbyclient"))
+    page.goto("prophylaxis/")
+    page.wait_for_selector(f"{RESULT}[data-state=error]")
+    message = page.inner_text(RESULT)
+    assert "could not" in message and "dose tables on this page still work" in message
+    fallback = page.locator("table[data-cmvig-fallback]").first
+    assert fallback.is_visible()  # opened for the reader, not left folded away
+    page.locator(RESULT).get_by_role("link", name="go to the dose table").click()
+    assert fallback.is_visible()
+
+
+def test_from_the_home_page_to_a_printed_16_week_heart_schedule(page: Page, watch: Watch) -> None:
+    """The acceptance walk-through, scripted: a new user's clicks and keys, nothing else.
+
+    Home page -> "prophylaxis schedule" link -> weight, organ, date -> Calculate -> Print. Seven
+    actions; CytoGam label schedule for heart (150 mg/kg within 72 h, then 2, 4, 6, 8 weeks;
+    100 mg/kg at 12 and 16 weeks; cytogam-label via the monograph).
+    """
+    page.goto("./")
+    page.get_by_role("link", name="prophylaxis schedule after a solid-organ transplant").click()
+    page.wait_for_url("**/prophylaxis/**")
+    form = page.locator(FORM)  # the page's first form; scoped only to keep the locators exact
+    form.get_by_label("Weight (kg)", exact=True).fill("70")
+    form.get_by_label("Transplanted organ").select_option(label="Heart")
+    form.get_by_label("Transplant date").fill("2026-01-05")
+    form.get_by_role("button", name="Calculate").click()
+    page.evaluate("window.print = () => { window.printed = true }")  # the dialog is the browser's
+    page.get_by_role("button", name="Print for the chart").click()
+    assert page.evaluate("window.printed") is True
+    sheet = page.locator("#cmvig-print")
+    expected = run("prophylaxis", {"weight_kg": "70", "organ": "heart",
+                                   "transplant_date": "2026-01-05"})
+    weeks = [d["week"] for d in expected["doses"] if d["week"] is not None]
+    assert weeks[-1] == 16 and len(expected["doses"]) == 7
+    rows = sheet.locator("tr[data-dose-mg]")
+    assert rows.count() == 7
+    assert [r.get_attribute("data-dose-mg") for r in rows.all()] == [
+        f"{float(d['dose_mg']):g}" for d in expected["doses"]]
+    assert "week 16" in sheet.inner_text()
+    assert_clean(watch)

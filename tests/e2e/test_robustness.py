@@ -1,0 +1,97 @@
+"""Whatever fails, the reader sees a message, never a blank or a stale answer.
+
+Failures are injected into the real page and the real worker (Playwright evaluates code in
+either), not simulated: the glue's formatting throws, the worker's reply handling throws, the
+core is asked for a calculator it does not have, and the server sends the .wasm with a wrong type.
+"""
+
+from __future__ import annotations
+
+import re
+import subprocess
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from playwright.sync_api import Browser, Page
+
+from tests.conftest import ROOT
+from tests.e2e.conftest import ENGINE_TIMEOUT_MS, fill_form
+
+FORM = "form[data-calculator=prophylaxis]"
+RESULT = f"{FORM} [data-result]"
+INPUTS = {"weight_kg": "70", "transplant_date": "2026-01-05"}
+
+
+def first_result(page: Page) -> None:
+    page.goto("prophylaxis/")
+    fill_form(page, "prophylaxis", INPUTS)
+    page.wait_for_selector(f"{RESULT}[data-state=done]")
+
+
+def test_an_exception_in_the_page_glue_becomes_an_error_state(page: Page) -> None:
+    first_result(page)
+    # Presenting any number now throws, as a bug in the glue would.
+    page.evaluate("Intl.NumberFormat.prototype.format = () => { throw new Error('injected'); }")
+    page.fill(f"{FORM} [name=weight_kg]", "71")
+    page.click(f"{FORM} button[type=submit]")
+    page.wait_for_selector(f"{RESULT}[data-state=error]")
+    text = page.inner_text(RESULT)
+    assert "Something went wrong" in text and "injected" in text
+    assert page.query_selector_all(f"{RESULT} tr[data-dose-mg]") == []  # no stale answer
+
+
+def test_an_exception_in_the_worker_becomes_an_error_state(page: Page) -> None:
+    first_result(page)
+    [worker] = [w for w in page.workers if "calculator-worker" in w.url]
+    # The worker's next use of JSON.parse (reading the core's reply) throws.
+    worker.evaluate("JSON.parse = () => { throw new Error('injected in the worker'); }")
+    page.fill(f"{FORM} [name=weight_kg]", "72")
+    page.click(f"{FORM} button[type=submit]")
+    page.wait_for_selector(f"{RESULT}[data-state=error]")
+    text = page.inner_text(RESULT)
+    assert "failed unexpectedly" in text and "injected in the worker" in text
+    assert page.query_selector_all(f"{RESULT} tr[data-dose-mg]") == []
+
+
+def test_a_calculation_the_core_cannot_do_becomes_an_error_state(page: Page) -> None:
+    first_result(page)
+    page.evaluate("document.querySelector('form[data-calculator=prophylaxis]')"
+                  ".dataset.calculator = 'no-such-calculator'")
+    page.click(f"{FORM.replace('prophylaxis', 'no-such-calculator')} button[type=submit]")
+    result = page.locator("form[data-calculator=no-such-calculator] [data-result]")
+    page.wait_for_function("document.querySelector('form[data-calculator=no-such-calculator] "
+                           "[data-result]').dataset.state === 'error'")
+    assert result.inner_text().strip() != ""
+    assert result.locator("tr[data-dose-mg]").count() == 0
+
+
+@pytest.fixture(scope="module")
+def wrong_wasm_type_url(built_site: Path) -> Iterator[str]:
+    server = subprocess.Popen(
+        [sys.executable, "-m", "build_scripts.serve", "--site-dir", str(built_site), "--port",
+         "0", "--quiet", "--wrong-wasm-type"],
+        cwd=ROOT, stdout=subprocess.PIPE, text=True,
+    )
+    assert server.stdout is not None
+    found = re.search(r"http://127\.0\.0\.1:\d+/\S*", server.stdout.readline())
+    assert found, "the server did not start"
+    yield found.group(0)
+    server.terminate()
+    server.wait(timeout=10)
+    server.stdout.close()
+
+
+def test_wasm_served_with_the_wrong_type_is_named_with_its_fix(browser: Browser,
+                                                               wrong_wasm_type_url: str) -> None:
+    context = browser.new_context(base_url=wrong_wasm_type_url)
+    page = context.new_page()
+    page.set_default_timeout(ENGINE_TIMEOUT_MS)
+    page.goto("prophylaxis/")
+    page.wait_for_selector(f"{RESULT}[data-state=error]")  # at once, not after the watchdog
+    text = page.inner_text(RESULT)
+    assert "application/octet-stream" in text and "application/wasm" in text
+    assert "administrator" in text and "nginx" in text
+    assert page.locator("table[data-cmvig-fallback]").first.is_visible()
+    context.close()
