@@ -27,7 +27,8 @@ TEST_PACKAGES = ("pytest", "pluggy", "iniconfig", "packaging", "pygments")
 
 def _pinned(name: str) -> str:
     text = (ROOT / "requirements.txt").read_text()
-    match = re.search(rf"^{name}==(\S+)$", text, re.MULTILINE | re.IGNORECASE)
+    # requirements.txt is pip-compile's output: "name==version \" followed by hash lines.
+    match = re.search(rf"^{re.escape(name)}==([^\s\\]+)", text, re.MULTILINE | re.IGNORECASE)
     assert match, f"{name} is not pinned in requirements.txt"
     return f"{name}=={match.group(1)}"
 
