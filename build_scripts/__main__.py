@@ -29,6 +29,7 @@ import jinja2
 from .content import ContentError, load_content
 from .external_refs import external_references
 from .governance import check_reviews
+from .integrity import IntegrityError, check_packages
 from .paths import ROOT, SITE
 from .render import (
     render_generated_pages,
@@ -60,6 +61,9 @@ def generate(project: Path = ROOT, today: date | None = None) -> list[Path]:
     content = load_content(site_src)
     for warning in check_reviews(content, today or date.today()):
         print(f"WARNING: overdue review: {warning}", file=sys.stderr)
+    # node_modules/ must be exactly what package-lock.json pins before anything is copied from
+    # it; checked before docs/ is touched, so a refused build leaves the last good one in place.
+    check_packages()
     _remove_previous_output(project)
     written = render_pages(content, docs, site_src, today)
     written += render_generated_pages(content, docs, site_src)
@@ -108,7 +112,7 @@ def main(argv: list[str] | None = None) -> int:
     project = args.project.resolve()
     try:
         generate(project, args.today)
-    except ContentError as error:
+    except (ContentError, IntegrityError) as error:
         print(error, file=sys.stderr)
         return 1
     except jinja2.TemplateError as error:
