@@ -26,6 +26,7 @@ from pathlib import Path
 
 import jinja2
 
+from .build_date import source_date_epoch
 from .content import ContentError, load_content
 from .external_refs import external_references
 from .governance import check_reviews
@@ -83,6 +84,9 @@ def generate(project: Path = ROOT, today: date | None = None) -> list[Path]:
 def mkdocs_build(site_dir: Path = SITE, site_url: str | None = None,
                  project: Path = ROOT) -> None:
     env = {**os.environ, "NO_MKDOCS_2_WARNING": "1"}
+    stamp = source_date_epoch(project)
+    if stamp:
+        env["SOURCE_DATE_EPOCH"] = stamp  # the sitemap's date: the commit's, not the build day's
     if site_url:
         env["CMVIG_SITE_URL"] = site_url  # read by mkdocs.yml (!ENV)
     subprocess.run(
