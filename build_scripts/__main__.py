@@ -28,10 +28,12 @@ from pathlib import Path
 
 import jinja2
 
+from .build_date import source_date_epoch
 from .content import ContentError, load_content
 from .csp import externalize_data_images, externalize_inline_code
 from .external_refs import external_references
 from .governance import check_reviews
+from .integrity import IntegrityError, check_packages
 from .paths import ROOT, SITE
 from .render import (
     render_generated_pages,
@@ -63,6 +65,9 @@ def generate(project: Path = ROOT, today: date | None = None) -> list[Path]:
     content = load_content(site_src)
     for warning in check_reviews(content, today or date.today()):
         print(f"WARNING: overdue review: {warning}", file=sys.stderr)
+    # node_modules/ must be exactly what package-lock.json pins before anything is copied from
+    # it; checked before docs/ is touched, so a refused build leaves the last good one in place.
+    check_packages()
     _remove_previous_output(project)
     written = render_pages(content, docs, site_src, today)
     written += render_generated_pages(content, docs, site_src)
@@ -82,6 +87,9 @@ def generate(project: Path = ROOT, today: date | None = None) -> list[Path]:
 def mkdocs_build(site_dir: Path = SITE, site_url: str | None = None,
                  project: Path = ROOT) -> None:
     env = {**os.environ, "NO_MKDOCS_2_WARNING": "1"}
+    stamp = source_date_epoch(project)
+    if stamp:
+        env["SOURCE_DATE_EPOCH"] = stamp  # the sitemap's date: the commit's, not the build day's
     if site_url:
         env["CMVIG_SITE_URL"] = site_url  # read by mkdocs.yml (!ENV)
     subprocess.run(
@@ -111,7 +119,7 @@ def main(argv: list[str] | None = None) -> int:
     project = args.project.resolve()
     try:
         generate(project, args.today)
-    except ContentError as error:
+    except (ContentError, IntegrityError) as error:
         print(error, file=sys.stderr)
         return 1
     except jinja2.TemplateError as error:

@@ -3,11 +3,13 @@
 The calculators wheel is built exactly as for the site and installed into Pyodide with pytest;
 pytest then runs tests/calculators/test_golden.py there, and every golden case's answer from
 Pyodide must equal CPython's exactly (result or error). pytest's wheels are pure Python, fetched
-once from PyPI at the versions pinned in requirements.txt and kept in .cache/pyodide-wheels/.
+once from PyPI at the versions and sha256 hashes pinned in requirements.txt and kept in
+.cache/pyodide-wheels/.
 """
 
 from __future__ import annotations
 
+import hashlib
 import json
 import re
 import subprocess
@@ -25,27 +27,40 @@ CACHE = ROOT / ".cache" / "pyodide-wheels"
 TEST_PACKAGES = ("pytest", "pluggy", "iniconfig", "packaging", "pygments")
 
 
-def _pinned(name: str) -> str:
+def _pinned(name: str) -> tuple[str, set[str]]:
+    """``name==version`` as requirements.txt pins it, and the sha256 of each of its files."""
     text = (ROOT / "requirements.txt").read_text()
-    match = re.search(rf"^{name}==(\S+)$", text, re.MULTILINE | re.IGNORECASE)
+    # requirements.txt is pip-compile's output: "name==version \" followed by hash lines.
+    match = re.search(rf"^{re.escape(name)}==([^\s\\]+)((?:\s*\\\n\s*--hash=sha256:\w+)*)",
+                      text, re.MULTILINE | re.IGNORECASE)
     assert match, f"{name} is not pinned in requirements.txt"
-    return f"{name}=={match.group(1)}"
+    return f"{name}=={match.group(1)}", set(re.findall(r"sha256:(\w+)", match.group(2)))
+
+
+def _key(wheel: Path) -> str:
+    return wheel.name.split("-")[0].lower() + "==" + wheel.name.split("-")[1]
 
 
 def _test_wheels() -> list[Path]:
-    wanted = [_pinned(name) for name in TEST_PACKAGES]
-    have = {p.name.split("-")[0].lower() + "==" + p.name.split("-")[1] for p in CACHE.glob("*.whl")}
-    if not {w.lower() for w in wanted} <= have:
+    pins = dict(_pinned(name) for name in TEST_PACKAGES)
+    wanted = {pin.lower(): hashes for pin, hashes in pins.items()}
+    have = {_key(p) for p in CACHE.glob("*.whl")}
+    if not wanted.keys() <= have:
         CACHE.mkdir(parents=True, exist_ok=True)
+        hashed = CACHE / "requirements.txt"
+        hashed.write_text("".join(f"{pin} " + " ".join(f"--hash=sha256:{h}" for h in sorted(hashes))
+                                  + "\n" for pin, hashes in pins.items()))
         subprocess.run(
-            [sys.executable, "-m", "pip", "download", "--quiet", "--no-deps",
+            [sys.executable, "-m", "pip", "download", "--quiet", "--no-deps", "--require-hashes",
              "--only-binary=:all:", "--python-version", "3.14", "--implementation", "py",
-             "--abi", "none", "--platform", "any", "--dest", str(CACHE), *wanted],
+             "--abi", "none", "--platform", "any", "--dest", str(CACHE), "-r", str(hashed)],
             check=True,
         )
-    return sorted(p for p in CACHE.glob("*.whl")
-                  if p.name.split("-")[0].lower() + "==" + p.name.split("-")[1]
-                  in {w.lower() for w in wanted})
+    wheels = sorted(p for p in CACHE.glob("*.whl") if _key(p) in wanted)
+    for wheel in wheels:  # pip checked them when it downloaded; check the cached copies too
+        digest = hashlib.sha256(wheel.read_bytes()).hexdigest()
+        assert digest in wanted[_key(wheel)], f"{wheel}: not a file requirements.txt pins"
+    return wheels
 
 
 @dataclass
