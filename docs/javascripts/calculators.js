@@ -11,6 +11,7 @@
 import { actionsBar, restoreFromLink } from "./calculator-output.js";
 
 const START_TIMEOUT_MS = 90_000;
+const REPLY_TIMEOUT_MS = 30_000;
 const DEBOUNCE_MS = 250;
 
 let engine = null;
@@ -44,6 +45,7 @@ function startEngine() {
   const reason = unsupportedReason();
   let worker = null;
   let watchdog = null;
+  let started = false;
   const fail = (message) => {
     clearTimeout(watchdog);
     worker?.terminate();
@@ -72,6 +74,7 @@ function startEngine() {
         for (const listener of progressListeners) listener(data.text);
       } else if (data.type === "ready") {
         clearTimeout(watchdog);
+        started = true;
         settle.resolve();
       } else if (data.type === "failed") {
         fail(`The calculator engine could not start: ${data.message}`);
@@ -82,8 +85,11 @@ function startEngine() {
     });
     worker.addEventListener("error", (event) => {
       event.preventDefault();
-      fail("The calculator engine could not be loaded (a file of it is missing or blocked). " +
-        "The guidance on this page is still correct.");
+      fail(started
+        ? `The calculator engine stopped unexpectedly (${event.message || "no message"}). ` +
+          "Reload the page to start it again; if this keeps happening, tell the site's administrator."
+        : "The calculator engine could not be loaded (a file of it is missing or blocked). " +
+          "The guidance on this page is still correct.");
     });
   }
 
@@ -98,7 +104,12 @@ function startEngine() {
     run(name, params) {
       return ready.then(() => new Promise((resolve, reject) => {
         const id = nextId++;
-        pending.set(id, { resolve, reject });
+        // A calculation takes milliseconds; a worker that does not answer is stuck: say so.
+        const timer = setTimeout(() => fail(`The calculator engine did not answer within ` +
+          `${REPLY_TIMEOUT_MS / 1000} seconds. Reload the page; if this keeps happening, tell the ` +
+          "site's administrator."), REPLY_TIMEOUT_MS);
+        const settled = (action) => (value) => { clearTimeout(timer); action(value); };
+        pending.set(id, { resolve: settled(resolve), reject: settled(reject) });
         worker.postMessage({ type: "run", id, name, params });
       }));
     },

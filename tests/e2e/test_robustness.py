@@ -32,8 +32,18 @@ def first_result(page: Page) -> None:
 
 def test_an_exception_in_the_page_glue_becomes_an_error_state(page: Page) -> None:
     first_result(page)
-    # Presenting any number now throws, as a bug in the glue would.
-    page.evaluate("Intl.NumberFormat.prototype.format = () => { throw new Error('injected'); }")
+    # Presenting this answer's first dose (71 kg x 150 mg/kg) throws, as a bug in the glue would.
+    page.evaluate("""() => {
+      const proto = Intl.NumberFormat.prototype;
+      const get = Object.getOwnPropertyDescriptor(proto, "format").get;
+      Object.defineProperty(proto, "format", { configurable: true, get() {
+        const format = get.call(this);
+        return (value) => {
+          if (value === 10650) throw new Error("injected");
+          return format(value);
+        };
+      } });
+    }""")
     page.fill(f"{FORM} [name=weight_kg]", "71")
     page.click(f"{FORM} button[type=submit]")
     page.wait_for_selector(f"{RESULT}[data-state=error]")
@@ -45,8 +55,14 @@ def test_an_exception_in_the_page_glue_becomes_an_error_state(page: Page) -> Non
 def test_an_exception_in_the_worker_becomes_an_error_state(page: Page) -> None:
     first_result(page)
     [worker] = [w for w in page.workers if "calculator-worker" in w.url]
-    # The worker's next use of JSON.parse (reading the core's reply) throws.
-    worker.evaluate("JSON.parse = () => { throw new Error('injected in the worker'); }")
+    # Handing these inputs to the core throws inside the worker.
+    worker.evaluate("""() => {
+      const stringify = JSON.stringify;
+      JSON.stringify = function (value, ...rest) {
+        if (value && value.weight_kg === "72") throw new Error("injected in the worker");
+        return stringify.call(this, value, ...rest);
+      };
+    }""")
     page.fill(f"{FORM} [name=weight_kg]", "72")
     page.click(f"{FORM} button[type=submit]")
     page.wait_for_selector(f"{RESULT}[data-state=error]")
@@ -55,16 +71,24 @@ def test_an_exception_in_the_worker_becomes_an_error_state(page: Page) -> None:
     assert page.query_selector_all(f"{RESULT} tr[data-dose-mg]") == []
 
 
-def test_a_calculation_the_core_cannot_do_becomes_an_error_state(page: Page) -> None:
+def test_a_worker_that_stops_answering_becomes_an_error_state(page: Page) -> None:
+    page.clock.install()  # the page's clock only; the worker keeps real time
     first_result(page)
-    page.evaluate("document.querySelector('form[data-calculator=prophylaxis]')"
-                  ".dataset.calculator = 'no-such-calculator'")
-    page.click(f"{FORM.replace('prophylaxis', 'no-such-calculator')} button[type=submit]")
-    result = page.locator("form[data-calculator=no-such-calculator] [data-result]")
-    page.wait_for_function("document.querySelector('form[data-calculator=no-such-calculator] "
-                           "[data-result]').dataset.state === 'error'")
-    assert result.inner_text().strip() != ""
-    assert result.locator("tr[data-dose-mg]").count() == 0
+    [worker] = [w for w in page.workers if "calculator-worker" in w.url]
+    # The worker goes silent, as one stuck in a loop or killed for memory would.
+    worker.evaluate("() => { self.close(); }")
+    page.fill(f"{FORM} [name=weight_kg]", "73")
+    page.click(f"{FORM} button[type=submit]")
+    page.clock.fast_forward(31_000)
+    page.wait_for_selector(f"{RESULT}[data-state=error]")
+    assert "did not answer within 30 seconds" in page.inner_text(RESULT)
+    assert page.query_selector_all(f"{RESULT} tr[data-dose-mg]") == []
+
+
+def test_a_calculation_the_core_does_not_know_is_refused_with_a_message(page: Page) -> None:
+    first_result(page)
+    reply = page.evaluate("window.cmvigCalculators.run('no-such-calculator', {})")
+    assert reply["ok"] is False and "no-such-calculator" in reply["error"]["message"]
 
 
 @pytest.fixture(scope="module")
