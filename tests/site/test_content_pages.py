@@ -112,8 +112,9 @@ def test_every_content_page_shows_its_review_metadata(built_site: Path) -> None:
 
 def test_every_page_shows_the_disclaimer(built_site: Path) -> None:
     institution = html.escape(CONTENT.config["institution"])
-    pages = [p for p in _html_pages(built_site) if p.name != "404.html"]
-    assert len(pages) >= len(CONTENT.pages) + 4  # + references, glossary, changelog, print
+    pages = list(_html_pages(built_site))
+    assert built_site / "404.html" in pages
+    assert len(pages) >= len(CONTENT.pages) + 5  # + references, glossary, changelog, print, 404
     for path in pages:
         text = path.read_text(encoding="utf-8")
         assert text.count('class="cmvig-disclaimer"') == 1, path
