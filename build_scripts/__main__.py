@@ -7,7 +7,7 @@
    snippet, the navigation and the timeline charts into ``docs/``;
 3. build the ``calculators`` wheel and its site-local Pyodide lock;
 4. copy the Pyodide runtime and the vendored browser libraries (tablesort) from ``node_modules/``;
-5. ``mkdocs build --strict``;
+5. ``mkdocs build --strict``, then the service worker that keeps the site offline (``offline.py``);
 6. refuse the result if anything in it would be fetched from outside the site.
 
 Files written into ``docs/`` are listed in ``docs/.generated``; the next build deletes them first,
@@ -29,6 +29,7 @@ import jinja2
 from .content import ContentError, load_content
 from .external_refs import external_references
 from .governance import check_reviews
+from .offline import write_offline
 from .paths import ROOT, SITE
 from .render import (
     render_generated_pages,
@@ -115,6 +116,7 @@ def main(argv: list[str] | None = None) -> int:
         print(f"A page could not be rendered: {error}", file=sys.stderr)
         return 1
     mkdocs_build(args.site_dir, args.site_url, project)
+    write_offline(args.site_dir)
     outside = external_references(args.site_dir)
     if outside:
         for ref in outside:
