@@ -9,7 +9,8 @@
 4. copy the Pyodide runtime and the vendored browser libraries (tablesort) from ``node_modules/``;
 5. ``mkdocs build --strict``, then move the pages' inline scripts and styles and the
    stylesheets' ``data:`` icons into files (``csp.py``): the site runs under a strict
-   Content-Security-Policy;
+   Content-Security-Policy; last, the service worker that keeps the site offline
+   (``offline.py``), which lists every file of the finished site;
 6. refuse the result if anything in it would be fetched from outside the site.
 
 Files written into ``docs/`` are listed in ``docs/.generated``; the next build deletes them first,
@@ -34,6 +35,7 @@ from .csp import externalize_data_images, externalize_inline_code
 from .external_refs import external_references
 from .governance import check_reviews
 from .integrity import IntegrityError, check_packages
+from .offline import write_offline
 from .paths import ROOT, SITE
 from .render import (
     render_generated_pages,
@@ -128,6 +130,7 @@ def main(argv: list[str] | None = None) -> int:
     mkdocs_build(args.site_dir, args.site_url, project)
     externalize_inline_code(args.site_dir)
     externalize_data_images(args.site_dir)
+    write_offline(args.site_dir)
     outside = external_references(args.site_dir)
     if outside:
         for ref in outside:

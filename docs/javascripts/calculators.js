@@ -76,6 +76,8 @@ function startEngine() {
         clearTimeout(watchdog);
         started = true;
         settle.resolve();
+        // offline.js then asks the service worker to keep the runtime just loaded.
+        document.dispatchEvent(new Event("cmvig:engine-ready"));
       } else if (data.type === "failed") {
         fail(`The calculator engine could not start: ${data.message}`);
       } else if (data.type === "reply") {
