@@ -5,8 +5,11 @@
    ``fail_on_overdue_review: true``);
 2. render the pages, the generated pages (references, glossary, changelog), the abbreviations
    snippet, the navigation and the timeline charts into ``docs/``;
-3. build the ``calculators`` wheel and its site-local Pyodide lock;
-4. copy the Pyodide runtime and the vendored browser libraries (tablesort) from ``node_modules/``;
+3. build the ``calculators`` wheel and its site-local Pyodide lock (in ``assets/wheels/<hash>/``);
+4. copy the Pyodide runtime (to ``assets/pyodide/<version>/``, named for the worker in
+   ``assets/runtime.mjs``) and the vendored browser libraries (tablesort) from ``node_modules/``,
+   once they match the hashes recorded for package-lock.json (``integrity.py``), and IIS's
+   ``web.config`` from ``build_scripts/deploy/``;
 5. ``mkdocs build --strict``, then move the pages' inline scripts and styles and the
    stylesheets' ``data:`` icons into files (``csp.py``): the site runs under a strict
    Content-Security-Policy; last, the service worker that keeps the site offline
@@ -34,6 +37,7 @@ from .content import ContentError, load_content
 from .csp import externalize_data_images, externalize_inline_code
 from .external_refs import external_references
 from .governance import check_reviews
+from .hosting import copy_web_config
 from .integrity import IntegrityError, check_packages
 from .offline import write_offline
 from .paths import ROOT, SITE
@@ -44,9 +48,9 @@ from .render import (
     write_calculator_settings,
     write_nav,
 )
-from .runtime import copy_runtime
+from .runtime import copy_runtime, write_runtime_module
 from .vendor import copy_vendored
-from .wheel import build_wheel, write_lock
+from .wheel import publish_wheel
 
 
 def _remove_previous_output(project: Path) -> None:
@@ -76,9 +80,12 @@ def generate(project: Path = ROOT, today: date | None = None) -> list[Path]:
     written.append(write_abbreviations(content, docs, site_src))
     written.append(write_nav(content, docs))
     written.append(write_calculator_settings(content, docs))
-    wheel = build_wheel(docs / "assets" / "wheels")
-    written += [wheel, write_lock(wheel, docs / "assets" / "wheels")]
-    written += copy_runtime(docs / "assets" / "pyodide")
+    assets = docs / "assets"
+    wheel_files = publish_wheel(assets / "wheels")
+    runtime_files = copy_runtime(assets / "pyodide")
+    written += wheel_files + runtime_files
+    written.append(write_runtime_module(assets, runtime_files[0].parent, wheel_files[0].parent))
+    written.append(copy_web_config(docs))
     written += copy_vendored(docs / "assets" / "vendor")
     (docs / ".generated").write_text(
         "".join(f"{path.relative_to(project)}\n" for path in sorted(set(written)))

@@ -1,33 +1,221 @@
-"""Serve the built site on 127.0.0.1 with the MIME types Pyodide needs.
+"""Serve the built site on 127.0.0.1 as the intranet's web server should: a local preview.
 
-A ``.wasm`` served as anything but ``application/wasm`` makes Pyodide's streaming compile fail, and
-module scripts must be served as JavaScript; Python's default table is not relied on for either.
-Used by the README's serve command and by the end-to-end tests.
+Every response carries the security headers of :mod:`build_scripts.security` (the Content
+Security Policy included, unless ``--no-csp``); files get the media types, cache lifetimes and
+gzip compression of :mod:`build_scripts.hosting`, with ``ETag``/``Last-Modified`` so that a
+revalidated file costs a ``304``. ``--base-path /guides/cmvig/`` serves the same site under a
+sub-path, as on the intranet. Used by the README's ``./dev serve`` and by the end-to-end tests.
+
+Only the standard library: :mod:`http.server` does the HTTP; this module decides the headers.
 """
 
 from __future__ import annotations
 
 import argparse
+import email.utils
 import functools
+import gzip
 import http.server
+import os
+import posixpath
+import threading
+import urllib.parse
+from dataclasses import dataclass
+from http import HTTPStatus
 from pathlib import Path
+from typing import Any
 
+from .hosting import CACHE_REVALIDATE, COMPRESSIBLE_TYPES, MEDIA_TYPES, cache_control
 from .paths import SITE
+from .security import security_headers
 
-__all__ = ["SiteHandler", "QuietSiteHandler", "main"]
+__all__ = ["ServeOptions", "SiteHandler", "QuietSiteHandler", "make_server", "main"]
+
+# Compressed once, then answered from memory until the file changes.
+_GZIP_LEVEL = 6
+_MAX_CACHED_FILE = 64 * 1024 * 1024
+
+
+@dataclass(frozen=True, slots=True)
+class ServeOptions:
+    """How to serve: the site's URL prefix, and switches for diagnosis."""
+
+    base_path: str = "/"
+    csp: bool = True
+    # Serve .wasm as application/octet-stream, as a misconfigured server would (to see the
+    # page's message about it).
+    wrong_wasm_type: bool = False
+
+    def __post_init__(self) -> None:
+        if not (self.base_path.startswith("/") and self.base_path.endswith("/")):
+            raise ValueError(f"base_path must start and end with '/', got {self.base_path!r}")
+
+
+class _GzipCache:
+    """Gzipped bytes of files, keyed by path, modification time and size."""
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._entries: dict[str, tuple[tuple[int, int], bytes]] = {}
+
+    def get(self, path: str, stamp: tuple[int, int]) -> bytes:
+        with self._lock:
+            cached = self._entries.get(path)
+        if cached is not None and cached[0] == stamp:
+            return cached[1]
+        with open(path, "rb") as source:
+            compressed = gzip.compress(source.read(), _GZIP_LEVEL, mtime=0)
+        with self._lock:
+            self._entries[path] = (stamp, compressed)
+        return compressed
+
+
+_GZIP_CACHE = _GzipCache()
+
+
+def _accepts_gzip(header: str | None) -> bool:
+    for item in (header or "").split(","):
+        coding, _, params = item.strip().partition(";")
+        if coding.strip().lower() in {"gzip", "*"}:
+            quality = params.strip().removeprefix("q=").strip() if params else "1"
+            try:
+                return float(quality) > 0
+            except ValueError:
+                return False
+    return False
+
+
+def _etag_matches(header: str, etag: str) -> bool:
+    """``If-None-Match`` semantics: weak comparison, ``*`` matches anything."""
+    wanted = {tag.strip().removeprefix("W/") for tag in header.split(",")}
+    return "*" in wanted or etag.removeprefix("W/") in wanted
 
 
 class SiteHandler(http.server.SimpleHTTPRequestHandler):
-    extensions_map = {
-        **http.server.SimpleHTTPRequestHandler.extensions_map,
-        ".wasm": "application/wasm",
-        ".mjs": "text/javascript",
-        ".js": "text/javascript",
-        ".json": "application/json",
-        ".whl": "application/zip",
-        ".zip": "application/zip",
-    }
+    """Static files of one site folder; see the module docstring for the headers."""
 
+    server_version = "CMVIGGuideServe"
+    protocol_version = "HTTP/1.1"
+
+    def __init__(self, *args: Any, directory: str, options: ServeOptions = ServeOptions(),
+                 **kwargs: Any) -> None:
+        self.options = options
+        super().__init__(*args, directory=directory, **kwargs)
+
+    # Every response, errors and redirects included, carries the security headers.
+    def end_headers(self) -> None:
+        for name, value in security_headers(self.options.csp).items():
+            self.send_header(name, value)
+        super().end_headers()
+
+    def do_GET(self) -> None:
+        self._respond(send_body=True)
+
+    def do_HEAD(self) -> None:
+        self._respond(send_body=False)
+
+    def _site_path(self) -> str | None:
+        """The request's path relative to the site (``""`` for its root), or None if the path
+        is outside ``base_path``."""
+        path = urllib.parse.unquote(urllib.parse.urlsplit(self.path).path)
+        base = self.options.base_path
+        if not path.startswith(base):
+            return None
+        return path[len(base):]
+
+    def _respond(self, send_body: bool) -> None:
+        relative = self._site_path()
+        if relative is None:
+            if self.path.split("?")[0] == self.options.base_path.rstrip("/"):
+                return self._redirect(self.options.base_path)
+            return self._not_found(send_body)
+        # Refuse anything that would climb out of the site folder, and hidden files.
+        parts = [part for part in posixpath.normpath("/" + relative).split("/") if part]
+        if any(part.startswith(".") for part in parts):
+            return self._not_found(send_body)
+        file = Path(self.directory, *parts)
+        if file.is_dir():
+            if relative and not relative.endswith("/"):
+                return self._redirect(self.options.base_path + relative + "/")
+            file = file / "index.html"
+            parts.append("index.html")
+        if not file.is_file():
+            return self._not_found(send_body)
+        self._send_file(file, "/".join(parts), HTTPStatus.OK, send_body)
+
+    def _redirect(self, location: str) -> None:
+        self.send_response(HTTPStatus.MOVED_PERMANENTLY)
+        self.send_header("Location", urllib.parse.quote(location))
+        self.send_header("Content-Length", "0")
+        self.send_header("Cache-Control", CACHE_REVALIDATE)
+        self.end_headers()
+
+    def _not_found(self, send_body: bool) -> None:
+        page = Path(self.directory, "404.html")
+        if page.is_file():
+            self._send_file(page, "404.html", HTTPStatus.NOT_FOUND, send_body)
+        else:
+            self.send_error(HTTPStatus.NOT_FOUND)
+
+    def _media_type(self, name: str) -> str:
+        extension = posixpath.splitext(name)[1].lower()
+        if extension == ".wasm" and self.options.wrong_wasm_type:
+            return "application/octet-stream"
+        return MEDIA_TYPES.get(extension, "application/octet-stream")
+
+    def _send_file(self, file: Path, relative: str, status: HTTPStatus, send_body: bool) -> None:
+        stat = file.stat()
+        stamp = (stat.st_mtime_ns, stat.st_size)
+        media_type = self._media_type(file.name)
+        compressible = media_type.split(";")[0] in COMPRESSIBLE_TYPES
+        compress = (compressible and stat.st_size <= _MAX_CACHED_FILE
+                    and _accepts_gzip(self.headers.get("Accept-Encoding")))
+        etag = f'"{stat.st_mtime_ns:x}-{stat.st_size:x}{"-gzip" if compress else ""}"'
+        last_modified = email.utils.formatdate(stat.st_mtime, usegmt=True)
+        if status == HTTPStatus.OK and self._not_modified(etag, stat.st_mtime):
+            self.send_response(HTTPStatus.NOT_MODIFIED)
+            self._send_validators(etag, last_modified, relative, compressible)
+            self.end_headers()
+            return
+        body = _GZIP_CACHE.get(os.fspath(file), stamp) if compress else None
+        self.send_response(status)
+        self.send_header("Content-Type", media_type)
+        self.send_header("Content-Length", str(len(body) if body is not None else stat.st_size))
+        if body is not None:
+            self.send_header("Content-Encoding", "gzip")
+        if status == HTTPStatus.OK:
+            self._send_validators(etag, last_modified, relative, compressible)
+        else:
+            self.send_header("Cache-Control", CACHE_REVALIDATE)
+        self.end_headers()
+        if not send_body:
+            return
+        if body is not None:
+            self.wfile.write(body)
+        else:
+            with file.open("rb") as source:
+                self.copyfile(source, self.wfile)
+
+    def _send_validators(self, etag: str, last_modified: str, relative: str,
+                         compressible: bool) -> None:
+        self.send_header("ETag", etag)
+        self.send_header("Last-Modified", last_modified)
+        self.send_header("Cache-Control", cache_control(relative))
+        if compressible:
+            self.send_header("Vary", "Accept-Encoding")
+
+    def _not_modified(self, etag: str, mtime: float) -> bool:
+        if_none_match = self.headers.get("If-None-Match")
+        if if_none_match is not None:  # takes precedence over If-Modified-Since (RFC 9110)
+            return _etag_matches(if_none_match, etag)
+        if_modified_since = self.headers.get("If-Modified-Since")
+        if if_modified_since is None:
+            return False
+        try:
+            since = email.utils.parsedate_to_datetime(if_modified_since).timestamp()
+        except (TypeError, ValueError, IndexError, OverflowError):
+            return False
+        return int(mtime) <= since
 
 
 class QuietSiteHandler(SiteHandler):
@@ -37,19 +225,37 @@ class QuietSiteHandler(SiteHandler):
         pass
 
 
+def make_server(site_dir: Path, port: int = 0, options: ServeOptions = ServeOptions(),
+                quiet: bool = False) -> http.server.ThreadingHTTPServer:
+    """A server for ``site_dir`` on 127.0.0.1:``port`` (0 picks a free one), not yet serving."""
+    if not (site_dir / "index.html").is_file():
+        raise SystemExit(f"{site_dir} has no index.html: run `python -m build_scripts` first.")
+    handler_class = QuietSiteHandler if quiet else SiteHandler
+    handler = functools.partial(handler_class, directory=str(site_dir), options=options)
+    return http.server.ThreadingHTTPServer(("127.0.0.1", port), handler)
+
+
 def main(argv: list[str] | None = None) -> None:
-    parser = argparse.ArgumentParser(prog="python -m build_scripts.serve")
+    parser = argparse.ArgumentParser(prog="python -m build_scripts.serve",
+                                     description=__doc__.split("\n")[0])
     parser.add_argument("--port", type=int, default=8000, help="0 picks a free port")
     parser.add_argument("--site-dir", type=Path, default=SITE)
+    parser.add_argument("--base-path", default="/",
+                        help="URL path to serve the site under, e.g. /guides/cmvig/ (build it "
+                        "with the matching --site-url); anything outside it is 404")
+    parser.add_argument("--no-csp", dest="csp", action="store_false",
+                        help="leave out the Content-Security-Policy header (to diagnose a page)")
+    parser.add_argument("--wrong-wasm-type", action="store_true", help=argparse.SUPPRESS)
     parser.add_argument("--quiet", action="store_true", help="no log line per request")
     args = parser.parse_args(argv)
-    if not (args.site_dir / "index.html").is_file():
-        raise SystemExit(f"{args.site_dir} has no index.html: run `python -m build_scripts` first.")
-    handler_class = QuietSiteHandler if args.quiet else SiteHandler
-    handler = functools.partial(handler_class, directory=str(args.site_dir))
-    with http.server.ThreadingHTTPServer(("127.0.0.1", args.port), handler) as server:
+    try:
+        options = ServeOptions(args.base_path, args.csp, args.wrong_wasm_type)
+    except ValueError as error:
+        parser.error(f"--base-path: {error}")
+    with make_server(args.site_dir, args.port, options, args.quiet) as server:
         port = server.server_address[1]
-        print(f"Serving {args.site_dir} at http://127.0.0.1:{port}/ (Ctrl+C to stop)", flush=True)
+        print(f"Serving {args.site_dir} at http://127.0.0.1:{port}{options.base_path} "
+              "(Ctrl+C to stop)", flush=True)
         try:
             server.serve_forever()
         except KeyboardInterrupt:

@@ -7,12 +7,18 @@ backend flit_core) rather than ``pyodide build``, which wants to download a cros
 The lock is written by pyodide-build's ``pyodide lockfile add-wheels``, starting from the npm
 package's ``info`` block (Python and ABI versions) and an *empty* package list: the site's lock
 names only what the site ships, and its sha256 lets the browser refuse a tampered wheel.
+
+In the site, the wheel and its lock sit in ``assets/wheels/<first 12 hex digits of the wheel's
+sha256>/`` (:func:`publish_wheel`): new calculators mean a new URL, so that folder may be cached
+for good.
 """
 
 from __future__ import annotations
 
+import hashlib
 import json
 import os
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -21,10 +27,12 @@ from pathlib import Path
 from .paths import ROOT, WHEELS_DIR
 from .runtime import npm_pyodide
 
-__all__ = ["SOURCE_DATE_EPOCH", "build_wheel", "write_lock"]
+__all__ = ["SOURCE_DATE_EPOCH", "HASH_DIGITS", "build_wheel", "write_lock", "publish_wheel"]
 
 # 2026-01-01T00:00:00Z: any fixed instant will do; it only has to stay the same between builds.
 SOURCE_DATE_EPOCH = "1767225600"
+# 48 bits of the sha256 name the wheel's folder: plenty to tell builds apart.
+HASH_DIGITS = 12
 
 
 def build_wheel(outdir: Path = WHEELS_DIR) -> Path:
@@ -63,3 +71,14 @@ def write_lock(wheel: Path, outdir: Path = WHEELS_DIR) -> Path:
     if set(written["packages"]) != {"calculators"}:
         raise SystemExit(f"{lock} lists {sorted(written['packages'])}, expected only calculators")
     return lock
+
+
+def publish_wheel(wheels: Path = WHEELS_DIR) -> list[Path]:
+    """Build the wheel into ``wheels/<hash>/`` with its lock beside it; return [wheel, lock]."""
+    with tempfile.TemporaryDirectory() as scratch:
+        built = build_wheel(Path(scratch))
+        digest = hashlib.sha256(built.read_bytes()).hexdigest()[:HASH_DIGITS]
+        folder = wheels / digest
+        folder.mkdir(parents=True, exist_ok=True)
+        wheel = Path(shutil.copyfile(built, folder / built.name))
+    return [wheel, write_lock(wheel, folder)]

@@ -80,6 +80,9 @@ function startEngine() {
         document.dispatchEvent(new Event("cmvig:engine-ready"));
       } else if (data.type === "failed") {
         fail(`The calculator engine could not start: ${data.message}`);
+      } else if (data.type === "stopped") {
+        fail(`The calculator engine stopped unexpectedly (${data.message}). Reload the page to ` +
+          "start it again; if this keeps happening, tell the site's administrator.");
       } else if (data.type === "reply") {
         pending.get(data.id)?.resolve(data.reply);
         pending.delete(data.id);

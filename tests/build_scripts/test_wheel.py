@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import ast
+import hashlib
+import json
 import sys
 import zipfile
 from pathlib import Path
 
-from build_scripts.wheel import build_wheel
+from build_scripts.wheel import build_wheel, publish_wheel
 from tests.conftest import ROOT
 
 
@@ -34,3 +36,15 @@ def test_core_imports_only_the_standard_library() -> None:
             for module in modules:
                 top = module.split(".")[0]
                 assert top in sys.stdlib_module_names or top == "calculators", (path.name, module)
+
+
+def test_published_wheel_and_its_lock_sit_in_a_folder_named_for_its_hash(tmp_path: Path) -> None:
+    wheel, lock = publish_wheel(tmp_path)
+    digest = hashlib.sha256(wheel.read_bytes()).hexdigest()
+    assert wheel.parent == lock.parent == tmp_path / digest[:12]
+    assert lock.name == "pyodide-lock.json"
+    entry = json.loads(lock.read_text())["packages"]["calculators"]
+    assert (entry["file_name"], entry["sha256"]) == (wheel.name, digest)
+    # The same sources, the same folder: a rebuild does not change a cached URL.
+    assert publish_wheel(tmp_path) == [wheel, lock]
+    assert [p.name for p in tmp_path.iterdir()] == [digest[:12]]

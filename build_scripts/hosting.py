@@ -1,0 +1,72 @@
+"""How the built site is to be served: media types, cache lifetimes, compression.
+
+The local server (:mod:`build_scripts.serve`) applies these rules, and the web-server
+configurations in ``build_scripts/deploy/`` (nginx, Apache httpd, IIS) spell out the same ones;
+the build ships IIS's ``web.config`` in the site's root folder, where IIS reads it.
+
+Caching: a file whose URL changes whenever its bytes do may be kept for a year without asking
+again (the Pyodide runtime in ``assets/pyodide/<version>/``, the wheel in
+``assets/wheels/<hash>/``, mkdocs-material's hashed bundles); everything else (pages, our scripts,
+``assets/runtime.mjs``, settings) must be revalidated on every use, so a new build shows at once.
+"""
+
+from __future__ import annotations
+
+import re
+import shutil
+from pathlib import Path
+
+__all__ = ["DEPLOY_DIR", "MEDIA_TYPES", "COMPRESSIBLE_TYPES", "CACHE_FOREVER", "CACHE_REVALIDATE",
+           "IMMUTABLE_PATH", "cache_control", "copy_web_config"]
+
+DEPLOY_DIR = Path(__file__).with_name("deploy")
+
+# By file extension. Pyodide's streaming compile refuses a .wasm that is not application/wasm;
+# module scripts (.mjs too) must be JavaScript. Anything not listed: application/octet-stream.
+MEDIA_TYPES = {
+    ".html": "text/html; charset=utf-8",
+    ".css": "text/css; charset=utf-8",
+    ".js": "text/javascript; charset=utf-8",
+    ".mjs": "text/javascript; charset=utf-8",
+    ".map": "application/json; charset=utf-8",
+    ".json": "application/json; charset=utf-8",
+    ".webmanifest": "application/manifest+json; charset=utf-8",
+    ".wasm": "application/wasm",
+    ".whl": "application/zip",
+    ".zip": "application/zip",
+    ".gz": "application/gzip",
+    ".svg": "image/svg+xml",
+    ".png": "image/png",
+    ".ico": "image/x-icon",
+    ".xml": "application/xml; charset=utf-8",
+    ".txt": "text/plain; charset=utf-8",
+    ".ics": "text/calendar; charset=utf-8",
+    ".csv": "text/csv; charset=utf-8",
+}
+
+# Worth gzipping: text, and WebAssembly (9.6 MB shrink to 3.5 MB). Not the zip archives: the
+# standard library and the wheel are already deflated (measured: 2 % and 3 % smaller).
+COMPRESSIBLE_TYPES = frozenset({
+    "text/html", "text/css", "text/javascript", "application/json", "application/manifest+json",
+    "application/wasm", "image/svg+xml", "application/xml", "text/plain", "text/calendar",
+    "text/csv",
+})
+
+CACHE_FOREVER = "public, max-age=31536000, immutable"
+CACHE_REVALIDATE = "no-cache"
+
+# Relative to the site's root folder.
+IMMUTABLE_PATH = re.compile(
+    r"assets/(?:pyodide/[^/]+/|wheels/[0-9a-f]{12}/"
+    r"|(?:javascripts|stylesheets)/(?:[^/]+/)*[^/]+\.[0-9a-f]{8,}\.min\.(?:js|css)(?:\.map)?$)"
+)
+
+
+def cache_control(relative_path: str) -> str:
+    """The Cache-Control value for a file, given its path inside the site (``a/b.js``)."""
+    return CACHE_FOREVER if IMMUTABLE_PATH.match(relative_path) else CACHE_REVALIDATE
+
+
+def copy_web_config(docs: Path) -> Path:
+    """Copy ``deploy/web.config`` into ``docs`` (so into the site's root); return the copy."""
+    return Path(shutil.copyfile(DEPLOY_DIR / "web.config", docs / "web.config"))
