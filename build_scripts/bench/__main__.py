@@ -70,6 +70,7 @@ def site_port(site: Path) -> int:
 
 def run(site: Path, runs: int, recomputes: int, with_lighthouse: bool,
         build_s: dict[str, float] | None) -> dict[str, Any]:
+    port = site_port(site)
     runtime, lock = pyodide_dir(site), lock_file(site)
     samples: dict[str, list[float]] = {key: [] for key in (
         "floor_ms", "fcp_ms", "ready_ms", "first_result_ms", "ready_over_floor",
@@ -79,7 +80,7 @@ def run(site: Path, runs: int, recomputes: int, with_lighthouse: bool,
     instant = True
     pages: dict[str, Any] = {}
     scores: dict[str, dict[str, int]] | None = None
-    with serve(site, site_port(site)) as base_url, sync_playwright() as playwright:
+    with serve(site, port) as base_url, sync_playwright() as playwright:
         for number in range(1, runs + 1):
             floor = measure.floor_ms(playwright, base_url, runtime, lock)
             cold = measure.cold_calculator(playwright, base_url, recomputes)

@@ -74,7 +74,7 @@ async ([name, count]) => {
     form.requestSubmit();
     await done;
     rendered.push(performance.now() - start);
-    if (region.dataset.state !== "done") throw new Error(`no result for ${weight.value}: ${region.textContent}`);
+    if (region.dataset.state !== "done") throw new Error(`no result: ${region.textContent}`);
   }
   const params = Object.fromEntries(new FormData(form));
   for (let i = 0; i < count; i++) {
@@ -177,7 +177,8 @@ def cold_calculator(playwright: Playwright, base_url: str, recomputes: int) -> C
                 "performance.getEntriesByName('first-contentful-paint')[0]?.startTime ?? null")
             if fcp is None:
                 raise RuntimeError("Chromium reported no first contentful paint")
-            times: dict[str, list[float]] = page.evaluate(RECOMPUTE_SCRIPT, [CALCULATOR, recomputes])
+            times: dict[str, list[float]] = page.evaluate(RECOMPUTE_SCRIPT,
+                                                          [CALCULATOR, recomputes])
             # Instant navigation: a link click that swaps the page in place (same document).
             start = page.evaluate(f"""() => {{
                 window.__bench.sameDocument = true;

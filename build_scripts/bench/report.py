@@ -56,23 +56,28 @@ def budgets(figures: dict[str, Any]) -> list[dict[str, Any]]:
     """Each budget of issue 7: what it asks, the measured value, and whether it is met."""
     cold, pages = figures["cold"], figures["pages"]
     floor = cold["floor_ms"]["median"]
+    ratio, p95 = cold["ready_over_floor"]["median"], cold["recompute_ms"]["p95"]
+    guidance_kb = pages["guidance"]["bytes"] / 1000
+    guidance_pyodide = pages["guidance"]["pyodide_bytes"]
+    fcp, guidance_fcp = cold["fcp_ms"]["median"], cold["guidance_fcp_ms"]["median"]
     rows: list[dict[str, Any]] = [
         {"budget": "calculator ready ÷ floor ≤ 0.75 (cold)",
-         "value": cold["ready_over_floor"]["median"], "met": cold["ready_over_floor"]["median"] <= 0.75},
+         "value": ratio, "met": ratio <= 0.75},
         {"budget": "warm repeat visit ready ≤ 0.3 × cold floor",
          "value": f"{cold['warm_ready_ms']['median']:.0f} ms vs {0.3 * floor:.0f} ms",
          "met": cold["warm_ready_ms"]["median"] <= 0.3 * floor},
         {"budget": "recompute p95 ≤ 16 ms",
-         "value": f"{cold['recompute_ms']['p95']:.1f} ms", "met": cold["recompute_ms"]["p95"] <= 16},
+         "value": f"{p95:.1f} ms", "met": p95 <= 16},
         {"budget": "second calculator page ready ≤ 100 ms",
          "value": f"{cold['second_page_ready_ms']['median']:.0f} ms",
          "met": cold["second_page_ready_ms"]["median"] <= 100 and cold["second_page_instant"]},
         {"budget": "guidance page ≤ 300 KB, no Pyodide bytes",
-         "value": f"{pages['guidance']['bytes'] / 1000:.0f} KB, Pyodide {pages['guidance']['pyodide_bytes']} B",
-         "met": pages["guidance"]["bytes"] <= 300_000 and pages["guidance"]["pyodide_bytes"] == 0},
+         "value": f"{guidance_kb:.0f} KB, Pyodide {guidance_pyodide} B",
+         "met": guidance_kb <= 300 and guidance_pyodide == 0},
         {"budget": "calculator page FCP not delayed by Pyodide",
-         "value": f"FCP {cold['fcp_ms']['median']:.0f} ms vs guidance page {cold['guidance_fcp_ms']['median']:.0f} ms",
-         "met": cold["fcp_ms"]["median"] <= 1.2 * cold["guidance_fcp_ms"]["median"] + 50},
+         # Not delayed: within 20 % (+ 50 ms) of a guidance page's, which loads no Pyodide.
+         "value": f"FCP {fcp:.0f} ms vs guidance page {guidance_fcp:.0f} ms",
+         "met": fcp <= 1.2 * guidance_fcp + 50},
     ]
     lighthouse = figures.get("lighthouse")
     if lighthouse:
@@ -109,13 +114,15 @@ def markdown(figures: dict[str, Any]) -> str:
         f"{_ms(cold['first_result_ms'])} |",
         f"| calculator ready ÷ floor (same run) | {ratio['median']:.2f} "
         f"({ratio['min']:.2f}–{ratio['max']:.2f}) |",
-        f"| recompute, input changed → result redrawn, p50 / p95 ({cold['recompute_ms']['n']} changes) | "
+        f"| recompute, input changed → result redrawn, p50 / p95 "
+        f"({cold['recompute_ms']['n']} changes) | "
         f"{cold['recompute_ms']['p50']:.1f} / {cold['recompute_ms']['p95']:.1f} ms |",
         f"| worker round trip alone, p50 / p95 | {cold['round_trip_ms']['p50']:.1f} / "
         f"{cold['round_trip_ms']['p95']:.1f} ms |",
         f"| instant navigation to a second calculator page, ready | "
         f"{_ms(cold['second_page_ready_ms'])} |",
-        f"| warm repeat visit (same profile, browser restarted), ready | {_ms(cold['warm_ready_ms'])} |",
+        "| warm repeat visit (same profile, browser restarted), ready | "
+        f"{_ms(cold['warm_ready_ms'])} |",
     ]
     for key, label in (("home", "home page"), ("guidance", "guidance page"),
                        ("calculator", "calculator page")):

@@ -9,6 +9,7 @@ serves exactly what :class:`build_scripts.serve.SiteHandler` serves.
 
 from __future__ import annotations
 
+import functools
 import gzip
 import re
 import threading
@@ -122,14 +123,12 @@ class BenchHandler(QuietSiteHandler):
 @contextmanager
 def serve(site: Path, port: int = 0, levers: Levers = Levers()) -> Iterator[str]:
     """Serve ``site`` (and the floor) on 127.0.0.1:``port`` in a thread; yield the base URL."""
-    handler = type("Handler", (BenchHandler,), {
-        "levers": levers, "runtime_prefix": pyodide_dir(site), "_gzipped": {},
-    })
+    class Handler(BenchHandler):
+        pass
 
-    def make(*args: object) -> BenchHandler:
-        return handler(*args, directory=str(site))  # type: ignore[arg-type]
-
-    server = ThreadingHTTPServer(("127.0.0.1", port), make)  # type: ignore[arg-type]
+    Handler.levers, Handler.runtime_prefix, Handler._gzipped = levers, pyodide_dir(site), {}
+    server = ThreadingHTTPServer(("127.0.0.1", port),
+                                 functools.partial(Handler, directory=str(site)))
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
     try:
