@@ -1,0 +1,167 @@
+"""``python -m build_scripts.bench``: how long users wait, measured against bare Pyodide.
+
+Builds the site (timed), serves it on 127.0.0.1 with the floor page beside it, and drives Debian's
+Chromium with a fresh profile for every cold visit. Prints a Markdown table for the README and
+writes every figure as JSON. A benchmark, not a test: nothing here fails on a slow number.
+``--levers`` measures the start-up levers one at a time instead (see ``levers.py``).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import socket
+import statistics
+import sys
+import tempfile
+import time
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlsplit
+
+from playwright.sync_api import sync_playwright
+
+from ..paths import ROOT
+from . import lighthouse, measure
+from .report import budgets, machine, markdown, percentile, summary
+from .server import lock_file, pyodide_dir, serve
+
+PAGES = {"home": "", "guidance": "safety/", "calculator": measure.CALCULATOR_PAGE}
+
+
+def _free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port: int = probe.getsockname()[1]
+    return port
+
+
+def build(site: Path, port: int) -> dict[str, float]:
+    """The README's build, step by step, timed (seconds)."""
+    from ..__main__ import generate, mkdocs_build
+    from ..external_refs import external_references
+
+    started = time.perf_counter()
+    generate(ROOT)
+    generated = time.perf_counter()
+    mkdocs_build(site, f"http://127.0.0.1:{port}/")
+    built = time.perf_counter()
+    if external_references(site):
+        raise SystemExit("the built site would fetch from outside itself: run python -m "
+                         "build_scripts to see what")
+    checked = time.perf_counter()
+    return {"generate": round(generated - started, 2), "mkdocs": round(built - generated, 2),
+            "check": round(checked - built, 2), "total": round(checked - started, 2)}
+
+
+def site_port(site: Path) -> int:
+    """The port the site was built for (instant navigation only follows its sitemap's address)."""
+    sitemap = site / "sitemap.xml"
+    text = sitemap.read_text() if sitemap.is_file() else ""
+    start = text.find("<loc>")
+    if start < 0:
+        raise SystemExit(f"{site} has no sitemap.xml with a <loc>: is it a built site?")
+    address = urlsplit(text[start + 5:text.index("</loc>", start)].strip())
+    if address.hostname not in ("127.0.0.1", "localhost") or address.port is None:
+        raise SystemExit(f"{site} was built for {address.geturl()}; build it for "
+                         "http://127.0.0.1:PORT/ to benchmark it")
+    return address.port
+
+
+def run(site: Path, runs: int, recomputes: int, with_lighthouse: bool,
+        build_s: dict[str, float] | None) -> dict[str, Any]:
+    port = site_port(site)
+    runtime, lock = pyodide_dir(site), lock_file(site)
+    samples: dict[str, list[float]] = {key: [] for key in (
+        "floor_ms", "fcp_ms", "ready_ms", "first_result_ms", "ready_over_floor",
+        "second_page_ready_ms", "warm_ready_ms", "guidance_fcp_ms")}
+    recompute: list[float] = []
+    round_trip: list[float] = []
+    instant = True
+    pages: dict[str, Any] = {}
+    scores: dict[str, dict[str, int]] | None = None
+    with serve(site, port) as base_url, sync_playwright() as playwright:
+        for number in range(1, runs + 1):
+            floor = measure.floor_ms(playwright, base_url, runtime, lock)
+            cold = measure.cold_calculator(playwright, base_url, recomputes)
+            guidance = measure.page_bytes(playwright, base_url, PAGES["guidance"], runtime)
+            samples["floor_ms"].append(floor)
+            samples["fcp_ms"].append(cold.fcp_ms)
+            samples["ready_ms"].append(cold.ready_ms)
+            samples["first_result_ms"].append(cold.first_result_ms)
+            samples["ready_over_floor"].append(cold.ready_ms / floor)
+            samples["second_page_ready_ms"].append(cold.second_page_ready_ms)
+            samples["warm_ready_ms"].append(cold.warm_ready_ms)
+            samples["guidance_fcp_ms"].append(guidance.fcp_ms)
+            recompute += cold.recompute_ms
+            round_trip += cold.round_trip_ms
+            instant = instant and cold.second_page_instant
+            print(f"run {number}/{runs}: floor {floor:.0f} ms, calculator ready "
+                  f"{cold.ready_ms:.0f} ms, warm {cold.warm_ready_ms:.0f} ms", file=sys.stderr)
+        for key, path in PAGES.items():
+            found = measure.page_bytes(playwright, base_url, path, runtime)
+            pages[key] = {"url": found.url, "requests": found.requests, "bytes": found.bytes,
+                          "pyodide_bytes": found.pyodide_bytes,
+                          "pyodide_requests": found.pyodide_requests}
+        if with_lighthouse:
+            scores = {path or "/": lighthouse.scores(base_url + path) for path in PAGES.values()}
+    cold_figures: dict[str, Any] = {key: summary(values) for key, values in samples.items()}
+    for key, values in (("recompute_ms", recompute), ("round_trip_ms", round_trip)):
+        cold_figures[key] = {"p50": round(percentile(values, 0.5), 2),
+                             "p95": round(percentile(values, 0.95), 2),
+                             "mean": round(statistics.fmean(values), 2), "n": len(values)}
+    cold_figures["second_page_instant"] = instant
+    figures: dict[str, Any] = {
+        "machine": machine(measure.CHROMIUM), "runs": runs,
+        "served": "by build_scripts.serve's handler, as built", "cold": cold_figures,
+        "pages": pages, "build_s": build_s, "lighthouse": scores,
+    }
+    figures["budgets"] = budgets(figures)
+    return figures
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m build_scripts.bench",
+                                     description=__doc__.split("\n")[0])
+    parser.add_argument("--runs", type=int, default=7, help="cold runs (default 7)")
+    parser.add_argument("--recomputes", type=int, default=200,
+                        help="input changes timed per run (default 200)")
+    parser.add_argument("--smoke", action="store_true",
+                        help="1 run, 20 recomputes, no Lighthouse: checks the benchmark works")
+    parser.add_argument("--json", type=Path, help="write every figure here as JSON")
+    parser.add_argument("--no-build", action="store_true",
+                        help="benchmark the site already in --site-dir (built for 127.0.0.1)")
+    parser.add_argument("--site-dir", type=Path, help="where the site is (or is built to; "
+                        "default: a temporary folder)")
+    parser.add_argument("--lighthouse", action=argparse.BooleanOptionalAction, default=True,
+                        help="Lighthouse scores for three pages (default: on, off with --smoke)")
+    parser.add_argument("--levers", action="store_true",
+                        help="measure the start-up levers one at a time instead")
+    args = parser.parse_args(argv)
+    if args.runs < 1 or args.recomputes < 1:
+        parser.error("--runs and --recomputes must be at least 1")
+    if args.smoke:
+        args.runs, args.recomputes, args.lighthouse = 1, 20, False
+    if args.no_build and args.site_dir is None:
+        parser.error("--no-build needs --site-dir")
+    with tempfile.TemporaryDirectory(prefix="cmvig-bench-site-") as scratch:
+        site = args.site_dir or Path(scratch)
+        build_s = None
+        if not args.no_build:
+            print("Building the site (timed)", file=sys.stderr)
+            build_s = build(site, _free_port())
+        if args.levers:
+            from .levers import measure_levers
+            figures = measure_levers(site, args.runs)
+            text = figures["markdown"]
+        else:
+            figures = run(site, args.runs, args.recomputes, args.lighthouse, build_s)
+            text = markdown(figures)
+    if args.json:
+        args.json.write_text(json.dumps(figures, indent=2, ensure_ascii=False) + "\n")
+    print(text, end="")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
