@@ -118,7 +118,7 @@ def floor_ms(playwright: Playwright, base_url: str, runtime: str, lock: str, std
         try:
             page = context.new_page()
             page.goto(f"{base_url}__floor__/floor.html{query}")
-            page.wait_for_function("window.__floor")
+            page.wait_for_function("() => window.__floor")
             floor: dict[str, Any] = page.evaluate("window.__floor")
         finally:
             context.close()
@@ -158,7 +158,7 @@ class Cold:
 
 
 def _ready_ms(page: Page, name: str) -> float:
-    page.wait_for_function(f"window.__bench.ready[{name!r}] !== undefined")
+    page.wait_for_function(f"() => window.__bench.ready[{name!r}] !== undefined")
     return _bench(page)["ready"][name]
 
 
@@ -171,7 +171,7 @@ def cold_calculator(playwright: Playwright, base_url: str, recomputes: int) -> C
             page.goto(base_url + CALCULATOR_PAGE, wait_until="domcontentloaded")
             _fill(page)  # as soon as the form is there, as a quick user would
             ready = _ready_ms(page, CALCULATOR)
-            page.wait_for_function(f"window.__bench.done[{CALCULATOR!r}] !== undefined")
+            page.wait_for_function(f"() => window.__bench.done[{CALCULATOR!r}] !== undefined")
             first_result = _bench(page)["done"][CALCULATOR]
             fcp = page.evaluate(
                 "performance.getEntriesByName('first-contentful-paint')[0]?.startTime ?? null")
@@ -189,7 +189,7 @@ def cold_calculator(playwright: Playwright, base_url: str, recomputes: int) -> C
                 return start;
             }}""")
             page.wait_for_function(
-                f"window.__bench.ready[{SECOND_CALCULATOR!r}] !== undefined", polling=5)
+                f"() => window.__bench.ready[{SECOND_CALCULATOR!r}] !== undefined", polling=5)
             instant = bool(page.evaluate("window.__bench.sameDocument === true"))
             second = _bench(page)["ready"][SECOND_CALCULATOR] - (start if instant else 0.0)
         finally:
@@ -244,7 +244,7 @@ def page_bytes(playwright: Playwright, base_url: str, path: str, runtime: str) -
             page.goto(base_url + path, wait_until="networkidle")
             if page.locator("form[data-calculator] [data-result]").count():
                 page.wait_for_function(
-                    "Object.keys(window.__bench.ready).length > 0 && "
+                    "() => Object.keys(window.__bench.ready).length > 0 && "
                     "document.querySelectorAll('[data-result][data-state=loading]').length === 0")
                 page.wait_for_load_state("networkidle")
             found.fcp_ms = float(page.evaluate(

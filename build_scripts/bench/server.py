@@ -16,6 +16,7 @@ import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
+from http import HTTPStatus
 from http.server import ThreadingHTTPServer
 from pathlib import Path
 from urllib.parse import urlsplit
@@ -95,6 +96,12 @@ class BenchHandler(QuietSiteHandler):
         compress = (levers.gzip and local.suffix in COMPRESSIBLE
                     and "gzip" in self.headers.get("Accept-Encoding", ""))
         immutable = levers.immutable_runtime and url_path.startswith(self.runtime_prefix)
+        outside_site = url_path in levers.overlays or url_path.startswith(FLOOR_PREFIX)
+        if local.is_file() and outside_site and not (rewrite or compress or immutable):
+            # The floor and the lever files are not in the site folder: the site's server
+            # (its headers, CSP included) sends them from where translate_path found them.
+            self._send_file(local, url_path.lstrip("/"), HTTPStatus.OK, send_body=True)
+            return
         if not local.is_file() or not (rewrite or compress or immutable):
             super().do_GET()  # as the site's server does, redirects and 404s included
             return

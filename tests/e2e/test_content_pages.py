@@ -18,7 +18,7 @@ def test_evidence_table_sorts_and_filters_after_instant_navigation(
     assert page.evaluate("window.sameDocument") is True  # instant navigation, not a reload
     evidence = page.locator("#table-thoracic-heart")  # the table with its caption and filter
     table = evidence.locator("table")
-    page.wait_for_function("typeof window.Tablesort === 'function'")
+    page.wait_for_function("() => typeof window.Tablesort === 'function'")
     rows = table.locator("tbody tr")
     assert rows.count() == 5  # Schulz 2016 Table 1: Schulz 2014, Rouphael, Chou, Cremer (2)
     header = table.locator("thead th").first

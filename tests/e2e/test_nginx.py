@@ -203,7 +203,7 @@ def test_missing_page_and_revalidation(nginx_url: str) -> None:
         missing = connection.getresponse()
         body = missing.read()
         assert missing.status == 404
-        assert b"404" in gzip.decompress(body)  # the site's own 404 page
+        assert b"Page not found" in gzip.decompress(body)  # the site's own 404 page
         assert missing.headers["Content-Security-Policy"] == CONTENT_SECURITY_POLICY
         connection.request("GET", SUB_PATH)
         first = connection.getresponse()

@@ -92,7 +92,9 @@ def test_result_updates_as_you_type(page: Page, watch: Watch) -> None:
 
 def test_loading_state_while_pyodide_starts(page: Page, watch: Watch) -> None:
     held: list[Route] = []
-    page.route("**/pyodide.asm.wasm", lambda route: held.append(route))
+    # Hold the runtime's download (not the HEAD that first checks its type).
+    page.route("**/pyodide.asm.wasm", lambda route: held.append(route)
+               if route.request.method == "GET" else route.fallback())
     page.goto("prophylaxis/")
     page.wait_for_function("() => true")
     assert page.get_attribute(RESULT, "data-state") == "loading"
@@ -116,10 +118,18 @@ def test_missing_worker_file_says_so(page: Page) -> None:
     assert page.locator("table").first.is_visible()
 
 
-def test_runtime_that_never_starts_hits_the_watchdog(page: Page) -> None:
-    # A missing (or wrongly typed) .wasm leaves loadPyodide waiting for ever; the page must not.
-    page.clock.install()
+def test_missing_runtime_file_is_named_at_once(page: Page) -> None:
     page.route("**/pyodide.asm.wasm", lambda route: route.fulfill(status=404, body="missing"))
+    page.goto("prophylaxis/")
+    page.wait_for_selector(f"{RESULT}[data-state=error]")
+    assert "pyodide.asm.wasm is missing on the server (HTTP 404)" in page.inner_text(RESULT)
+
+
+def test_runtime_that_never_starts_hits_the_watchdog(page: Page) -> None:
+    # A download that never ends leaves loadPyodide waiting for ever; the page must not.
+    page.clock.install()
+    page.route("**/pyodide.asm.wasm",
+               lambda route: None if route.request.method == "GET" else route.fallback())
     page.goto("prophylaxis/")
     assert page.get_attribute(RESULT, "data-state") == "loading"
     page.clock.fast_forward(91_000)
@@ -135,7 +145,7 @@ def test_works_across_instant_navigation(page: Page, watch: Watch) -> None:
     runtime_fetches: list[str] = []
     # The page's own fetches (the service worker's copy into its cache is not the page's).
     page.context.on("request", lambda r: r.url.endswith(".wasm") and r.service_worker is None
-                    and runtime_fetches.append(r.url))
+                    and r.method == "GET" and runtime_fetches.append(r.url))
     page.goto("./")
     page.evaluate("window.sameDocument = true")
     to_calculator.click()

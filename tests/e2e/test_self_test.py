@@ -80,7 +80,7 @@ def test_every_check_passes_under_the_test_server(page: Page, watch: Watch, base
             assert rows[check]["todo"].startswith("Send"), rows[check]
     assert "application/wasm, starts with \\0asm" in rows["WebAssembly file served correctly"][
         "result"]
-    assert "files of build" in rows["Offline copy (service worker)"]["result"]
+    assert "the pages of build" in rows["Offline copy (service worker)"]["result"]
 
     report = page.locator("[data-self-test-report]").input_value()
     assert report.startswith("CMVIG Guide self-test\nTime: ")
