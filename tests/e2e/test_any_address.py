@@ -15,9 +15,9 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from build_scripts.security import CONTENT_SECURITY_POLICY
 from playwright.sync_api import Browser, Page
 
+from build_scripts.security import CONTENT_SECURITY_POLICY
 from tests.conftest import ROOT
 from tests.e2e.conftest import ENGINE_TIMEOUT_MS, fill_form
 from tests.e2e.test_every_calculator import CASES

@@ -95,7 +95,8 @@ def test_pyodide_unreachable_shows_the_message_and_the_tables(page: Page) -> Non
     fallback = page.locator("table[data-cmvig-fallback]").first
     assert fallback.is_visible()  # opened for the reader, not left folded away
     page.locator(RESULT).get_by_role("link", name="go to the dose table").click()
-    assert fallback.is_visible()
+    page.wait_for_url("**#fallback-prophylaxis")
+    fallback.wait_for(state="visible")
 
 
 def test_from_the_home_page_to_a_printed_16_week_heart_schedule(page: Page, watch: Watch) -> None:
