@@ -1,4 +1,4 @@
-"""Make the memory snapshot the calculator worker starts from: Pyodide with the calculators imported.
+"""Make the memory snapshot the calculator worker starts from: Pyodide, calculators imported.
 
 Starting Python and importing the package is most of a calculator page's wait. Pyodide can instead
 restore a copy of its WebAssembly memory taken once that is done (its *private* options
