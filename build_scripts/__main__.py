@@ -7,7 +7,8 @@
    snippet, the navigation and the timeline charts into ``docs/``;
 3. build the ``calculators`` wheel and its site-local Pyodide lock (in ``assets/wheels/<hash>/``);
 4. copy the Pyodide runtime (to ``assets/pyodide/<version>/``, named for the worker in
-   ``assets/runtime.mjs``) and the vendored browser libraries (tablesort) from ``node_modules/``,
+   ``assets/runtime.mjs``), make the memory snapshot the worker starts from (``snapshot.py``),
+   and copy the vendored browser libraries (tablesort) from ``node_modules/``,
    once they match the hashes recorded for package-lock.json (``integrity.py``), and IIS's
    ``web.config`` from ``build_scripts/deploy/``;
 5. ``mkdocs build --strict``, then move the pages' inline scripts and styles and the
@@ -49,6 +50,7 @@ from .render import (
     write_nav,
 )
 from .runtime import copy_runtime, write_runtime_module
+from .snapshot import make_snapshot
 from .vendor import copy_vendored
 from .wheel import publish_wheel
 
@@ -84,7 +86,11 @@ def generate(project: Path = ROOT, today: date | None = None) -> list[Path]:
     wheel_files = publish_wheel(assets / "wheels")
     runtime_files = copy_runtime(assets / "pyodide")
     written += wheel_files + runtime_files
-    written.append(write_runtime_module(assets, runtime_files[0].parent, wheel_files[0].parent))
+    # Pyodide with the calculators imported, restored by the worker (after both are in place).
+    snapshot = make_snapshot(runtime_files[0].parent, wheel_files[0].parent)
+    written.append(snapshot)
+    written.append(write_runtime_module(assets, runtime_files[0].parent, wheel_files[0].parent,
+                                        snapshot))
     written.append(copy_web_config(docs))
     written += copy_vendored(docs / "assets" / "vendor")
     (docs / ".generated").write_text(

@@ -7,6 +7,7 @@
 //   inputs named as the core function's parameters;
 //   [data-result] with data-state = loading | ready | done | error;
 //   each dose row of a schedule is a <tr data-dose-mg="...">.
+//   <html data-engine-start=snapshot|full> once the engine is ready: how the worker started.
 
 import { actionsBar, restoreFromLink } from "./calculator-output.js";
 
@@ -75,6 +76,7 @@ function startEngine() {
       } else if (data.type === "ready") {
         clearTimeout(watchdog);
         started = true;
+        document.documentElement.dataset.engineStart = data.snapshot ? "snapshot" : "full";
         settle.resolve();
         // offline.js then asks the service worker to keep the runtime just loaded.
         document.dispatchEvent(new Event("cmvig:engine-ready"));

@@ -1,0 +1,74 @@
+"""The memory snapshot: built beside the wheel under its own hash, named by runtime.mjs, the same
+bytes on every build, and served compressed and cached like the rest of its folder.
+
+(That the page really starts from it, and starts without it, is tests/e2e/test_snapshot.py.)
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+import shutil
+from pathlib import Path
+
+import pytest
+
+from build_scripts.hosting import CACHE_FOREVER, COMPRESSIBLE_TYPES, MEDIA_TYPES, cache_control
+from build_scripts.runtime import write_runtime_module
+from build_scripts.snapshot import make_snapshot
+from build_scripts.wheel import HASH_DIGITS
+
+
+def _runtime_constants(site: Path) -> dict[str, str]:
+    text = (site / "assets" / "runtime.mjs").read_text()
+    return dict(re.findall(r'^export const (\w+) = "([^"]*)";$', text, re.MULTILINE))
+
+
+def test_the_built_site_names_its_snapshot_in_the_wheel_folder(built_site: Path) -> None:
+    constants = _runtime_constants(built_site)
+    assert set(constants) == {"PYODIDE_DIR", "WHEELS_DIR", "SNAPSHOT"}
+    snapshot = built_site / "assets" / constants["SNAPSHOT"]
+    assert snapshot.parent == built_site / "assets" / constants["WHEELS_DIR"].rstrip("/")
+    # Named by its own hash: a new runtime with the same wheel still gets a new URL.
+    data = snapshot.read_bytes()
+    assert snapshot.name == f"snapshot-{hashlib.sha256(data).hexdigest()[:HASH_DIGITS]}.bin"
+    assert len(data) > 10_000_000  # the whole WebAssembly memory
+    assert sorted(path.name for path in snapshot.parent.glob("snapshot-*")) == [snapshot.name]
+
+
+def test_two_snapshots_of_the_same_files_are_byte_identical(built_site: Path,
+                                                             tmp_path: Path) -> None:
+    constants = _runtime_constants(built_site)
+    runtime = built_site / "assets" / constants["PYODIDE_DIR"]
+    made = []
+    for name in ("first", "second"):
+        wheels = tmp_path / name
+        shutil.copytree(built_site / "assets" / constants["WHEELS_DIR"], wheels)
+        for old in wheels.glob("snapshot-*.bin"):
+            old.unlink()
+        made.append(make_snapshot(runtime, wheels))
+    assert made[0].name == made[1].name
+    assert made[0].read_bytes() == made[1].read_bytes()
+    assert made[0].name == constants["SNAPSHOT"].rsplit("/", 1)[1]
+
+
+def test_make_snapshot_says_which_folder_is_wrong(tmp_path: Path) -> None:
+    with pytest.raises(ValueError, match="pyodide_dir: .* has no pyodide.mjs"):
+        make_snapshot(tmp_path, tmp_path)
+
+
+def test_runtime_module_names_the_snapshot(tmp_path: Path) -> None:
+    wheels = tmp_path / "wheels" / "0123456789ab"
+    module = write_runtime_module(tmp_path, tmp_path / "pyodide" / "314.0.7", wheels,
+                                  wheels / "snapshot-ba9876543210.bin")
+    assert module.read_text().endswith(
+        'export const SNAPSHOT = "wheels/0123456789ab/snapshot-ba9876543210.bin";\n')
+    with pytest.raises(ValueError, match="snapshot: .* is not inside"):
+        write_runtime_module(tmp_path, tmp_path / "pyodide" / "1", wheels,
+                             tmp_path.parent / "snapshot.bin")
+
+
+def test_the_snapshot_is_served_compressed_and_cached_for_good() -> None:
+    assert MEDIA_TYPES[".bin"] == "application/octet-stream"
+    assert "application/octet-stream" in COMPRESSIBLE_TYPES
+    assert cache_control("assets/wheels/0123456789ab/snapshot-ba9876543210.bin") == CACHE_FOREVER
