@@ -185,8 +185,11 @@ def test_webassembly_comes_typed_compressed_and_cacheable(visit: Visit) -> None:
     assert wasm["content-security-policy"] == CONTENT_SECURITY_POLICY
     module = visit.response("/pyodide.mjs").all_headers()
     assert module["content-type"].split(";")[0] == "text/javascript"
-    wheel = visit.response(".whl").all_headers()
-    assert (wheel["content-type"], wheel["cache-control"]) == ("application/zip", CACHE_FOREVER)
+    # The page starts from the memory snapshot (it fetches no wheel then): versioned, gzipped.
+    snapshot = visit.response(".bin").all_headers()
+    assert (snapshot["content-type"], snapshot["cache-control"]) == (
+        "application/octet-stream", CACHE_FOREVER)
+    assert snapshot["content-encoding"] == "gzip"
 
 
 def test_no_console_errors_with_the_policy_on(visit: Visit) -> None:
