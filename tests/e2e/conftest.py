@@ -28,22 +28,45 @@ CHROMIUM_FLAGS = [
 ENGINE_TIMEOUT_MS = 120_000
 
 
+@dataclass
+class SiteServer:
+    """``python -m build_scripts.serve`` (the README's server) for one site folder in its own
+    process, started and stopped at will; ``port`` 0 lets the server pick a free one."""
+
+    site: Path
+    port: int = 0
+    url: str = ""
+    process: subprocess.Popen[str] | None = field(default=None, repr=False)
+
+    def start(self, *options: str) -> SiteServer:
+        """Start it with ``options`` (e.g. ``--base-path /x/``); ``url`` is where it serves."""
+        self.process = subprocess.Popen(
+            [sys.executable, "-m", "build_scripts.serve", "--site-dir", str(self.site),
+             "--port", str(self.port), "--quiet", *options],
+            cwd=ROOT, stdout=subprocess.PIPE, text=True,
+        )
+        assert self.process.stdout is not None
+        first_line = self.process.stdout.readline()
+        found = re.search(r"http://127\.0\.0\.1:(\d+)/\S*", first_line)
+        assert found, f"the server did not start: {first_line!r}"
+        self.url, self.port = found.group(0), int(found.group(1))
+        return self
+
+    def stop(self) -> None:
+        if self.process is not None:
+            self.process.terminate()
+            self.process.wait(timeout=10)
+            assert self.process.stdout is not None
+            self.process.stdout.close()
+            self.process = None
+
+
 @pytest.fixture(scope="session")
 def base_url(built_site: Path, site_port: int) -> Iterator[str]:
     """The README's serve command, on the port the site was built for, in its own process."""
-    server = subprocess.Popen(
-        [sys.executable, "-m", "build_scripts.serve", "--site-dir", str(built_site),
-         "--port", str(site_port), "--quiet"],
-        cwd=ROOT, stdout=subprocess.PIPE, text=True,
-    )
-    assert server.stdout is not None
-    first_line = server.stdout.readline()
-    url = re.search(r"http://127\.0\.0\.1:\d+/", first_line)
-    assert url, f"the server did not start: {first_line!r}"
-    yield url.group(0)
-    server.terminate()
-    server.wait(timeout=10)
-    server.stdout.close()
+    server = SiteServer(built_site, site_port).start()
+    yield server.url
+    server.stop()
 
 
 @pytest.fixture(scope="session")
@@ -120,4 +143,4 @@ def assert_clean(watch: Watch) -> None:
     assert watch.outside == []
 
 
-__all__ = ["CHROMIUM", "ENGINE_TIMEOUT_MS", "Watch", "assert_clean"]
+__all__ = ["CHROMIUM", "ENGINE_TIMEOUT_MS", "SiteServer", "Watch", "assert_clean"]

@@ -8,9 +8,6 @@ policy (a `securitypolicyviolation` event or a console error fails the test).
 
 from __future__ import annotations
 
-import re
-import subprocess
-import sys
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -18,8 +15,7 @@ import pytest
 from playwright.sync_api import Browser, Page
 
 from build_scripts.security import CONTENT_SECURITY_POLICY
-from tests.conftest import ROOT
-from tests.e2e.conftest import ENGINE_TIMEOUT_MS, fill_form
+from tests.e2e.conftest import ENGINE_TIMEOUT_MS, SiteServer, fill_form
 from tests.e2e.test_every_calculator import CASES
 
 SUB_PATH = "/guides/cmvig/"
@@ -34,19 +30,10 @@ document.addEventListener("securitypolicyviolation",
 
 @pytest.fixture(scope="module")
 def sub_path_url(built_site: Path) -> Iterator[str]:
-    server = subprocess.Popen(
-        [sys.executable, "-m", "build_scripts.serve", "--site-dir", str(built_site), "--port",
-         "0", "--quiet", "--base-path", SUB_PATH],
-        cwd=ROOT, stdout=subprocess.PIPE, text=True,
-    )
-    assert server.stdout is not None
-    first_line = server.stdout.readline()
-    found = re.search(r"http://127\.0\.0\.1:\d+/", first_line)
-    assert found, f"the server did not start: {first_line!r}"
-    yield found.group(0).rstrip("/") + SUB_PATH
-    server.terminate()
-    server.wait(timeout=10)
-    server.stdout.close()
+    server = SiteServer(built_site).start("--base-path", SUB_PATH)
+    assert server.url.endswith(SUB_PATH)
+    yield server.url
+    server.stop()
 
 
 @pytest.fixture

@@ -12,12 +12,10 @@ import json
 import re
 import shutil
 import socket
-import subprocess
-import sys
 import urllib.error
 import urllib.request
 from collections.abc import Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -26,42 +24,9 @@ from playwright.sync_api import Browser, BrowserContext, Page
 
 from build_scripts.offline import MANIFEST, write_offline
 from calculators import run
-from tests.conftest import ROOT
-from tests.e2e.conftest import ENGINE_TIMEOUT_MS, fill_form
+from tests.e2e.conftest import ENGINE_TIMEOUT_MS, SiteServer, fill_form
 
 REGIMEN = {"regimen": "chou-1996", "weight_kg": "70", "start_date": "2026-01-01"}
-
-
-@dataclass
-class SiteServer:
-    """``python -m build_scripts.serve`` for one folder on one port, started and stopped at will."""
-
-    site: Path
-    port: int
-    process: subprocess.Popen[str] | None = field(default=None, repr=False)
-
-    @property
-    def url(self) -> str:
-        return f"http://127.0.0.1:{self.port}/"
-
-    def start(self, *options: str) -> SiteServer:
-        self.process = subprocess.Popen(
-            [sys.executable, "-m", "build_scripts.serve", "--site-dir", str(self.site),
-             "--port", str(self.port), "--quiet", *options],
-            cwd=ROOT, stdout=subprocess.PIPE, text=True,
-        )
-        assert self.process.stdout is not None
-        first_line = self.process.stdout.readline()
-        assert self.url in first_line, f"the server did not start: {first_line!r}"
-        return self
-
-    def stop(self) -> None:
-        if self.process is not None:
-            self.process.terminate()
-            self.process.wait(timeout=10)
-            assert self.process.stdout is not None
-            self.process.stdout.close()
-            self.process = None
 
 
 def free_port() -> int:

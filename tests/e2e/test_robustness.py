@@ -7,17 +7,13 @@ core is asked for a calculator it does not have, and the server sends the .wasm 
 
 from __future__ import annotations
 
-import re
-import subprocess
-import sys
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 from playwright.sync_api import Browser, Page
 
-from tests.conftest import ROOT
-from tests.e2e.conftest import ENGINE_TIMEOUT_MS, fill_form
+from tests.e2e.conftest import ENGINE_TIMEOUT_MS, SiteServer, fill_form
 
 FORM = "form[data-calculator=prophylaxis]"
 RESULT = f"{FORM} [data-result]"
@@ -93,18 +89,9 @@ def test_a_calculation_the_core_does_not_know_is_refused_with_a_message(page: Pa
 
 @pytest.fixture(scope="module")
 def wrong_wasm_type_url(built_site: Path) -> Iterator[str]:
-    server = subprocess.Popen(
-        [sys.executable, "-m", "build_scripts.serve", "--site-dir", str(built_site), "--port",
-         "0", "--quiet", "--wrong-wasm-type"],
-        cwd=ROOT, stdout=subprocess.PIPE, text=True,
-    )
-    assert server.stdout is not None
-    found = re.search(r"http://127\.0\.0\.1:\d+/\S*", server.stdout.readline())
-    assert found, "the server did not start"
-    yield found.group(0)
-    server.terminate()
-    server.wait(timeout=10)
-    server.stdout.close()
+    server = SiteServer(built_site).start("--wrong-wasm-type")
+    yield server.url
+    server.stop()
 
 
 def test_wasm_served_with_the_wrong_type_is_named_with_its_fix(browser: Browser,
