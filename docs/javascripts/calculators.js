@@ -21,6 +21,9 @@ const boundForms = new WeakSet();
 /** The engine could not start or stopped: its message is meant for the reader as it is. */
 class EngineError extends Error {}
 
+const stoppedMessage = (detail) => `The calculator engine stopped unexpectedly (${detail}). ` +
+  "Reload the page to start it again; if this keeps happening, tell the site's administrator.";
+
 /** Why this browser cannot run the calculators at all, or null if it can. */
 function unsupportedReason() {
   if (location.protocol === "file:") {
@@ -83,8 +86,7 @@ function startEngine() {
       } else if (data.type === "failed") {
         fail(`The calculator engine could not start: ${data.message}`);
       } else if (data.type === "stopped") {
-        fail(`The calculator engine stopped unexpectedly (${data.message}). Reload the page to ` +
-          "start it again; if this keeps happening, tell the site's administrator.");
+        fail(stoppedMessage(data.message));
       } else if (data.type === "reply") {
         pending.get(data.id)?.resolve(data.reply);
         pending.delete(data.id);
@@ -93,8 +95,7 @@ function startEngine() {
     worker.addEventListener("error", (event) => {
       event.preventDefault();
       fail(started
-        ? `The calculator engine stopped unexpectedly (${event.message || "no message"}). ` +
-          "Reload the page to start it again; if this keeps happening, tell the site's administrator."
+        ? stoppedMessage(event.message || "no message")
         : "The calculator engine could not be loaded (a file of it is missing or blocked). " +
           "The guidance on this page is still correct.");
     });
@@ -397,12 +398,9 @@ function clearFieldErrors(form) {
  * dose table on every keystroke would drown the reader, so a short summary is announced instead.
  */
 function announce(form, text) {
-  let live = form.querySelector(".cmvig-announce");
-  if (!live) {
-    live = element("p", { class: "cmvig-announce md-visually-hidden", role: "status" });
-    form.append(live);
-  }
-  live.textContent = text;
+  // The form's template holds the status element (site_src/templates/calculator_form.html.j2).
+  const live = form.querySelector(".cmvig-announce");
+  if (live) live.textContent = text;
 }
 
 function showInputError(form, region, error, fromSubmit) {
