@@ -1,7 +1,8 @@
 // CMVIG Guide service worker: the site kept in the browser after one visit, so the guide and its
 // calculators work when the intranet does not. Hand-written; build_scripts/offline.py puts BUILD
-// (a hash of every file of the build) and FILES (every file, relative to the site root) in front
-// of it and writes the result to the site root, so its scope is the whole site.
+// (a hash of every file of the build), FILES (every file, relative to the site root) and
+// RUNTIME_FOLDERS (the Python runtime's folders) in front of it and writes the result to the site
+// root, so its scope is the whole site.
 //
 // - install: fetch every page, stylesheet, script and image into the cache
 //   "cmvig:<site root>:<BUILD>" (a new build has a new BUILD, so the browser installs it as a new
@@ -20,7 +21,6 @@
 const SCOPE = new URL("./", self.location).href;
 const CACHE_PREFIX = `cmvig:${SCOPE}:`;
 const CACHE = CACHE_PREFIX + BUILD;
-const RUNTIME_FOLDERS = ["assets/pyodide/", "assets/wheels/"];
 const isRuntime = (file) => RUNTIME_FOLDERS.some((folder) => file.startsWith(folder));
 const CACHE_FIRST = RUNTIME_FOLDERS.map((path) => new URL(path, SCOPE).href);
 const RUNTIME_URLS = new Set(FILES.filter(isRuntime).map((file) => new URL(file, SCOPE).href));

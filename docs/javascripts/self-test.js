@@ -13,7 +13,6 @@ export const RECOMMENDED_CSP =
   "default-src 'self'; script-src 'self' 'wasm-unsafe-eval'; worker-src 'self'; style-src 'self'";
 const SITE_ROOT = new URL("../", import.meta.url);
 const MANIFEST_URL = new URL("offline-manifest.json", SITE_ROOT);
-const RUNTIME_FOLDERS = ["assets/pyodide/", "assets/wheels/"];
 const DEFAULT_WASM = "assets/pyodide/pyodide.asm.wasm";
 const WORKER_TIMEOUT_MS = 10_000;
 const OFFLINE_COPY_WAIT_MS = 30_000;
@@ -298,8 +297,9 @@ const CHECKS = [
           "Reload the page once while online; the browser installs the new build by itself.");
       }
       // The Python runtime is kept only once a calculator page has loaded it (service-worker.js).
-      const isRuntime = (file) => RUNTIME_FOLDERS.some((folder) => file.startsWith(folder));
-      const files = (await siteManifest())?.files ?? [];
+      const manifest = await siteManifest();
+      const isRuntime = (file) => (manifest?.runtime_folders ?? []).some((folder) => file.startsWith(folder));
+      const files = manifest?.files ?? [];
       const keys = new Set((await (await caches.open(current)).keys()).map((r) => r.url));
       const missing = files.filter((file) => !isRuntime(file) && !keys.has(new URL(file, SITE_ROOT).href));
       const runtime = files.filter(isRuntime);

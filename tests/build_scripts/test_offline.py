@@ -68,7 +68,10 @@ def test_writes_the_worker_and_the_manifest(tmp_path: Path) -> None:
     assert worker == site / SERVICE_WORKER
     build, files = constants(worker)
     manifest = json.loads((site / MANIFEST).read_text())
-    assert manifest == {"build": build, "files": files}
+    assert manifest == {"build": build, "files": files,
+                        "runtime_folders": ["assets/pyodide/", "assets/wheels/"]}
+    # The worker and the self-test page read the runtime folders from one list (offline.py).
+    assert 'const RUNTIME_FOLDERS = ["assets/pyodide/", "assets/wheels/"];' in worker.read_text()
     assert files == sorted([*site_files(site)])  # the manifest itself included, the worker not
     assert MANIFEST in files and SERVICE_WORKER not in files
     # Writing again over the same build gives the same worker: the manifest is not hashed.

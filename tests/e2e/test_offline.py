@@ -22,7 +22,7 @@ from typing import Any
 import pytest
 from playwright.sync_api import Browser, BrowserContext, Page
 
-from build_scripts.offline import MANIFEST, write_offline
+from build_scripts.offline import MANIFEST, RUNTIME_FOLDERS, write_offline
 from calculators import run
 from tests.e2e.conftest import ENGINE_TIMEOUT_MS, SiteServer, fill_form
 
@@ -80,7 +80,6 @@ def wait_until(page: Page, script: str, arg: Any = None) -> None:
     raise AssertionError(f"still false after {ENGINE_TIMEOUT_MS} ms: {script}")
 
 
-RUNTIME_FOLDERS = ("assets/pyodide/", "assets/wheels/")
 
 
 def wait_for_offline_copy(page: Page, site: Path, with_runtime: bool = True) -> str:
