@@ -1,5 +1,5 @@
 """The Jinja functions page bodies call: ``cite``, ``table``, ``case_card``, ``case_cards``,
-``case_timeline``, ``product_facts``, ``off_label``.
+``case_timeline``, ``product_facts``, ``off_label``, ``hazard_log``.
 
 Each is a small typed method that gathers the data and hands it to a template in
 ``site_src/templates/``; templates only present. They return Markup: Markdown (``cite``) or an
@@ -42,6 +42,7 @@ OPTIONAL: dict[str, dict[str, Any]] = {
                 "unverified": []},
     "reference": {"short": None, "doi": None, "url": None, "cited_via": None,
                   "calculator_source": None, "note": None},
+    "hazard": {"controls": [], "open": None},
 }
 
 
@@ -259,8 +260,17 @@ class SiteFunctions:
         return self._render("product_facts.html.j2", id=product_id, product=product,
                             reference=self.reference_link(product["reference"]))
 
+    def hazard_log(self) -> Markup:
+        """The hazard log (site_src/hazards.yml) as a table."""
+        if not self.content.hazards:
+            raise KeyError(f"hazard_log() on page '{self.slug}': site_src/hazards.yml lists no "
+                           "hazard")
+        return self._render("hazard_log.html.j2",
+                            hazards=[complete("hazard", h) for h in self.content.hazards])
+
     def functions(self) -> dict[str, Any]:
         return {"cite": self.cite, "table": self.table, "case_card": self.case_card,
                 "case_cards": self.case_cards, "case_timeline": self.case_timeline,
                 "product_facts": self.product_facts, "off_label": self.off_label,
+                "hazard_log": self.hazard_log,
                 "fallback_table": lambda name: fallback_table(self, name)}

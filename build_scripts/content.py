@@ -9,7 +9,9 @@ Every kind of content has a JSON Schema in ``site_src/schemas/``:
 - ``cases/<id>.yml`` -- published cases (``case``);
 - ``products/<id>.yml`` -- products (``product``);
 - ``glossary.yml`` -- abbreviations (``glossary``);
-- ``changelog.yml`` -- content versions, newest first (``changelog``).
+- ``changelog.yml`` -- content versions, newest first (``changelog``);
+- ``hazards.yml`` -- the hazard log: each hazard, its cause, its control in the code and the tests
+  that fail without it, or the open gap and the issue tracking it (``hazards``).
 
 After the schemas, cross-checks: every key one file names in another must exist (a page's
 ``sources`` and the ``cite()``/``table()``/``case_card()``/... calls in its body, a table row's
@@ -83,6 +85,7 @@ class Content:
     products: dict[str, dict[str, Any]] = field(default_factory=dict)
     glossary: tuple[dict[str, Any], ...] = ()
     changelog: tuple[dict[str, Any], ...] = ()
+    hazards: tuple[dict[str, Any], ...] = ()
 
     @property
     def version(self) -> str:
@@ -321,6 +324,12 @@ def _cross_check(content: Content, check: _Checker) -> None:
     dates = [entry["date"] for entry in content.changelog]
     if dates != sorted(dates, reverse=True):
         check.problems.append(f"{where}: field 'entries': not newest first (by date)")
+    where = _relative(root / "hazards.yml", root)
+    ids = [hazard["id"] for hazard in content.hazards]
+    for index, hazard_id in enumerate(ids):
+        if hazard_id in ids[:index]:
+            check.problems.append(f"{where}: field 'hazards.{index}.id': '{hazard_id}' is used "
+                                  "twice")
 
 
 def load_content(root: Path = SITE_SRC) -> Content:
@@ -345,6 +354,7 @@ def load_content(root: Path = SITE_SRC) -> Content:
         "products": lambda: check.folder("products", "product.schema.json"),
         "glossary": lambda: check.file(root / "glossary.yml", "glossary.schema.json"),
         "changelog": lambda: check.file(root / "changelog.yml", "changelog.schema.json"),
+        "hazards": lambda: check.file(root / "hazards.yml", "hazards.schema.json"),
     }
     loaded = {name: load() for name, load in loaders.items()}
     # Cross-check what is valid even when other files are not: one build shows every problem.
@@ -357,6 +367,7 @@ def load_content(root: Path = SITE_SRC) -> Content:
         products=loaded["products"],
         glossary=tuple((loaded["glossary"] or {"terms": []})["terms"]),
         changelog=tuple((loaded["changelog"] or {"entries": []})["entries"]),
+        hazards=tuple((loaded["hazards"] or {"hazards": []})["hazards"]),
     )
     _cross_check(content, check)
     if check.problems:

@@ -138,6 +138,15 @@ BROKEN = [
     ("changelog.yml", 'version: "1.1"', 'version: "one"', "entries.0.version", "does not match"),
     ("changelog.yml", 'date: "2026-02-01"', 'date: "2025-02-01"', "entries",
      "not newest first"),
+    # hazards
+    ("hazards.yml", "  open: {gap: Fixture gap., tracked_in: issue 99}\n", "", "hazards.1",
+     "is not valid under any of the given schemas"),
+    ("hazards.yml", "tracked_in: issue 99", "tracked_in: soon", "hazards.1.open.tracked_in",
+     "does not match"),
+    ("hazards.yml", "tests: [tests/calculators/test_vials.py::test_policies]",
+     "tests: [test_policies]", "hazards.0.controls.0.tests.0", "does not match"),
+    ("hazards.yml", "kind: stale result", "kind: bad luck", "hazards.1.kind", "is not one of"),
+    ("hazards.yml", "id: HZ-02", "id: HZ-01", "hazards.1.id", "'HZ-01' is used twice"),
 ]
 
 
@@ -154,7 +163,8 @@ def test_broken_file_names_file_and_field(site_src: Path, file: str, old: str, n
     assert words in problem, problem
 
 
-@pytest.mark.parametrize("name", ["glossary.yml", "changelog.yml", "config.yml"])
+@pytest.mark.parametrize("name", ["glossary.yml", "changelog.yml", "config.yml",
+                                  "hazards.yml"])
 def test_missing_required_file(site_src: Path, name: str) -> None:
     (site_src / name).unlink()
     problems = _problems(site_src)

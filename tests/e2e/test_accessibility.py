@@ -196,6 +196,7 @@ SAMPLES = """
 <div class="cmvig-table-filter"><label>Filter <input value="Chou"></label>
   <span class="cmvig-table-count">1 of 5 rows shown</span></div>
 <aside class="cmvig-disclaimer"><p>A disclaimer.</p></aside>
+<p><span class="cmvig-hazard-kind">wrong dose</span> <span class="cmvig-hazard-open">Open</span></p>
 """
 
 

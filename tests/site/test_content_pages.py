@@ -198,3 +198,23 @@ def test_tablesort_is_vendored_from_the_pinned_npm_package(built_site: Path) -> 
         assert (shipped / name).read_bytes() == (npm / source).read_bytes()
     # Loaded by tables.js only where a table is; no page links the library itself.
     assert not [p for p in _html_pages(built_site) if "tablesort.min.js" in p.read_text()]
+
+
+def test_about_page_shows_the_hazard_log(built_site: Path) -> None:
+    """Every hazard of site_src/hazards.yml is a row of the About page's table, with its tests,
+    and an open hazard says it is open and where it is tracked."""
+    text = _page_file(built_site, "about").read_text(encoding="utf-8")
+    rows = dict(re.findall(r'<tbody id="hz-\d+" data-hazard="(HZ-\d+)">(.*?)</tbody>', text,
+                           re.S))
+    assert list(rows) == [hazard["id"] for hazard in CONTENT.hazards]
+    for hazard in CONTENT.hazards:
+        row = html.unescape(re.sub(r"<[^>]+>", "", rows[hazard["id"]]))
+        assert " ".join(hazard["hazard"].split()) in " ".join(row.split()), hazard["id"]
+        for control in hazard.get("controls", []):
+            for test in control["tests"]:
+                assert test in row, (hazard["id"], test)
+        if "open" in hazard:
+            assert f"Open: {hazard['open']['gap']}" in " ".join(row.split()), hazard["id"]
+            assert f"Tracked in {hazard['open']['tracked_in']}." in row, hazard["id"]
+        else:
+            assert "Controlled" in row, hazard["id"]
