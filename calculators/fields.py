@@ -186,6 +186,8 @@ class NumberField(Field):
         plain = Field.describe(self)
         plain.update(
             unit_choices=[self.unit, *conversions.values()] if conversions else [],
+            # Each offered unit's factor into ``unit``, so a page can show "154 lb = 69.853 kg".
+            unit_factors={name: str(factor) for factor, name in conversions.items()},
             unit=self.unit,
             minimum=None if self.minimum is None else str(self.minimum),
             minimum_exclusive=(None if self.minimum_exclusive is None

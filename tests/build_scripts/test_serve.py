@@ -254,7 +254,8 @@ def test_nothing_outside_the_site_or_hidden_is_served(get: Get, site: Path) -> N
     (site / ".git").mkdir()
     (site / ".git" / "config").write_text("secret")
     for path in ("/../secret.txt", "/%2e%2e/secret.txt", "/assets/../../secret.txt",
-                 "/.generated", "/web.config", "/Web.Config", "/.git/config", "/assets/../.git/config"):
+                 "/.generated", "/web.config", "/Web.Config", "/.git/config",
+                 "/assets/../.git/config"):
         reply = get(path)
         assert reply.status == 404, path
         assert b"outside the site" not in reply.body and b"secret" not in reply.body
@@ -272,8 +273,8 @@ def test_no_redirect_leaves_the_site(site: Path, base_path: str) -> None:
     (site / "about").mkdir()
     (site / "about" / "index.html").write_text("about")
     for get in _serve(site, ServeOptions(base_path=base_path)):
-        for path in ("%2Fevil.example%2F..%2Fabout", "/evil.example/../about", "%2F%2Fevil/..%2Fabout",
-                     "%5C%5Cevil.example%2F..%2Fabout", "about"):
+        for path in ("%2Fevil.example%2F..%2Fabout", "/evil.example/../about",
+                     "%2F%2Fevil/..%2Fabout", "%5C%5Cevil.example%2F..%2Fabout", "about"):
             reply = get(base_path + path)
             assert reply.status == 301, path
             assert reply.header("Location") == f"{base_path}about/", path

@@ -150,7 +150,7 @@ def test_number_describe() -> None:
         "unit": "kg", "minimum": None, "minimum_exclusive": "0", "maximum": "300",
         "example": "72.5", "other_units": ["lb", "lbs"], "integer": False, "default": None,
         # A form offers one name per conversion (pound-definition: 1 lb = 0.45359237 kg).
-        "unit_choices": ["kg", "lb"],
+        "unit_choices": ["kg", "lb"], "unit_factors": {"lb": "0.45359237"},
     }
     plain = DOSES.describe()
     assert plain["unit_choices"] == []

@@ -149,7 +149,8 @@ def test_self_test_recommends_the_one_policy(built_site: Path) -> None:
     assert constants == {"CONTENT_SECURITY_POLICY": CONTENT_SECURITY_POLICY,
                          "FRAME_OPTIONS": FRAME_OPTIONS}
     script = (built_site / "javascripts" / "self-test.js").read_text()
-    assert 'from "../assets/security.mjs"' in script and "default-src" not in script
+    assert 'from "../assets/security.mjs"' in script
+    assert "default-src 'self'; script-src" not in script  # no copy of its own
 
 
 def test_iis_web_config_is_shipped_in_the_site_root(built_site: Path) -> None:
