@@ -90,6 +90,7 @@ function inputsShown(form, inputs) {
 function resultText(region) {
   const lines = [];
   for (const node of region.children) {
+    if (node.matches(".cmvig-actions, .cmvig-action-status, .cmvig-link, .cmvig-stale")) continue;
     const table = node.matches("table") ? node : node.querySelector("table");
     if (table) {
       const caption = table.querySelector("caption")?.textContent.trim();

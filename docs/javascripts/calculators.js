@@ -447,9 +447,11 @@ function bindForm(form) {
   const markIfOutOfDate = () => {
     if (region.dataset.state !== "done" || sameInputs(formInputs(form), shownInputs)) return;
     region.dataset.state = "stale";
-    region.prepend(element("p", { class: "cmvig-stale" }, element("strong", {}, "Out of date: "),
-      "the inputs have changed since this result was calculated. It cannot be printed, copied or " +
-      "shared until it is calculated again."));
+    const note = (text) => element("p", { class: "cmvig-stale" }, element("strong", {}, "Out of date: "), text);
+    // Said above the result and again beside its (now disabled) buttons, below a long table.
+    region.prepend(note("the inputs have changed since this result was calculated. It cannot be " +
+      "printed, copied or shared until it is calculated again."));
+    region.querySelector(".cmvig-actions")?.before(note("calculate again to print, copy or share."));
     disableActions(region);
     announce(form, "Result out of date: the inputs have changed.");
   };

@@ -165,6 +165,7 @@ def test_link_sheet_text_and_files_carry_what_was_computed(
     figures = first["cells"]
     text = copied_text(page, name)
     sheet = print_sheet(page, name)
+    assert "Print for the chart" not in text + sheet  # the result, not the buttons under it
     for output in (text, sheet):
         for expected in expected_inputs:
             assert expected in output, (expected, output[:800])
@@ -240,8 +241,9 @@ def test_a_changed_input_marks_the_result_out_of_date(page: Page, watch: Watch,
     page.wait_for_timeout(600)  # past the typing pause: nothing may recompute or come back
     region = form.locator("[data-result]")
     assert region.get_attribute("data-state") == "stale"
-    assert form.locator(".cmvig-stale").is_visible()
-    assert form.locator(".cmvig-stale").inner_text().startswith("Out of date:")
+    notes = form.locator(".cmvig-stale")  # above the result and beside its buttons
+    assert notes.count() == 2 and all(notes.nth(i).is_visible() for i in range(2))
+    assert all(text.startswith("Out of date:") for text in notes.all_inner_texts())
     actions = form.locator(".cmvig-action")
     assert actions.count() >= 4
     assert all(actions.nth(i).is_disabled() for i in range(actions.count()))
