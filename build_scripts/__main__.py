@@ -50,6 +50,7 @@ from .render import (
     write_nav,
 )
 from .runtime import copy_runtime, write_runtime_module
+from .security import write_policy_module
 from .snapshot import make_snapshot
 from .vendor import copy_vendored
 from .wheel import publish_wheel
@@ -92,6 +93,7 @@ def generate(project: Path = ROOT, today: date | None = None) -> list[Path]:
     written.append(write_runtime_module(assets, runtime_files[0].parent, wheel_files[0].parent,
                                         snapshot))
     written.append(copy_web_config(docs))
+    written.append(write_policy_module(assets))
     written += copy_vendored(docs / "assets" / "vendor")
     (docs / ".generated").write_text(
         "".join(f"{path.relative_to(project)}\n" for path in sorted(set(written)))

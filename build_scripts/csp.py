@@ -12,7 +12,10 @@ of forking their templates:
 - ``data:`` images in stylesheets (mkdocs-material's icons, ``default-src 'self'`` covers images):
   each becomes an ``.svg`` file in an ``icons/`` folder beside its stylesheet.
 
-Every new reference is relative, so the site still works from any path.
+Every new reference is relative, so the site still works from any path; except in the site's
+``404.html``, which the server sends for a missing page at any depth: there a relative reference
+would resolve against the missing page's folder (an unstyled, broken page at ``a/b/c``), so it is
+written from the root, with the prefix the theme used for the page's own stylesheet.
 
 Data blocks (``<script type="application/json">``, mkdocs-material's ``__config``) are not code:
 the policy does not apply to them and they stay. Inline event handlers (``onclick=``) and
@@ -59,8 +62,21 @@ def _store(site_dir: Path, body: str, suffix: str, written: set[Path]) -> Path:
     return path
 
 
+NOT_FOUND_PAGE = "404.html"
+# The theme's stylesheet in the 404 page, written from the root: "/guides/cmvig/assets/…".
+_ROOTED_ASSETS = re.compile(r"""\shref="(?P<root>/(?:[^"]*/)?)assets/stylesheets/""")
+
+
 def _relative(target: Path, page: Path) -> str:
     return Path(os.path.relpath(target, page.parent)).as_posix()
+
+
+def _reference(site_dir: Path, target: Path, page: Path, text: str) -> str:
+    """How ``page`` refers to ``target``: relative, except from the 404 page (see above)."""
+    rooted = _ROOTED_ASSETS.search(text) if page == site_dir / NOT_FOUND_PAGE else None
+    if rooted:
+        return rooted["root"] + target.relative_to(site_dir).as_posix()
+    return _relative(target, page)
 
 
 def externalize_inline_code(site_dir: Path) -> list[Path]:
@@ -69,15 +85,16 @@ def externalize_inline_code(site_dir: Path) -> list[Path]:
     for page in sorted(site_dir.rglob("*.html")):
         text = page.read_text(encoding="utf-8")
 
-        def script(match: re.Match[str], page: Path = page) -> str:
+        def script(match: re.Match[str], page: Path = page, text: str = text) -> str:
             attrs, body = match["attrs"], match["body"]
             if not _is_code(attrs) or not body.strip():
                 return match[0]
-            href = _relative(_store(site_dir, body, ".js", written), page)
+            href = _reference(site_dir, _store(site_dir, body, ".js", written), page, text)
             return f'<script{attrs} src="{href}"></script>'
 
-        def style(match: re.Match[str], page: Path = page) -> str:
-            href = _relative(_store(site_dir, match["body"], ".css", written), page)
+        def style(match: re.Match[str], page: Path = page, text: str = text) -> str:
+            stored = _store(site_dir, match["body"], ".css", written)
+            href = _reference(site_dir, stored, page, text)
             return f'<link rel="stylesheet" href="{href}">'
 
         changed = _STYLE.sub(style, _SCRIPT.sub(script, text))

@@ -8,6 +8,10 @@ Caching: a file whose URL changes whenever its bytes do may be kept for a year w
 again (the Pyodide runtime in ``assets/pyodide/<version>/``, the wheel and the memory snapshot in
 ``assets/wheels/<hash>/``, mkdocs-material's hashed bundles); everything else (pages, our scripts,
 ``assets/runtime.mjs``, settings) must be revalidated on every use, so a new build shows at once.
+
+Never served: dot-files and dot-folders (``.env``, ``.git/``, planted or left over in the site
+folder) and ``web.config`` (IIS's settings, which IIS itself refuses to serve). The preview
+server, the three configurations and the service worker's list follow :data:`HIDDEN_PATH`.
 """
 
 from __future__ import annotations
@@ -17,7 +21,7 @@ import shutil
 from pathlib import Path
 
 __all__ = ["DEPLOY_DIR", "MEDIA_TYPES", "COMPRESSIBLE_TYPES", "CACHE_FOREVER", "CACHE_REVALIDATE",
-           "IMMUTABLE_PATH", "cache_control", "copy_web_config"]
+           "IMMUTABLE_PATH", "HIDDEN_PATH", "cache_control", "is_hidden", "copy_web_config"]
 
 DEPLOY_DIR = Path(__file__).with_name("deploy")
 
@@ -63,6 +67,15 @@ IMMUTABLE_PATH = re.compile(
     r"assets/(?:pyodide/[^/]+/|wheels/[0-9a-f]{12}/"
     r"|(?:javascripts|stylesheets)/(?:[^/]+/)*[^/]+\.[0-9a-f]{8,}\.min\.(?:js|css)(?:\.map)?$)"
 )
+
+
+# Relative to the site's root folder: a path with a segment that starts with "." or is web.config.
+HIDDEN_PATH = re.compile(r"(?:^|/)(?:\.|web\.config(?:/|$))", re.IGNORECASE)
+
+
+def is_hidden(relative_path: str) -> bool:
+    """True for a path (``a/.git/config``, ``web.config``) that no server may answer with a file."""
+    return bool(HIDDEN_PATH.search(relative_path))
 
 
 def cache_control(relative_path: str) -> str:

@@ -6,6 +6,12 @@ gzip compression of :mod:`build_scripts.hosting`, with ``ETag``/``Last-Modified`
 revalidated file costs a ``304``. ``--base-path /guides/cmvig/`` serves the same site under a
 sub-path, as on the intranet. Used by the README's ``./dev serve`` and by the end-to-end tests.
 
+Whatever the path: the answer is a file of the site folder or its 404 page, never a redirect to
+another host (a redirect is built from the path's cleaned segments, so ``//evil.example/..``
+cannot become a ``Location``), dot-files and ``web.config`` are never served
+(:func:`~build_scripts.hosting.is_hidden`), and a path too long for any file answers 414 (the
+whole path) or 404 (one segment longer than a file name may be) instead of an error.
+
 Only the standard library: :mod:`http.server` does the HTTP; this module decides the headers.
 """
 
@@ -25,7 +31,7 @@ from http import HTTPStatus
 from pathlib import Path
 from typing import Any
 
-from .hosting import CACHE_REVALIDATE, COMPRESSIBLE_TYPES, MEDIA_TYPES, cache_control
+from .hosting import CACHE_REVALIDATE, COMPRESSIBLE_TYPES, MEDIA_TYPES, cache_control, is_hidden
 from .paths import SITE
 from .security import security_headers
 
@@ -34,6 +40,9 @@ __all__ = ["ServeOptions", "SiteHandler", "QuietSiteHandler", "make_server", "ma
 # Compressed once, then answered from memory until the file changes.
 _GZIP_LEVEL = 6
 _MAX_CACHED_FILE = 64 * 1024 * 1024
+# No file of the site has a longer path; file systems refuse a longer name (ENAMETOOLONG).
+MAX_PATH = 2048
+MAX_SEGMENT = 255
 
 
 @dataclass(frozen=True, slots=True)
@@ -124,6 +133,8 @@ class SiteHandler(http.server.SimpleHTTPRequestHandler):
         return path[len(base):]
 
     def _respond(self, send_body: bool) -> None:
+        if len(self.path) > MAX_PATH:
+            return self.send_error(HTTPStatus.REQUEST_URI_TOO_LONG)
         relative = self._site_path()
         if relative is None:
             if self.path.split("?")[0] == self.options.base_path.rstrip("/"):
@@ -131,16 +142,26 @@ class SiteHandler(http.server.SimpleHTTPRequestHandler):
             return self._not_found(send_body)
         # Refuse anything that would climb out of the site folder, and hidden files.
         parts = [part for part in posixpath.normpath("/" + relative).split("/") if part]
-        if any(part.startswith(".") for part in parts):
+        clean = "/".join(parts)
+        if is_hidden(clean) or any(len(part.encode()) > MAX_SEGMENT or "\0" in part
+                                   for part in parts):
             return self._not_found(send_body)
         file = Path(self.directory, *parts)
-        if file.is_dir():
-            if relative and not relative.endswith("/"):
-                return self._redirect(self.options.base_path + relative + "/")
-            file = file / "index.html"
-            parts.append("index.html")
-        if not file.is_file():
+        try:
+            is_dir = file.is_dir()
+            if is_dir:
+                file = file / "index.html"
+            is_file = file.is_file()
+        except OSError:  # a name the file system refuses: not a file of the site
+            is_dir = is_file = False
+        if is_dir and relative and not relative.endswith("/"):
+            # From the cleaned segments, never the raw path: a path such as
+            # "//evil.example/../about" must not become "Location: //evil.example/…".
+            return self._redirect(self.options.base_path + (f"{clean}/" if clean else ""))
+        if not is_file:
             return self._not_found(send_body)
+        if is_dir:
+            parts.append("index.html")
         self._send_file(file, "/".join(parts), HTTPStatus.OK, send_body)
 
     def _redirect(self, location: str) -> None:

@@ -6,7 +6,11 @@
 //
 // - install: fetch every page, stylesheet, script and image into the cache
 //   "cmvig:<site root>:<BUILD>" (a new build has a new BUILD, so the browser installs it as a new
-//   worker with a new cache). The Python runtime (assets/pyodide/, assets/wheels/: ~15 MB) is NOT
+//   worker with a new cache). One file at a time, not cache.addAll: a server that refuses one file
+//   must not cost the reader the whole copy. The worker installs with every file it got; the
+//   files it did not get are named on the self-test page (which compares the cache with
+//   offline-manifest.json) and come from the network while online. Only if no file at all
+//   could be fetched does the install fail (the browser tries again on the next visit). The Python runtime (assets/pyodide/, assets/wheels/: ~15 MB) is NOT
 //   downloaded at install: reading a guidance page must not fetch it. It is kept once a
 //   calculator page has loaded it anyway ("keep-runtime", sent by offline.js when the
 //   calculators are ready: from the browser's HTTP cache where it is, else fetched once more),
@@ -29,15 +33,31 @@ const NETWORK_TIMEOUT_MS = 5000;
 
 self.addEventListener("install", (event) => {
   event.waitUntil(
-    caches.open(CACHE)
-      // "no-cache": revalidate with the server, never take a file of an older build from the
-      // browser's HTTP cache.
-      .then((cache) => cache.addAll(FILES.filter((file) => !isRuntime(file))
-        .map((file) => new Request(new URL(file, SCOPE), { cache: "no-cache" }))))
+    keepPages()
       .then(() => keepRuntime(false))
       .then(() => self.skipWaiting()),
   );
 });
+
+/** Put every file of the build but the runtime into the cache; throws only if none came. */
+async function keepPages() {
+  const cache = await caches.open(CACHE);
+  const files = FILES.filter((file) => !isRuntime(file));
+  const kept = await Promise.all(files.map(async (file) => {
+    const url = new URL(file, SCOPE);
+    try {
+      // "no-cache": revalidate with the server, never take a file of an older build from the
+      // browser's HTTP cache.
+      const response = await fetch(new Request(url, { cache: "no-cache" }));
+      if (!response.ok) return false;
+      await cache.put(url, response);
+      return true;
+    } catch {
+      return false;
+    }
+  }));
+  if (files.length && !kept.some(Boolean)) throw new Error("no file of this build could be fetched");
+}
 
 /**
  * Put the runtime files into the cache. At install, only those the browser already holds (a

@@ -7,8 +7,9 @@ API, the command line and the HTML forms, so a bound or a label is written in on
 
 - :class:`NumberField` -- a decimal quantity with a unit and bounds. Accepts ``70``, ``70.5``,
   ``70,5`` (decimal comma), `` 70 kg `` and, where the field lists other units, ``154 lb``
-  (converted exactly to the field's own unit). Rejects text, ``nan``, ``inf``, exponents, and
-  values outside the bounds.
+  (converted exactly to the field's own unit). Rejects text, ``nan``, ``inf``, exponents, digits
+  other than ASCII 0-9 (Bengali ``৪`` looks like 8 and means 4), values that would show as 0 at
+  the three decimals the page shows, and values outside the bounds.
 - :class:`ChoiceField` -- one of a fixed set of values, each with a label.
 - :class:`DateField` -- a calendar date, ISO 8601 (``2026-01-01``).
 - :class:`FlagField` -- yes or no (``true``/``false``, ``yes``/``no``, ``1``/``0``, ``on``).
@@ -25,11 +26,15 @@ from .errors import InputError
 
 __all__ = ["Field", "NumberField", "ChoiceField", "DateField", "FlagField", "AnyField"]
 
-# Digits with at most one decimal separator (point or comma), then an optional unit word.
-_NUMBER = re.compile(r"(?P<number>[+-]?(?:\d+(?:[.,]\d*)?|[.,]\d+))\s*(?P<unit>[^\d\s.,+-][^\s]*)?")
+# ASCII digits with at most one decimal separator (point or comma), then an optional unit word.
+# [0-9], not \\d: \\d also matches the digits of every other script, which Decimal() accepts.
+_NUMBER = re.compile(
+    r"(?P<number>[+-]?(?:[0-9]+(?:[.,][0-9]*)?|[.,][0-9]+))\s*(?P<unit>[^\d\s.,+-][^\s]*)?")
 # '5,000' or '5.000' is 5 with a decimal comma but 5000 to many readers: a separator followed by
 # exactly three digits, after a non-zero whole part, is refused rather than guessed.
-_AMBIGUOUS = re.compile(r"[+-]?0*[1-9]\d*[.,]\d{3}")
+_AMBIGUOUS = re.compile(r"[+-]?0*[1-9][0-9]*[.,][0-9]{3}")
+# The page shows figures to three decimals: a value that is not zero must not show as 0.
+SHOWN_STEP = Decimal("0.001")
 _TRUE = {"true", "yes", "1", "on", "y"}
 _FALSE = {"false", "no", "0", "off", "n"}
 
@@ -105,6 +110,10 @@ class NumberField(Field):
         if self.integer and value != value.to_integral_value():
             raise InputError(self.name, raw,
                              f"{self.label} must be a whole number (got {_shown(raw)}).")
+        if value and abs(value) < SHOWN_STEP / 2:
+            raise InputError(self.name, raw,
+                             f"{self.label} is too small to be a real value (got {_shown(raw)}); "
+                             "check the value and its unit.")
         self._check_bounds(raw, value)
         return value
 
@@ -118,6 +127,11 @@ class NumberField(Field):
         if isinstance(raw, float):
             # str() gives the shortest text that round-trips, so 70.1 stays 70.1.
             return Decimal(str(raw))
+        if isinstance(raw, str) and any(c.isdecimal() and not c.isascii() for c in raw):
+            raise InputError(
+                self.name, raw,
+                f"{self.label}: type the number with the digits 0-9 only (got {_shown(raw)}).",
+            )
         match = _NUMBER.fullmatch(raw.strip()) if isinstance(raw, str) else None
         if match is None:
             example = f", such as {self.example}" if self.example else ""
@@ -172,6 +186,8 @@ class NumberField(Field):
         plain = Field.describe(self)
         plain.update(
             unit_choices=[self.unit, *conversions.values()] if conversions else [],
+            # Each offered unit's factor into ``unit``, so a page can show "154 lb = 69.853 kg".
+            unit_factors={name: str(factor) for factor, name in conversions.items()},
             unit=self.unit,
             minimum=None if self.minimum is None else str(self.minimum),
             minimum_exclusive=(None if self.minimum_exclusive is None

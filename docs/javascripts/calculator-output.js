@@ -2,9 +2,23 @@
 // Imported by calculators.js. Everything here works on the page only: the link keeps the inputs
 // after the "#", which browsers never send to a server; files are made in the browser.
 //
-//   actionsBar(form, name, result, hasTable)  buttons: Print, Copy as text, Download CSV, Calendar (.ics),
-//                                   Link to this calculation
-//   restoreFromLink(form)           fills the form from a #calculate:NAME?... link; true if it did
+// What leaves the screen is what was computed: every output is made from the inputs that
+// produced the result (the exact text the core was given, units included: "154 lb"), never from
+// the form as it is now; a changed input marks the result out of date and disables the buttons
+// (calculators.js). Each input is shown as entered and, for a unit other than the field's own,
+// as converted ("154 lb = 69.853 kg").
+//
+//   number(value)                    a figure as every screen, sheet and file shows it
+//   formInputs(form)                 the form's inputs as the core receives them (units included)
+//   actionsBar(form, name, result, hasTable, inputs)  buttons: Print, Copy as text, Download CSV,
+//                                    Calendar (.ics), Link to this calculation
+//   disableActions(region)           the buttons of an out-of-date result stop working
+//   restoreFromLink(form)            fills the form from a #calculate:NAME?... link and removes
+//                                    the link from the address bar; true if it did
+
+const numberFormat = new Intl.NumberFormat("en-GB", { maximumFractionDigits: 3 });
+/** A figure as the page shows it: en-GB grouping, at most three decimals, never E-notation. */
+export const number = (value) => numberFormat.format(value);
 
 const LINK_PREFIX = "#calculate:";
 
@@ -17,15 +31,57 @@ function button(label, onClick) {
   return node;
 }
 
-/** The form's inputs as [label, value] pairs, as the reader sees them. */
-function inputsShown(form) {
+/**
+ * The form's inputs as the core receives them, by parameter name. Checkboxes send nothing when
+ * unticked: "false" is sent so the core never guesses. A unit chosen beside a number ("lb")
+ * travels in the number's own text ("154 lb"), which the core converts.
+ */
+export function formInputs(form) {
+  const data = Object.fromEntries(new FormData(form));
+  for (const box of form.querySelectorAll("input[type=checkbox][name]")) data[box.name] = box.checked ? "true" : "false";
+  for (const unit of form.querySelectorAll("select[data-unit-for]")) {
+    const name = unit.dataset.unitFor;
+    if (unit.selectedIndex > 0 && String(data[name] ?? "").trim() !== "") data[name] = `${data[name]} ${unit.value}`;
+  }
+  return data;
+}
+
+/** The unit select beside field `name`, or null. */
+const unitSelect = (form, name) => form.querySelector(`select[data-unit-for="${CSS.escape(name)}"]`);
+
+/** "154 lb" -> ["154", option lb] when the unit is one the field's select offers; else [text, null]. */
+function splitUnit(select, text) {
+  const found = select && /^(.*\S)\s+(\S+)$/.exec(text.trim());
+  const option = found && [...select.options].find((o) => o.value.toLowerCase() === found[2].toLowerCase());
+  return option ? [found[1], option] : [text.trim(), null];
+}
+
+/** One input as the reader should see it: "154 lb = 69.853 kg", "70 kg", "Kidney", "yes". */
+function shownValue(form, control, raw) {
+  if (control.type === "checkbox") return raw === "true" ? "yes" : "no";
+  if (control.tagName === "SELECT") {
+    return [...control.options].find((o) => o.value === raw)?.textContent.trim() ?? raw;
+  }
+  const select = unitSelect(form, control.name);
+  if (!select) return raw;
+  const own = select.options[0].value;
+  const [figure, option] = splitUnit(select, raw);
+  if (!option || option.index === 0) return `${figure} ${own}`;
+  const plain = figure.replace(",", ".");
+  const factor = Number(option.dataset.factor);
+  return /^[+-]?(\d+\.?\d*|\.\d+)$/.test(plain) && factor
+    ? `${figure} ${option.value} = ${number(Number(plain) * factor)} ${own}`
+    : `${figure} ${option.value}`;
+}
+
+/** The inputs that produced a result as [label, value] pairs, in the form's order. */
+function inputsShown(form, inputs) {
   const pairs = [];
   for (const control of form.querySelectorAll("input[name], select[name]")) {
+    const raw = String(inputs[control.name] ?? "").trim();
+    if (raw === "") continue;
     const label = form.querySelector(`label[for="${CSS.escape(control.id)}"]`)?.textContent.trim() ?? control.name;
-    let value = control.value;
-    if (control.type === "checkbox") value = control.checked ? "yes" : "no";
-    else if (control.tagName === "SELECT") value = control.selectedOptions[0]?.textContent ?? "";
-    if (value.trim() !== "") pairs.push([label, value.trim()]);
+    pairs.push([label, shownValue(form, control, raw)]);
   }
   return pairs;
 }
@@ -34,6 +90,7 @@ function inputsShown(form) {
 function resultText(region) {
   const lines = [];
   for (const node of region.children) {
+    if (node.matches(".cmvig-actions, .cmvig-action-status, .cmvig-link, .cmvig-stale")) continue;
     const table = node.matches("table") ? node : node.querySelector("table");
     if (table) {
       const caption = table.querySelector("caption")?.textContent.trim();
@@ -67,11 +124,11 @@ function stampLine(s) {
     `page version ${s.page}, last reviewed ${s.reviewed})${s.institution ? `, ${s.institution}` : ""}.`;
 }
 
-function plainText(form, region) {
+function plainText(form, region, inputs) {
   const title = form.querySelector("legend")?.textContent.trim() ?? "";
   return [
     `CMVIG Guide: ${title}`,
-    ...inputsShown(form).map(([label, value]) => `${label}: ${value}`),
+    ...inputsShown(form, inputs).map(([label, value]) => `${label}: ${value}`),
     "",
     resultText(region),
     "",
@@ -91,82 +148,126 @@ function download(filename, type, text) {
   setTimeout(() => URL.revokeObjectURL(url), 1000);
 }
 
-function csv(region) {
+/**
+ * The result's table as CSV, then the inputs and the stamp: UTF-8 with a byte-order mark (so
+ * Excel reads "×" and "µ"), every row as wide as the header (a cell spanning columns is followed
+ * by empty cells), lines ending CRLF (RFC 4180).
+ */
+function csv(form, region, inputs) {
   const table = region.querySelector("table");
   if (!table) return null;
-  const quote = (text) => (/[",\n]/.test(text) ? `"${text.replaceAll('"', '""')}"` : text);
-  return [...table.querySelectorAll("tr")]
-    .map((row) => [...row.cells].map((cell) => quote(cell.textContent.trim())).join(","))
+  const quote = (text) => (/[",\r\n]/.test(text) ? `"${text.replaceAll('"', '""')}"` : text);
+  const rows = [...table.querySelectorAll("tr")].map((row) => [...row.cells].flatMap((cell) =>
+    [cell.textContent.trim(), ...Array(Math.max(cell.colSpan, 1) - 1).fill("")]));
+  rows.push([], ["Input", "Value"], ...inputsShown(form, inputs), [], [stampLine(stamp())]);
+  const width = Math.max(...rows.map((row) => row.length));
+  return "\uFEFF" + rows.map((row) => [...row, ...Array(width - row.length).fill("")].map(quote).join(","))
     .join("\r\n") + "\r\n";
 }
 
-/** An iCalendar file with one all-day event per dated dose (RFC 5545). */
-function calendar(name, result) {
+/** An RFC 5545 content line folded at 75 octets (UTF-8), never inside a character. */
+function fold(line) {
+  const encoder = new TextEncoder();
+  const parts = [];
+  let current = "";
+  let octets = 0;
+  for (const character of line) {
+    const size = encoder.encode(character).length;
+    // Continuation lines start with a space, which counts towards their 75 octets.
+    if (octets + size > 75) {
+      parts.push(current);
+      current = " ";
+      octets = 1;
+    }
+    current += character;
+    octets += size;
+  }
+  parts.push(current);
+  return parts.join("\r\n");
+}
+
+/** An iCalendar file with one all-day event per dated dose (RFC 5545), figures as on screen. */
+function calendar(form, name, result, inputs) {
   const doses = (result.doses ?? []).filter((dose) => dose.date);
   if (!doses.length) return null;
   const now = new Date().toISOString().replace(/[-:]/g, "").replace(/\.\d+Z$/, "Z");
   const product = result.product_name ?? "CMVIG";
   const escapeText = (text) => text.replace(/[\\;,]/g, (c) => `\\${c}`).replace(/\n/g, "\\n");
+  const given = inputsShown(form, inputs).map(([label, value]) => `${label}: ${value}`).join("\n");
   const events = doses.map((dose) => {
     const day = dose.date.replaceAll("-", "");
-    const summary = `CMVIG dose ${dose.number}: ${dose.vials?.rounded_mg ?? dose.dose_mg} mg ${product}`;
+    const prepare = dose.vials?.rounded_mg ?? dose.dose_mg;
+    const summary = `CMVIG dose ${dose.number}: ${number(prepare)} mg ${product}`;
+    const description = `Dose ${dose.number}: ${number(dose.dose_mg)} mg calculated, ` +
+      `${number(prepare)} mg to prepare, ${number(dose.volume_ml)} mL.\n${given}\n` +
+      "Calculated with CMVIG Guide; check against the order and the label.";
     return [
       "BEGIN:VEVENT",
       `UID:cmvig-${name}-${day}-${dose.number}@cmvig-guide`,
       `DTSTAMP:${now}`,
       `DTSTART;VALUE=DATE:${day}`,
       `SUMMARY:${escapeText(summary)}`,
-      `DESCRIPTION:${escapeText("Calculated with CMVIG Guide; check against the order and the label.")}`,
+      `DESCRIPTION:${escapeText(description)}`,
       "END:VEVENT",
-    ].join("\r\n");
+    ].map(fold).join("\r\n");
   });
   return ["BEGIN:VCALENDAR", "VERSION:2.0", "PRODID:-//CMVIG Guide//Calculators//EN",
     "CALSCALE:GREGORIAN", ...events, "END:VCALENDAR", ""].join("\r\n");
 }
 
-function linkFor(form, name) {
+/** The link that reproduces a calculation: the inputs exactly as the core got them ("154 lb"). */
+function linkFor(name, inputs) {
   const params = new URLSearchParams();
-  for (const control of form.querySelectorAll("input[name], select[name]")) {
-    const value = control.type === "checkbox" ? (control.checked ? "true" : "false") : control.value;
-    if (value !== "") params.set(control.name, value);
+  for (const [key, value] of Object.entries(inputs)) {
+    if (String(value) !== "") params.set(key, value);
   }
   const url = new URL(location.href);
   url.hash = `${LINK_PREFIX.slice(1)}${name}?${params}`;
   return url.href;
 }
 
-/** Fill the form from a #calculate:NAME?… link. Returns true when the link was for this form. */
+/**
+ * Fill the form from a #calculate:NAME?… link, then take the link out of the address bar (the
+ * inputs stay in the form, not in the address). Returns true when the link was for this form.
+ */
 export function restoreFromLink(form) {
   const name = form.dataset.calculator;
   if (!location.hash.startsWith(`${LINK_PREFIX}${name}?`)) return false;
   const params = new URLSearchParams(location.hash.slice(LINK_PREFIX.length + name.length + 1));
+  history.replaceState(history.state, "", location.pathname + location.search);
   for (const [key, value] of params) {
     const control = form.elements.namedItem(key);
     if (!(control instanceof HTMLInputElement || control instanceof HTMLSelectElement)) continue;
-    if (control.type === "checkbox") control.checked = value === "true";
-    else control.value = value;
+    if (control.type === "checkbox") {
+      control.checked = value === "true";
+    } else {
+      const select = unitSelect(form, key);
+      const [figure, option] = splitUnit(select, value);
+      control.value = option ? figure : value;
+      if (select) select.selectedIndex = option ? option.index : 0;
+    }
     if (!control.checkVisibility?.()) control.closest("details")?.setAttribute("open", "");
   }
   form.scrollIntoView({ block: "start" });
   return true;
 }
 
-function printResult(form, region) {
+function printResult(form, region, inputs) {
   const s = stamp();
   const sheet = document.createElement("section");
   sheet.id = "cmvig-print";
   const heading = document.createElement("h1");
   heading.textContent = `CMVIG Guide: ${form.querySelector("legend")?.textContent.trim() ?? ""}`;
-  const inputs = document.createElement("table");
-  for (const [label, value] of inputsShown(form)) {
-    const row = inputs.insertRow();
+  const given = document.createElement("table");
+  for (const [label, value] of inputsShown(form, inputs)) {
+    const row = given.insertRow();
     const th = document.createElement("th");
     th.textContent = label;
     row.append(th);
     row.insertCell().textContent = value;
   }
   const result = region.cloneNode(true);
-  result.querySelector(".cmvig-actions")?.remove();
+  for (const extra of result.querySelectorAll(".cmvig-actions, .cmvig-action-status, .cmvig-link")) extra.remove();
   const stampText = document.createElement("p");
   stampText.textContent = stampLine(s);
   const disclaimer = document.createElement("p");
@@ -179,7 +280,7 @@ function printResult(form, region) {
     line.textContent = `${role}: ______________________  Signature: ____________  Date and time: ____________`;
     signatures.append(line);
   }
-  sheet.append(heading, inputs, result, stampText, disclaimer, signatures);
+  sheet.append(heading, given, result, stampText, disclaimer, signatures);
   document.body.append(sheet);
   document.body.classList.add("cmvig-printing");
   const cleanUp = () => {
@@ -195,8 +296,9 @@ function say(region, text) {
   if (note) note.textContent = text;
 }
 
-/** The row of output buttons under a result; `hasTable`: the result shows a table (for CSV). */
-export function actionsBar(form, name, result, hasTable) {
+/** The row of output buttons under a result; `hasTable`: the result shows a table (for CSV);
+ * `inputs`: the inputs that produced it (formInputs at the time it was asked for). */
+export function actionsBar(form, name, result, hasTable, inputs) {
   const region = form.querySelector("[data-result]");
   const bar = document.createElement("div");
   bar.className = "cmvig-actions";
@@ -204,32 +306,50 @@ export function actionsBar(form, name, result, hasTable) {
   status.className = "cmvig-action-status";
   status.setAttribute("role", "status");
   const file = `cmvig-${name}-${new Date().toISOString().slice(0, 10)}`;
-  bar.append(button("Print for the chart", () => printResult(form, region)));
+  bar.append(button("Print for the chart", () => printResult(form, region, inputs)));
   bar.append(button("Copy as text", async () => {
     try {
-      await navigator.clipboard.writeText(plainText(form, region));
+      await navigator.clipboard.writeText(plainText(form, region, inputs));
       say(region, "Copied.");
     } catch {
       say(region, "This browser did not allow copying; select the result and copy it instead.");
     }
   }));
   if (hasTable) {
-    bar.append(button("Download CSV", () => download(`${file}.csv`, "text/csv", csv(region))));
+    bar.append(button("Download CSV", () => download(`${file}.csv`, "text/csv;charset=utf-8", csv(form, region, inputs))));
   }
-  const ics = calendar(name, result);
-  if (ics) bar.append(button("Add dates to a calendar (.ics)", () => download(`${file}.ics`, "text/calendar", ics)));
+  if (calendar(form, name, result, inputs)) {
+    bar.append(button("Add dates to a calendar (.ics)", () =>
+      download(`${file}.ics`, "text/calendar;charset=utf-8", calendar(form, name, result, inputs))));
+  }
+  // Shown for the reader to copy, never written into the address bar (nor so into the
+  // browser's history): the inputs are a patient's.
+  const shown = document.createElement("input");
+  shown.type = "text";
+  shown.readOnly = true;
+  shown.className = "cmvig-link";
+  shown.hidden = true;
+  shown.setAttribute("aria-label", "Link to this calculation");
   bar.append(button("Link to this calculation", async () => {
-    const href = linkFor(form, name);
-    history.replaceState(history.state, "", href);
+    shown.value = linkFor(name, inputs);
+    shown.hidden = false;
+    shown.select();
     try {
-      await navigator.clipboard.writeText(href);
+      await navigator.clipboard.writeText(shown.value);
       say(region, "Link copied. The inputs are in the part after #, which is never sent to the server.");
     } catch {
-      say(region, "The address bar now holds the link. The inputs after # are never sent to the server.");
+      say(region, "Copy the link shown below. The inputs after # are never sent to the server.");
     }
   }));
-  return [bar, status];
+  return [bar, status, shown];
+}
+
+/** The buttons of a result that no longer matches its inputs stop working; the link goes. */
+export function disableActions(region) {
+  for (const action of region.querySelectorAll(".cmvig-action")) action.disabled = true;
+  for (const link of region.querySelectorAll(".cmvig-link")) link.remove();
+  say(region, "");
 }
 
 // Exposed for tests: the text, CSV and calendar built from the current result.
-export const forTests = { plainText, csv, calendar, linkFor, resultText };
+export const forTests = { plainText, csv, calendar, linkFor, resultText, fold, inputsShown };

@@ -5,11 +5,12 @@
 // The DOM contract (used by tests and by checks outside the suite):
 //   form[data-calculator=NAME]   NAME is the core's calculator name (and CLI subcommand);
 //   inputs named as the core function's parameters;
-//   [data-result] with data-state = loading | ready | done | error;
+//   [data-result] with data-state = loading | ready | done | stale | error ("stale": a result
+//   whose inputs have changed since; it is marked out of date and its buttons are disabled);
 //   each dose row of a schedule is a <tr data-dose-mg="...">.
 //   <html data-engine-start=snapshot|full> once the engine is ready: how the worker started.
 
-import { actionsBar, restoreFromLink } from "./calculator-output.js";
+import { actionsBar, disableActions, formInputs, number, restoreFromLink } from "./calculator-output.js";
 
 const START_TIMEOUT_MS = 90_000;
 const REPLY_TIMEOUT_MS = 30_000;
@@ -127,9 +128,6 @@ function startEngine() {
 }
 
 // ---- presenting results -------------------------------------------------------------------
-
-const numberFormat = new Intl.NumberFormat("en-GB", { maximumFractionDigits: 3 });
-const number = (value) => numberFormat.format(value);
 
 function element(tag, attributes = {}, ...children) {
   const node = document.createElement(tag);
@@ -442,17 +440,20 @@ function bindForm(form) {
   const current = startEngine();
   let latest = 0;
   let timer = null;
-
-  // Checkboxes send nothing when unticked: send "false" so the core never guesses. A unit chosen
-  // beside a number ("lb") travels in the number's own text ("154 lb"), which the core converts.
-  const values = () => {
-    const data = Object.fromEntries(new FormData(form));
-    for (const box of form.querySelectorAll("input[type=checkbox][name]")) data[box.name] = box.checked ? "true" : "false";
-    for (const unit of form.querySelectorAll("select[data-unit-for]")) {
-      const name = unit.dataset.unitFor;
-      if (unit.selectedIndex > 0 && String(data[name] ?? "").trim() !== "") data[name] = `${data[name]} ${unit.value}`;
-    }
-    return data;
+  // The inputs that produced the result on screen (null when none is shown): a result is bound
+  // to them, and marked out of date the moment the form says anything else.
+  let shownInputs = null;
+  const sameInputs = (a, b) => JSON.stringify(a) === JSON.stringify(b);
+  const markIfOutOfDate = () => {
+    if (region.dataset.state !== "done" || sameInputs(formInputs(form), shownInputs)) return;
+    region.dataset.state = "stale";
+    const note = (text) => element("p", { class: "cmvig-stale" }, element("strong", {}, "Out of date: "), text);
+    // Said above the result and again beside its (now disabled) buttons, below a long table.
+    region.prepend(note("the inputs have changed since this result was calculated. It cannot be " +
+      "printed, copied or shared until it is calculated again."));
+    region.querySelector(".cmvig-actions")?.before(note("calculate again to print, copy or share."));
+    disableActions(region);
+    announce(form, "Result out of date: the inputs have changed.");
   };
   // Compute as you type once every required field has something in it, and (for forms of
   // optional inputs, such as viral load) once something has been typed at all.
@@ -462,10 +463,12 @@ function bindForm(form) {
 
   async function compute(fromSubmit = false) {
     const request = ++latest;
+    const inputs = formInputs(form);
     try {
-      const reply = await current.run(name, values());
+      const reply = await current.run(name, inputs);
       if (request !== latest) return; // a newer input has been sent; show only its answer
       clearFieldErrors(form);
+      shownInputs = null;
       if (!reply.ok) {
         showInputError(form, region, reply.error, fromSubmit);
         return;
@@ -473,12 +476,15 @@ function bindForm(form) {
       const shown = RENDERERS[name](reply.result, form).filter((node) => node !== "");
       const hasTable = shown.some((node) => node.matches?.("table") || node.querySelector?.("table"));
       setState(region, "done", ...shown, howLine(name, reply.result),
-        ...actionsBar(form, name, reply.result, hasTable));
+        ...actionsBar(form, name, reply.result, hasTable, inputs));
+      shownInputs = inputs;
+      markIfOutOfDate(); // typed into while it was being calculated
       const warned = (reply.result.warnings ?? []).length;
       announce(form, `Result updated${warned ? `, with ${warned} warning${warned > 1 ? "s" : ""}` : ""}.`);
     } catch (failure) {
       // The engine failed, or presenting the answer did: never leave a blank or a stale answer.
       if (request !== latest) return;
+      shownInputs = null;
       const message = failure instanceof EngineError ? failure.message
         : `Something went wrong and no result can be shown (${failure?.message ?? failure}). ` +
           "Do not rely on this calculator now; tell the site's administrator.";
@@ -494,8 +500,12 @@ function bindForm(form) {
   });
   form.addEventListener("input", () => {
     clearTimeout(timer);
+    markIfOutOfDate();
     if (complete()) timer = setTimeout(compute, DEBOUNCE_MS);
   });
+  form.addEventListener("change", markIfOutOfDate);
+  // A link's inputs fill the form at once (and leave the address bar); computed once ready.
+  const fromLink = restoreFromLink(form);
   current.onProgress((text) => {
     if (region.dataset.state === "loading") {
       setState(region, "loading", element("p", {}, text),
@@ -507,7 +517,7 @@ function bindForm(form) {
       if (region.dataset.state === "loading") {
         setState(region, "ready", element("p", {}, "Ready. Fill in every field to see the result."));
       }
-      if (restoreFromLink(form) || complete()) compute();
+      if (fromLink || complete()) compute();
     },
     (failure) => offerFallback(region, failure.message),
   );

@@ -7,10 +7,9 @@
 // Each check resolves to {status: "pass" | "warning" | "fail", found, todo}.
 
 import { offline } from "./offline.js";
-
-// What the site's server should send (README, "Serving it elsewhere"; build_scripts/serve.py).
-export const RECOMMENDED_CSP =
-  "default-src 'self'; script-src 'self' 'wasm-unsafe-eval'; worker-src 'self'; style-src 'self'";
+// What the site's server should send (README, "Serving it elsewhere"): the one policy of
+// build_scripts/security.py, which the build writes into assets/security.mjs.
+import { CONTENT_SECURITY_POLICY as RECOMMENDED_CSP } from "../assets/security.mjs";
 const SITE_ROOT = new URL("../", import.meta.url);
 const MANIFEST_URL = new URL("offline-manifest.json", SITE_ROOT);
 const DEFAULT_WASM = "assets/pyodide/pyodide.asm.wasm";
@@ -284,8 +283,8 @@ const CHECKS = [
         await withTimeout(installed(registration), OFFLINE_COPY_WAIT_MS, "still being installed");
       } catch (error) {
         return error.message === "failed"
-          ? warning("The browser could not download the offline copy: a file of this build could not be fetched.",
-            "Copy the whole built site to the server again (every file, including offline-manifest.json), then reload this page.")
+          ? warning("The browser could not install the offline copy: no file of this build could be fetched.",
+            "Check that the server is reachable and serves the site's files, then reload this page.")
           : warning("The offline copy is still downloading.", "Wait a minute and run the checks again.");
       }
       const build = (await siteManifest())?.build;
@@ -306,8 +305,9 @@ const CHECKS = [
       const runtimeKept = runtime.filter((file) => keys.has(new URL(file, SITE_ROOT).href)).length;
       const controlled = navigator.serviceWorker.controller ? "this page came through it" : "pages opened from now on come through it";
       if (missing.length) {
-        return warning(`The offline copy of build ${build} lacks ${missing.length} of ${expected} files (first: ${missing[0]}).`,
-          "Reload the page while online; if this stays, check the server's log for failed requests.");
+        const named = missing.slice(0, 10).join(", ") + (missing.length > 10 ? `, and ${missing.length - 10} more` : "");
+        return warning(`The offline copy of build ${build} is installed without ${missing.length} of ${expected} files, which the server did not give: ${named}.`,
+          "Check that the server serves these files (its log shows the refused requests); everything else works offline.");
       }
       const calculators = runtimeKept === runtime.length
         ? "the calculators' runtime too"

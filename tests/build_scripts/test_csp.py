@@ -33,6 +33,24 @@ def test_inline_scripts_and_styles_move_to_files_in_place(tmp_path: Path) -> Non
     assert f'<link rel="stylesheet" href="../../assets/inline/{css[0].name}">' in text
 
 
+def test_the_404_page_refers_from_the_root_it_was_built_for(tmp_path: Path) -> None:
+    # Served for a missing page at any depth: "assets/inline/…" would resolve against a/b/c/ and
+    # leave the page broken there (issue 14). It takes the root of its own stylesheet link.
+    (tmp_path / "index.html").write_text("<p>home</p>")
+    for root in ("/", "/guides/cmvig/"):
+        (tmp_path / "404.html").write_text(
+            f'<link rel="stylesheet" href="{root}assets/stylesheets/main.1234abcd.min.css">'
+            "<script>go()</script><style>h1 { color: red }</style>")
+        externalize_inline_code(tmp_path)
+        text = (tmp_path / "404.html").read_text()
+        assert f'<script src="{root}assets/inline/' in text, text
+        assert f'<link rel="stylesheet" href="{root}assets/inline/' in text, text
+    # A 404 page with no rooted stylesheet keeps relative references.
+    (tmp_path / "404.html").write_text("<script>go()</script>")
+    externalize_inline_code(tmp_path)
+    assert '<script src="assets/inline/' in (tmp_path / "404.html").read_text()
+
+
 def test_what_cannot_be_moved_is_reported() -> None:
     left = inline_code_left('<button onclick="go()">x</button><p style="color: red">y</p>')
     assert [line.split(":")[0] for line in left] == ["event handler attribute", "style attribute"]

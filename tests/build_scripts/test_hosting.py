@@ -17,8 +17,9 @@ from build_scripts.hosting import (
     MEDIA_TYPES,
     cache_control,
     copy_web_config,
+    is_hidden,
 )
-from build_scripts.security import CONTENT_SECURITY_POLICY
+from build_scripts.security import CONTENT_SECURITY_POLICY, security_headers
 
 NGINX = DEPLOY_DIR / "nginx.conf"
 APACHE = DEPLOY_DIR / "apache-httpd.conf"
@@ -46,6 +47,13 @@ SAMPLES = {
     "assets/wheels/pyodide-lock.json": False,
     "sitemap.xml": False,
 }
+# Paths inside the site, and whether no server may answer them with a file (issue 14).
+HIDDEN_SAMPLES = {
+    ".env": True, ".git/config": True, "assets/.htaccess": True, "web.config": True,
+    "Web.Config": True, "a/web.config": True, "web.config/x": True,
+    "index.html": False, "prophylaxis/index.html": False, "assets/runtime.mjs": False,
+    "web.configs": False, "my.web.config": False, "assets/pyodide/314.0.7/pyodide.asm.wasm": False,
+}
 
 
 def _bare(media_type: str) -> str:
@@ -64,10 +72,40 @@ def test_every_config_names_the_same_policy_and_headers(config: Path) -> None:
     text = config.read_text()
     policies = re.findall(r"default-src[^\"]*", text)
     assert policies and set(policies) == {CONTENT_SECURITY_POLICY}
-    for header in ("Content-Security-Policy", "X-Content-Type-Options", "nosniff",
-                   "Referrer-Policy", "no-referrer"):
-        assert header in text, header
+    for name, value in security_headers().items():
+        assert name in text and value in text, name
+    assert "X-Frame-Options" in text and "SAMEORIGIN" in text
     assert "/srv/cmvig-guide/site" in text or config == IIS
+
+
+def test_hidden_paths() -> None:
+    for path, hidden in HIDDEN_SAMPLES.items():
+        assert is_hidden(path) is hidden, path
+
+
+def test_nginx_and_apache_deny_the_hidden_paths() -> None:
+    nginx = re.search(r'location ~\* "([^"]+)" \{\s*return 404;', NGINX.read_text())
+    apache = re.search(r'RedirectMatch 404 "\(\?i\)(\S+)"', APACHE.read_text())
+    assert nginx and apache
+    for path, hidden in HIDDEN_SAMPLES.items():
+        url = "/guides/cmvig/" + path
+        assert bool(re.search(nginx.group(1), url, re.IGNORECASE)) is hidden, path
+        assert bool(re.search(apache.group(1), url, re.IGNORECASE)) is hidden, path
+    # nginx takes the first regular expression that matches: the denial comes before the cache one.
+    text = NGINX.read_text()
+    assert text.index('location ~* "/(') < text.index('location ~ "/assets/')
+
+
+def test_iis_denies_the_hidden_paths() -> None:
+    root = ElementTree.parse(IIS).getroot()
+    filtering = root.find("system.webServer/security/requestFiltering")
+    assert filtering is not None
+    segments = [e.get("segment") for e in filtering.iterfind("hiddenSegments/add")]
+    sequences = [e.get("sequence") for e in filtering.iterfind("denyUrlSequences/add")]
+    assert segments == ["web.config"] and sequences == ["/."]
+    for path, hidden in HIDDEN_SAMPLES.items():
+        denied = "/." in "/" + path or "web.config" in path.lower().split("/")
+        assert denied is hidden, path
 
 
 def test_nginx_config() -> None:

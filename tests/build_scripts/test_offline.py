@@ -44,6 +44,18 @@ def test_lists_every_file_but_the_worker_and_source_maps(tmp_path: Path) -> None
         "index.html", "prophylaxis/index.html"]
 
 
+def test_never_lists_what_a_browser_may_not_fetch(tmp_path: Path) -> None:
+    # IIS refuses web.config; listed, it made the whole install fail (issue 14).
+    site = small_site(tmp_path)
+    for name in ("web.config", ".env", ".git/config", "assets/.hidden.js"):
+        (site / name).parent.mkdir(parents=True, exist_ok=True)
+        (site / name).write_text("never served")
+    assert site_files(site) == [
+        "assets/javascripts/bundle.min.js", "assets/pyodide/pyodide.asm.wasm",
+        "index.html", "prophylaxis/index.html"]
+    assert "web.config" not in constants(write_offline(site))[1]
+
+
 def test_refuses_a_folder_that_is_not_a_built_site(tmp_path: Path) -> None:
     with pytest.raises(ValueError, match="site_dir .* has no index.html"):
         site_files(tmp_path)
@@ -90,7 +102,9 @@ def test_built_site_keeps_every_file_offline(built_site: Path) -> None:
     build, files = constants(built_site / SERVICE_WORKER)
     on_disk = sorted(p.relative_to(built_site).as_posix() for p in built_site.rglob("*")
                      if p.is_file() and p.name != SERVICE_WORKER and p.suffix != ".map")
-    assert files == on_disk
+    # Every file but IIS's web.config, which IIS never serves (issue 14).
+    assert (built_site / "web.config").is_file()
+    assert files == [f for f in on_disk if f != "web.config"]
     # URLs relative to the site root, so the site works from any path.
     assert not [f for f in files if f.startswith("/") or "://" in f]
     assert {"index.html", "prophylaxis/index.html", "javascripts/calculator-worker.js",

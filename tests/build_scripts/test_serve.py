@@ -6,6 +6,7 @@ from __future__ import annotations
 import gzip
 import http.client
 import os
+import random
 import re
 import subprocess
 import sys
@@ -17,8 +18,8 @@ from pathlib import Path
 import pytest
 
 from build_scripts.hosting import CACHE_FOREVER, CACHE_REVALIDATE, cache_control
-from build_scripts.security import CONTENT_SECURITY_POLICY
-from build_scripts.serve import ServeOptions, make_server
+from build_scripts.security import CONTENT_SECURITY_POLICY, FRAME_OPTIONS
+from build_scripts.serve import MAX_PATH, ServeOptions, make_server
 from tests.conftest import ROOT
 
 WASM = bytes(range(256)) * 64  # compressible, like the real runtime
@@ -116,6 +117,7 @@ def test_security_headers_on_every_response(get: Get, path: str) -> None:
     assert reply.header("Content-Security-Policy") == CONTENT_SECURITY_POLICY
     assert reply.header("X-Content-Type-Options") == "nosniff"
     assert reply.header("Referrer-Policy") == "no-referrer"
+    assert reply.header("X-Frame-Options") == FRAME_OPTIONS == "SAMEORIGIN"
 
 
 def test_policy_allows_webassembly_and_nothing_from_elsewhere() -> None:
@@ -125,6 +127,9 @@ def test_policy_allows_webassembly_and_nothing_from_elsewhere() -> None:
     assert "'unsafe-inline'" not in CONTENT_SECURITY_POLICY
     assert "'unsafe-eval'" not in CONTENT_SECURITY_POLICY
     assert "http" not in CONTENT_SECURITY_POLICY and "*" not in CONTENT_SECURITY_POLICY
+    # No other site may frame a page; no <base> or form may point elsewhere (issue 14).
+    for directive in ("frame-ancestors", "base-uri", "form-action"):
+        assert directives[directive] == "'self'", directive
 
 
 def test_no_csp_leaves_out_only_the_policy(site: Path) -> None:
@@ -132,6 +137,7 @@ def test_no_csp_leaves_out_only_the_policy(site: Path) -> None:
         reply = get("/")
         assert reply.header("Content-Security-Policy") is None
         assert reply.header("X-Content-Type-Options") == "nosniff"
+        assert reply.header("X-Frame-Options") == "SAMEORIGIN"
 
 
 @pytest.mark.parametrize(("path", "expected"), [
@@ -244,8 +250,12 @@ def test_missing_files_get_the_sites_404_page(get: Get) -> None:
 
 def test_nothing_outside_the_site_or_hidden_is_served(get: Get, site: Path) -> None:
     (site / ".generated").write_text("secret")
+    (site / "web.config").write_text("secret")
+    (site / ".git").mkdir()
+    (site / ".git" / "config").write_text("secret")
     for path in ("/../secret.txt", "/%2e%2e/secret.txt", "/assets/../../secret.txt",
-                 "/.generated"):
+                 "/.generated", "/web.config", "/Web.Config", "/.git/config",
+                 "/assets/../.git/config"):
         reply = get(path)
         assert reply.status == 404, path
         assert b"outside the site" not in reply.body and b"secret" not in reply.body
@@ -255,6 +265,52 @@ def test_directories_without_a_slash_are_redirected(get: Get) -> None:
     reply = get("/prophylaxis")
     assert reply.status == 301
     assert reply.header("Location") == "/prophylaxis/"
+
+
+@pytest.mark.parametrize("base_path", ["/", "/guides/cmvig/"])
+def test_no_redirect_leaves_the_site(site: Path, base_path: str) -> None:
+    # Was: GET /%2Fevil.example%2F..%2Fabout -> 301 Location: //evil.example/../about/ (issue 14).
+    (site / "about").mkdir()
+    (site / "about" / "index.html").write_text("about")
+    for get in _serve(site, ServeOptions(base_path=base_path)):
+        for path in ("%2Fevil.example%2F..%2Fabout", "/evil.example/../about",
+                     "%2F%2Fevil/..%2Fabout", "%5C%5Cevil.example%2F..%2Fabout", "about"):
+            reply = get(base_path + path)
+            assert reply.status == 301, path
+            assert reply.header("Location") == f"{base_path}about/", path
+
+
+def test_over_long_paths_answer_414_or_404(get: Get) -> None:
+    # Was: a segment over 255 characters raised OSError (empty reply, traceback).
+    assert get("/" + "a" * 300).status == 404
+    assert get("/" + "a" * 300 + "/index.html").status == 404
+    assert get("/" + "%C3%A9" * 200).status == 404
+    assert get("/" + "a/" * MAX_PATH).status == 414
+
+
+def test_fuzzed_paths_get_no_traceback_and_nothing_from_outside(
+        site: Path, capfd: pytest.CaptureFixture[str]) -> None:
+    # A few thousand random and hostile paths, loopback only: every answer is a site file, its 404
+    # page, a redirect inside the site or 414; nothing from outside, no handler exception.
+    (site / ".env").write_text("secret")
+    pieces = ["..", ".", "%2e%2e", "%2E", "%2f", "%2F", "%5c", "\\", "%00", "%ff", "%", "//", "/",
+              "evil.example", "about", "prophylaxis", "assets", "secret.txt", ".env", "web.config",
+              "%c0%af", "%C3%A9", "?", "#", ";", "~", "a" * 300, "%252e", "index.html", "%09"]
+    rng = random.Random(14)
+    for base_path in ("/", "/guides/cmvig/"):
+        for get in _serve(site, ServeOptions(base_path=base_path)):
+            for _ in range(1500):
+                path = base_path + "".join(rng.choice(pieces) + rng.choice(["", "/"])
+                                           for _ in range(rng.randint(1, 8)))
+                path = path.replace(" ", "%20")
+                reply = get(path)
+                assert reply.status in {200, 301, 404, 414}, path
+                location = reply.header("Location")
+                assert location is None or (location.startswith(base_path)
+                                            and not location.startswith("//")), (path, location)
+                assert b"outside the site" not in reply.body and b"secret" not in reply.body, path
+    captured = capfd.readouterr()
+    assert "Traceback" not in captured.err + captured.out
 
 
 def test_sub_path(site: Path) -> None:

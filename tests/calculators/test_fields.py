@@ -150,7 +150,7 @@ def test_number_describe() -> None:
         "unit": "kg", "minimum": None, "minimum_exclusive": "0", "maximum": "300",
         "example": "72.5", "other_units": ["lb", "lbs"], "integer": False, "default": None,
         # A form offers one name per conversion (pound-definition: 1 lb = 0.45359237 kg).
-        "unit_choices": ["kg", "lb"],
+        "unit_choices": ["kg", "lb"], "unit_factors": {"lb": "0.45359237"},
     }
     plain = DOSES.describe()
     assert plain["unit_choices"] == []
@@ -269,3 +269,28 @@ def test_datetime_is_read_as_its_date() -> None:
 
     assert DAY.parse(datetime(2026, 1, 31, 8, 0)) == date(2026, 1, 31)
     assert "(got 2100-01-01)" in _error(DAY, datetime(2100, 1, 1)).message
+
+
+# --- issue 14: digits of other scripts and values too small to show -----------------------------
+
+
+@pytest.mark.parametrize("raw", ["৪0", "٧٠", "７０", "𝟕𝟎", "7٠.5", "7０ kg", "1৪ lb"])
+def test_only_ascii_digits(raw: str) -> None:
+    # Bengali '৪' looks like 8 and is 4: '৪0' was read as 40 kg. Any non-ASCII digit is refused.
+    error = _error(WEIGHT, raw)
+    assert error.message == f"Weight (kg): type the number with the digits 0-9 only (got '{raw}')."
+
+
+def test_decimal_comma_still_accepted() -> None:
+    assert WEIGHT.parse("70,5") == Decimal("70.5") and WEIGHT.parse(" 154 lb ") > 69
+
+
+@pytest.mark.parametrize("raw", ["0." + "0" * 400 + "1", "0.0004", "-0.0004", Decimal("1E-401")])
+def test_values_that_would_show_as_zero_are_refused(raw: object) -> None:
+    # '0.000…1' gave "Dosing weight: 0 kg" and 0 mg doses; a value the page would show as 0
+    # (three decimals) is refused in every field, bounded below or not.
+    for field in (WEIGHT, ANY):
+        if field is WEIGHT and str(raw).startswith("-"):
+            continue
+        assert "is too small to be a real value" in _error(field, raw).message
+    assert ANY.parse("0.0005") == Decimal("0.0005") and ANY.parse("0") == 0

@@ -65,3 +65,12 @@ def test_unique() -> None:
     assert unique(("a", "b"), ["b", "c"], ("a",)) == ("a", "b", "c")
     assert unique() == ()
     assert unique(("hopa-rounding",), ()) == ("hopa-rounding",)
+
+
+def test_no_figure_in_e_notation() -> None:
+    # str(Decimal) writes "1E-7" and "5E+3"; a result's text shows them written out (issue 14).
+    tiny, large = Decimal("0.0000001"), Decimal(5000).normalize()
+    assert f"{tiny} kg" == "1E-7 kg" and f"{large}" == "5E+3"
+    line = f"at {tiny} kg: {large} mg, {Decimal('1.25E-8')} mL"
+    plain = to_plain({"line": line, "kept": "1E5 CMV-1E+"})
+    assert plain == {"line": "at 0.0000001 kg: 5000 mg, 0.0000000125 mL", "kept": "1E5 CMV-1E+"}

@@ -26,17 +26,19 @@ def test_csv_and_calendar_downloads(page: Page, watch: Watch, tmp_path: Path) ->
     heart_70kg(page)
     with page.expect_download() as csv_download:
         page.get_by_role("button", name="Download CSV").click()
-    csv_text = Path(csv_download.value.path()).read_text(encoding="utf-8")
+    # UTF-8 with a byte-order mark; the table, then the inputs and the stamp (issue 14).
+    csv_text = Path(csv_download.value.path()).read_text(encoding="utf-8-sig")
     lines = csv_text.strip().splitlines()
     assert lines[0].startswith("Dose,Date,When,mg/kg")
     assert lines[1].startswith("1,2026-01-01,transplant day,150,\"10,500\"")
-    assert len(lines) == 1 + 7 + 1  # header, seven doses, total
+    assert lines[8].startswith("Total,,,,\"66,500\"")  # as wide as the header
+    assert "Weight (kg),70 kg,,,,,," in lines
     with page.expect_download() as ics_download:
         page.get_by_role("button", name="Add dates to a calendar (.ics)").click()
     ics = Path(ics_download.value.path()).read_bytes().decode("utf-8")  # keep the CRLFs
     assert ics.startswith("BEGIN:VCALENDAR\r\n") and ics.count("BEGIN:VEVENT") == 7
     assert "DTSTART;VALUE=DATE:20260101" in ics and "DTSTART;VALUE=DATE:20260423" in ics
-    assert "SUMMARY:CMVIG dose 6: 7000 mg CytoGam" in ics
+    assert "SUMMARY:CMVIG dose 6: 7\\,000 mg CytoGam" in ics  # as on screen: 7,000
     assert_clean(watch)
 
 
@@ -56,7 +58,9 @@ def test_link_reproduces_the_calculation(page: Page, watch: Watch) -> None:
     page.goto("prophylaxis/")
     heart_70kg(page)
     page.get_by_role("button", name="Link to this calculation").click()
-    link = page.evaluate("location.href")
+    # Shown to be copied, never written into the address bar (issue 14).
+    link = page.locator(".cmvig-link").input_value()
+    assert "#" not in page.evaluate("location.href")
     assert "#calculate:prophylaxis?" in link and "weight_kg=70" in link
     assert page.get_by_text("never sent to the server").is_visible()
     fresh = page.context.new_page()

@@ -88,6 +88,10 @@ def nginx_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     )
     deployment = (DEPLOY_DIR / "nginx.conf").read_text()
     assert f"alias {README_SITE_FOLDER};" in deployment
+    # Files that must never be served, planted as a careless copy or an intruder would.
+    (site / ".env").write_text("SECRET=planted")
+    (site / ".git").mkdir()
+    (site / ".git" / "config").write_text("[planted]")
     snippet = prefix / "cmvig-guide.conf"
     snippet.write_text(deployment.replace(README_SITE_FOLDER, f"{site}/"))
     (prefix / "temp").mkdir()
@@ -173,6 +177,7 @@ def test_pages_carry_the_policy_and_revalidate(visit: Visit) -> None:
     assert headers["content-security-policy"] == CONTENT_SECURITY_POLICY
     assert headers["x-content-type-options"] == "nosniff"
     assert headers["referrer-policy"] == "no-referrer"
+    assert headers["x-frame-options"] == "SAMEORIGIN"
     assert headers["cache-control"] == CACHE_REVALIDATE
     assert visit.response("/assets/runtime.mjs").all_headers()["cache-control"] == CACHE_REVALIDATE
 
@@ -221,3 +226,20 @@ def test_missing_page_and_revalidation(nginx_url: str) -> None:
         assert (bare.status, bare.headers["Location"]) == (301, f"{nginx_url}")
     finally:
         connection.close()
+
+
+@pytest.mark.parametrize("path", [".env", ".git/config", "web.config", "Web.Config",
+                                  "assets/../.env", "%2eenv", "assets/.git/config"])
+def test_hidden_files_and_web_config_are_not_served(nginx_url: str, path: str) -> None:
+    # Issue 14, item 9: .env and .git/config planted in the site folder came back 200.
+    host, port = nginx_url.removeprefix("http://").split("/")[0].split(":")
+    connection = http.client.HTTPConnection(host, int(port), timeout=10)
+    try:
+        connection.request("GET", SUB_PATH + path)
+        response = connection.getresponse()
+        body = response.read()
+    finally:
+        connection.close()
+    assert response.status == 404, path
+    assert b"planted" not in body and b"<configuration>" not in body
+    assert response.getheader("Content-Security-Policy") == CONTENT_SECURITY_POLICY

@@ -16,10 +16,17 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import unquote, urlsplit
 
-from playwright.sync_api import Page, Request
+from playwright.sync_api import Page, Playwright, Request
 
 from calculators.registry import CALCULATORS
-from tests.e2e.conftest import Watch, assert_clean, fill_form
+from tests.e2e.conftest import (
+    CHROMIUM,
+    CHROMIUM_FLAGS,
+    ENGINE_TIMEOUT_MS,
+    Watch,
+    assert_clean,
+    fill_form,
+)
 
 # Distinctive values, unlikely to occur anywhere by chance, as typed into the forms.
 WEIGHT, CREATININE, DAY, HEIGHT, DOSE, COPIES, PREVIOUS = (
@@ -183,3 +190,38 @@ def test_no_patient_value_leaves_the_page_or_stays_behind(page: Page, watch: Wat
     cached_urls = {urlsplit(e["url"]).path for e in held["cached"]}
     assert "/prophylaxis/index.html" in cached_urls
     assert_clean(watch)
+
+
+def test_a_link_is_never_written_into_the_browsers_history(playwright: Playwright,
+                                                          base_url: str,
+                                                          tmp_path: Path) -> None:
+    # Issue 14, item 5: "Link to this calculation" wrote the inputs into the address bar
+    # (history.replaceState), so a persistent profile's History, Sessions and Favicons files held
+    # them. Now the link is only shown and copied (test_what_leaves_the_screen.py checks that an
+    # opened link leaves the address bar once read).
+    profile = tmp_path / "profile"
+    context = playwright.chromium.launch_persistent_context(
+        profile, executable_path=CHROMIUM, args=CHROMIUM_FLAGS, base_url=base_url)
+    context.grant_permissions(["clipboard-read", "clipboard-write"])
+    page = context.pages[0] if context.pages else context.new_page()
+    page.set_default_timeout(ENGINE_TIMEOUT_MS)
+    page.goto("prophylaxis/")
+    fill_form(page, "prophylaxis", {"weight_kg": WEIGHT, "organ": "kidney",
+                                    "transplant_date": DAY})
+    form = page.locator("form[data-calculator=prophylaxis]")
+    form.locator("[data-result][data-state=done]").wait_for()
+    entries = page.evaluate("history.length")
+    form.get_by_role("button", name="Link to this calculation").click()
+    link = form.locator(".cmvig-link").input_value()
+    assert f"weight_kg={WEIGHT}" in link
+    assert page.evaluate("navigator.clipboard.readText()") == link
+    assert patient_values_in(unquote(page.url)) == []
+    assert page.evaluate("history.length") == entries
+    page.goto("about/")  # the page with the result is left behind in the session's history
+    context.close()
+    files = [path for path in profile.rglob("*") if path.is_file()]
+    assert any(path.name == "History" for path in files)
+    holding = [path.relative_to(profile).as_posix() for path in files
+               if b"calculate:prophylaxis" in path.read_bytes()
+               or f"weight_kg={WEIGHT}".encode() in path.read_bytes()]
+    assert holding == []

@@ -140,6 +140,19 @@ def test_runtime_module_names_the_shipped_folders(built_site: Path) -> None:
     assert 'from "../assets/runtime.mjs"' in worker
 
 
+def test_self_test_recommends_the_one_policy(built_site: Path) -> None:
+    # self-test.js kept its own copy of the policy; it now imports what security.py wrote.
+    from build_scripts.security import CONTENT_SECURITY_POLICY, FRAME_OPTIONS
+
+    module = (built_site / "assets" / "security.mjs").read_text()
+    constants = dict(re.findall(r'^export const (\w+) = "([^"]*)";$', module, re.MULTILINE))
+    assert constants == {"CONTENT_SECURITY_POLICY": CONTENT_SECURITY_POLICY,
+                         "FRAME_OPTIONS": FRAME_OPTIONS}
+    script = (built_site / "javascripts" / "self-test.js").read_text()
+    assert 'from "../assets/security.mjs"' in script
+    assert "default-src 'self'; script-src" not in script  # no copy of its own
+
+
 def test_iis_web_config_is_shipped_in_the_site_root(built_site: Path) -> None:
     shipped = (built_site / "web.config").read_bytes()
     assert shipped == (ROOT / "build_scripts" / "deploy" / "web.config").read_bytes()
