@@ -126,8 +126,49 @@ def relative_print_page_base(text: str) -> str:
     return text
 
 
+# mkdocs-print-site-plugin (2.9) numbers each page's section in an attribute HTML does not have;
+# nothing reads it (the plugin's CSS numbers headings by id), so it becomes a data- attribute.
+_HEADING_NUMBER = re.compile(r"""(<section class=["']print-page[^>]*?\s)heading-number=""")
+_LABEL_FOR = re.compile(r'(<label\b[^>]*?\sfor=")([^"]+)(")')
+
+
+def valid_print_page_markup(text: str) -> str:
+    """Make the print page's markup valid HTML (the Nu Html Checker, tests/site/test_html_valid.py).
+
+    The plugin prefixes every ``<label for>`` with the page's key but renames only ``<input>``
+    ids, so a select's label points at nothing: point it back at the control's own id.
+    """
+    text = _HEADING_NUMBER.sub(r"\1data-heading-number=", text)
+    ids = {match[2] for match in _ID.finditer(text)}
+
+    def restore(match: re.Match[str]) -> str:
+        target = match[2]
+        if target in ids:
+            return match[0]
+        # The page key may hold hyphens itself: try each tail, longest first.
+        tails = (target[cut + 1:] for cut, char in enumerate(target) if char == "-")
+        own = next((tail for tail in tails if tail in ids), None)
+        return f"{match[1]}{own}{match[3]}" if own else match[0]
+
+    return _LABEL_FOR.sub(restore, text)
+
+
+# mkdocs-material (9.8) writes its two hidden toggles (the navigation drawer, the search) as
+# checkboxes with autocomplete="off", which HTML allows on text-like inputs only.
+_THEME_TOGGLE = re.compile(r'(<input class="md-toggle" data-md-toggle="\w+" type="checkbox"'
+                           r' id="\w+") autocomplete="off">')
+
+
+def valid_theme_toggles(text: str) -> str:
+    return _THEME_TOGGLE.sub(r"\1>", text)
+
+
 def on_post_build(config: Any) -> None:
-    page = Path(config.site_dir) / "print_page" / "index.html"
-    if page.is_file():
-        text = page.read_text(encoding="utf-8")
-        page.write_text(relative_print_page_base(fix_print_page_anchors(text)), encoding="utf-8")
+    print_page = Path(config.site_dir) / "print_page" / "index.html"
+    for html_file in Path(config.site_dir).rglob("*.html"):
+        text = html_file.read_text(encoding="utf-8")
+        fixed = valid_theme_toggles(text)
+        if html_file == print_page:
+            fixed = relative_print_page_base(valid_print_page_markup(fix_print_page_anchors(fixed)))
+        if fixed != text:
+            html_file.write_text(fixed, encoding="utf-8")
