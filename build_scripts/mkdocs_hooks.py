@@ -7,7 +7,9 @@ imports nothing from it. ``on_config``:
   ``config.extra``, where the theme override (``site_src/theme/main.html``) shows them in the
   disclaimer on every page;
 - sets the navigation from ``docs/.nav.json`` (written by ``build_scripts.render.write_nav``), so
-  a new page in ``site_src/pages/`` appears without editing ``mkdocs.yml``.
+  a new page in ``site_src/pages/`` appears without editing ``mkdocs.yml``; and the pages linked
+  in the footer instead (``navigation: footer``) from ``docs/.footer-links.json`` into
+  ``config.extra.footer_links``.
 
 ``on_page_content`` explains, on hover, the glossary terms that Markdown's ``abbr`` extension
 cannot match because they begin or end with a sign (D+/R−): it wraps them in ``<abbr>`` in the
@@ -48,6 +50,9 @@ def on_config(config: Any) -> Any:
     nav_file = Path(config.docs_dir) / ".nav.json"
     if nav_file.is_file() and not config.nav:
         config.nav = json.loads(nav_file.read_text(encoding="utf-8"))
+    footer_file = Path(config.docs_dir) / ".footer-links.json"
+    if footer_file.is_file():
+        config.extra["footer_links"] = json.loads(footer_file.read_text(encoding="utf-8"))
     return config
 
 

@@ -57,8 +57,11 @@ def shoot_calculators(page: Page, out: Path, width: int) -> None:
 
 
 def shoot_tables_and_charts(page: Page, out: Path, width: int) -> None:
+    """Each table and chart whole; a table taller than the screen is stitched together, so the
+    theme's fixed header is taken out of the way for these shots only."""
     for path in TABLE_PAGES:
         page.goto(path)
+        page.evaluate("document.querySelector('.md-header').style.position = 'absolute'")
         for table in page.locator(".cmvig-evidence").all():
             table_id = (table.get_attribute("id") or "table").removeprefix("table-")
             table.locator(".cmvig-table-filter:not([hidden])").wait_for()
@@ -66,6 +69,7 @@ def shoot_tables_and_charts(page: Page, out: Path, width: int) -> None:
             table.screenshot(path=out / f"table-{table_id}-{width}.png")
     for path in CHART_PAGES:
         page.goto(path)
+        page.evaluate("document.querySelector('.md-header').style.position = 'absolute'")
         for chart in page.locator("figure.cmvig-chart").all():
             chart.scroll_into_view_if_needed()
             name = chart.get_attribute("data-case") or path.strip("/")
@@ -76,14 +80,20 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--out", type=Path, default=ROOT / "screenshots",
                         help="folder for the PNG files (default: screenshots/)")
+    parser.add_argument("--site", type=Path,
+                        help="an existing build to serve instead of building one")
+    parser.add_argument("--only", choices=("calculators", "tables"),
+                        help="only the calculators, or only the tables and the chart")
     args = parser.parse_args(argv)
     out: Path = args.out
     out.mkdir(parents=True, exist_ok=True)
     with tempfile.TemporaryDirectory(prefix="cmvig-screenshots-") as tmp:
-        site, port = Path(tmp) / "site", free_port()
-        print(f"Building the site into {site}", file=sys.stderr)
-        subprocess.run([sys.executable, "-m", "build_scripts", "--site-dir", str(site),
-                        "--site-url", f"http://127.0.0.1:{port}/"], cwd=ROOT, check=True)
+        site, port = args.site or Path(tmp) / "site", 0
+        if args.site is None:
+            port = free_port()
+            print(f"Building the site into {site}", file=sys.stderr)
+            subprocess.run([sys.executable, "-m", "build_scripts", "--site-dir", str(site),
+                            "--site-url", f"http://127.0.0.1:{port}/"], cwd=ROOT, check=True)
         server = SiteServer(site, port).start()
         try:
             with sync_playwright() as driver:
@@ -93,8 +103,10 @@ def main(argv: list[str] | None = None) -> int:
                                                   viewport={"width": width, "height": height})
                     page = context.new_page()
                     page.set_default_timeout(ENGINE_TIMEOUT_MS)
-                    shoot_calculators(page, out, width)
-                    shoot_tables_and_charts(page, out, width)
+                    if args.only != "tables":
+                        shoot_calculators(page, out, width)
+                    if args.only != "calculators":
+                        shoot_tables_and_charts(page, out, width)
                     context.close()
                 browser.close()
         finally:
