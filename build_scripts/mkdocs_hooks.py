@@ -165,7 +165,14 @@ _THEME_TOGGLE = re.compile(r'(<input class="md-toggle" data-md-toggle="\w+" type
 
 
 def valid_theme_toggles(text: str) -> str:
-    return _THEME_TOGGLE.sub(r"\1>", text)
+    """Drop the toggles' autocomplete; and on a page outside the navigation (``navigation:
+    footer``), where the theme writes the table of contents' title label but not the toggle it
+    names, drop that label's ``for``."""
+    text = _THEME_TOGGLE.sub(r"\1>", text)
+    if 'id="__toc"' not in text:
+        text = text.replace('<label class="md-nav__title" for="__toc">',
+                            '<label class="md-nav__title">')
+    return text
 
 
 def on_post_build(config: Any) -> None:
