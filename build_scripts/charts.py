@@ -125,16 +125,25 @@ def draw_viral_load_chart(timeline: list[dict[str, Any]], title: str, target: Pa
             axes.axvspan(start, end, color=colour, alpha=0.35, linewidth=0, zorder=0)
             high = 1 - lane * (0.11 if layout is WIDE else 0.09)
             axes.axvspan(start, end, ymin=high - 0.08, ymax=high - 0.01, color=colour, zorder=1)
-            axes.annotate(f"{first}\u2013{until} {period['label']}", xy=(start, high - 0.045),
-                          xycoords=("data", "axes fraction"), xytext=(3, 0),
+            # The label sits at the lane's left edge, so a band near the right end keeps it whole.
+            axes.annotate(f"{first}\u2013{until} {period['label']}", xy=(0.01, high - 0.045),
+                          xycoords="axes fraction", xytext=(3, 0),
                           textcoords="offset points", va="center",
                           fontsize=layout.font_size - 1.5, zorder=2)
+        # Numbers of treatments close together are stepped up so they do not run into each other.
+        span_days = max(1, (date.fromisoformat(timeline[-1]["date"])
+                            - date.fromisoformat(timeline[0]["date"])).days)
+        close = span_days * (0.06 if layout is WIDE else 0.1)
+        previous: date | None = None
+        step = 0
         for number, day, _treatment in marks:
             when: Any = date.fromisoformat(day)
+            step = step + 1 if previous is not None and (when - previous).days < close else 0
+            previous = when
             axes.axvline(when, color=MARK_COLOUR, linestyle="--", linewidth=1)
             axes.annotate(str(number), xy=(when, 0), xycoords=("data", "axes fraction"),
-                          xytext=(3, 4), textcoords="offset points", color=MARK_COLOUR,
-                          fontweight="bold")
+                          xytext=(3, 4 + 12 * step), textcoords="offset points",
+                          color=MARK_COLOUR, fontweight="bold")
         axes.set_ylabel("CMV DNA (copies/mL, log scale)")
         axes.set_xlabel("Date (numbered lines and bands: events as numbered in the list)"
                         if layout is WIDE else "Date (numbers: events in the list)")
