@@ -47,6 +47,7 @@ from .render import (
     render_pages,
     write_abbreviations,
     write_calculator_settings,
+    write_footer_links,
     write_nav,
 )
 from .runtime import copy_runtime, write_runtime_module
@@ -82,6 +83,7 @@ def generate(project: Path = ROOT, today: date | None = None) -> list[Path]:
     written += render_generated_pages(content, docs, site_src)
     written.append(write_abbreviations(content, docs, site_src))
     written.append(write_nav(content, docs))
+    written.append(write_footer_links(content, docs))
     written.append(write_calculator_settings(content, docs))
     assets = docs / "assets"
     wheel_files = publish_wheel(assets / "wheels")

@@ -23,7 +23,7 @@ from typing import Any
 import jinja2
 from markupsafe import Markup, escape
 
-from .charts import draw_viral_load_chart, treatment_marks
+from .charts import NARROW, WIDE, draw_viral_load_chart
 from .content import Content, body_calls
 from .fallback import fallback_table
 
@@ -37,7 +37,7 @@ OPTIONAL: dict[str, dict[str, Any]] = {
     "table": {"notes": []},
     "case": {"setting": None, "co_treatment": None, "regimen_id": None, "table": None,
              "locator": None, "timeline": []},
-    "event": {"cmv_copies_per_ml": None, "treatment": None},
+    "event": {"cmv_copies_per_ml": None, "treatment": None, "cmv_negative": False},
     "product": {"maker": None, "market": None, "licensed_use": None, "administration": [],
                 "unverified": []},
     "reference": {"short": None, "doi": None, "url": None, "cited_via": None,
@@ -239,19 +239,18 @@ class SiteFunctions:
         if not timeline:
             raise KeyError(f"case_timeline('{case_id}') on page '{self.slug}': the case has no "
                            "timeline")
-        # Numbered as the chart numbers its treatment lines (charts.treatment_marks).
-        numbers = iter(number for number, _day, _treatment in treatment_marks(timeline))
-        events = [{**complete("event", event),
-                   "mark": next(numbers) if event.get("treatment") else None}
-                  for event in timeline]
-        chart = None
+        events = [complete("event", event) for event in timeline]
+        chart = narrow_chart = None
         if any(e.get("cmv_copies_per_ml") is not None for e in timeline):
-            relative = CHART_DIR / f"{case_id}.svg"
-            path = draw_viral_load_chart(timeline, case["title"], self.docs / relative)
-            self.charts.append(path)
-            chart = self.asset(relative)
+            charts = []
+            for suffix, layout in (("", WIDE), ("-narrow", NARROW)):
+                relative = CHART_DIR / f"{case_id}{suffix}.svg"
+                self.charts.append(draw_viral_load_chart(
+                    timeline, case["title"], self.docs / relative, case.get("periods"), layout))
+                charts.append(self.asset(relative))
+            chart, narrow_chart = charts
         return self._render("case_timeline.html.j2", id=case_id, case=case, events=events,
-                            chart=chart, copies_text=copies_text,
+                            chart=chart, narrow_chart=narrow_chart, copies_text=copies_text,
                             reference=self.reference_link(case["reported_in"],
                                                           case.get("locator")))
 

@@ -7,7 +7,9 @@ imports nothing from it. ``on_config``:
   ``config.extra``, where the theme override (``site_src/theme/main.html``) shows them in the
   disclaimer on every page;
 - sets the navigation from ``docs/.nav.json`` (written by ``build_scripts.render.write_nav``), so
-  a new page in ``site_src/pages/`` appears without editing ``mkdocs.yml``.
+  a new page in ``site_src/pages/`` appears without editing ``mkdocs.yml``; and the pages linked
+  in the footer instead (``navigation: footer``) from ``docs/.footer-links.json`` into
+  ``config.extra.footer_links``.
 
 ``on_page_content`` explains, on hover, the glossary terms that Markdown's ``abbr`` extension
 cannot match because they begin or end with a sign (D+/R−): it wraps them in ``<abbr>`` in the
@@ -48,6 +50,9 @@ def on_config(config: Any) -> Any:
     nav_file = Path(config.docs_dir) / ".nav.json"
     if nav_file.is_file() and not config.nav:
         config.nav = json.loads(nav_file.read_text(encoding="utf-8"))
+    footer_file = Path(config.docs_dir) / ".footer-links.json"
+    if footer_file.is_file():
+        config.extra["footer_links"] = json.loads(footer_file.read_text(encoding="utf-8"))
     return config
 
 
@@ -126,8 +131,56 @@ def relative_print_page_base(text: str) -> str:
     return text
 
 
+# mkdocs-print-site-plugin (2.9) numbers each page's section in an attribute HTML does not have;
+# nothing reads it (the plugin's CSS numbers headings by id), so it becomes a data- attribute.
+_HEADING_NUMBER = re.compile(r"""(<section class=["']print-page[^>]*?\s)heading-number=""")
+_LABEL_FOR = re.compile(r'(<label\b[^>]*?\sfor=")([^"]+)(")')
+
+
+def valid_print_page_markup(text: str) -> str:
+    """Make the print page's markup valid HTML (the Nu Html Checker, tests/site/test_html_valid.py).
+
+    The plugin prefixes every ``<label for>`` with the page's key but renames only ``<input>``
+    ids, so a select's label points at nothing: point it back at the control's own id.
+    """
+    text = _HEADING_NUMBER.sub(r"\1data-heading-number=", text)
+    ids = {match[2] for match in _ID.finditer(text)}
+
+    def restore(match: re.Match[str]) -> str:
+        target = match[2]
+        if target in ids:
+            return match[0]
+        # The page key may hold hyphens itself: try each tail, longest first.
+        tails = (target[cut + 1:] for cut, char in enumerate(target) if char == "-")
+        own = next((tail for tail in tails if tail in ids), None)
+        return f"{match[1]}{own}{match[3]}" if own else match[0]
+
+    return _LABEL_FOR.sub(restore, text)
+
+
+# mkdocs-material (9.8) writes its two hidden toggles (the navigation drawer, the search) as
+# checkboxes with autocomplete="off", which HTML allows on text-like inputs only.
+_THEME_TOGGLE = re.compile(r'(<input class="md-toggle" data-md-toggle="\w+" type="checkbox"'
+                           r' id="\w+") autocomplete="off">')
+
+
+def valid_theme_toggles(text: str) -> str:
+    """Drop the toggles' autocomplete; and on a page outside the navigation (``navigation:
+    footer``), where the theme writes the table of contents' title label but not the toggle it
+    names, drop that label's ``for``."""
+    text = _THEME_TOGGLE.sub(r"\1>", text)
+    if 'id="__toc"' not in text:
+        text = text.replace('<label class="md-nav__title" for="__toc">',
+                            '<label class="md-nav__title">')
+    return text
+
+
 def on_post_build(config: Any) -> None:
-    page = Path(config.site_dir) / "print_page" / "index.html"
-    if page.is_file():
-        text = page.read_text(encoding="utf-8")
-        page.write_text(relative_print_page_base(fix_print_page_anchors(text)), encoding="utf-8")
+    print_page = Path(config.site_dir) / "print_page" / "index.html"
+    for html_file in Path(config.site_dir).rglob("*.html"):
+        text = html_file.read_text(encoding="utf-8")
+        fixed = valid_theme_toggles(text)
+        if html_file == print_page:
+            fixed = relative_print_page_base(valid_print_page_markup(fix_print_page_anchors(fixed)))
+        if fixed != text:
+            html_file.write_text(fixed, encoding="utf-8")

@@ -36,12 +36,13 @@ from .paths import DOCS, SITE_SRC
 
 __all__ = ["environment", "render_pages", "render_generated_pages", "write_abbreviations",
            "write_nav", "write_calculator_settings", "SETTINGS_FILE", "ABBREVIATIONS_FILE",
-           "NAV_FILE", "GENERATED_PAGES"]
+           "NAV_FILE", "GENERATED_PAGES", "write_footer_links", "FOOTER_LINKS_FILE"]
 
 # Fetched by the calculator worker at start-up and passed to calculators.browser.configure.
 SETTINGS_FILE = Path("assets") / "calculator-settings.json"
 ABBREVIATIONS_FILE = Path("includes") / "abbreviations.md"
 NAV_FILE = Path(".nav.json")
+FOOTER_LINKS_FILE = Path(".footer-links.json")
 # Generated pages: (slug, title, source) in navigation order, after the content pages.
 GENERATED_PAGES = (("references", "References", "site_src/references/"),
                    ("glossary", "Glossary", "site_src/glossary.yml"),
@@ -173,9 +174,17 @@ def write_abbreviations(content: Content, docs: Path = DOCS, root: Path = SITE_S
     return target
 
 
+def _in_footer(page: Page) -> bool:
+    return bool(page.meta.get("navigation") == "footer")
+
+
 def write_nav(content: Content, docs: Path = DOCS) -> Path:
-    """The navigation: home, then pages by ``nav_order`` then title, then the generated pages."""
-    pages = sorted((p for p in content.pages if p.slug != "index"),
+    """The navigation: home, then pages by ``nav_order`` then title, then the generated pages.
+
+    Pages whose front matter says ``navigation: footer`` are left out: they are linked from every
+    page's footer instead (``write_footer_links``).
+    """
+    pages = sorted((p for p in content.pages if p.slug != "index" and not _in_footer(p)),
                    key=lambda p: (p.meta.get("nav_order", 10**6), p.meta["title"].lower()))
     nav: list[dict[str, str]] = []
     if any(p.slug == "index" for p in content.pages):
@@ -184,6 +193,17 @@ def write_nav(content: Content, docs: Path = DOCS) -> Path:
     nav += [{title: f"{slug}.md"} for slug, title, _source in GENERATED_PAGES]
     target = docs / NAV_FILE
     target.write_text(json.dumps(nav, indent=1, ensure_ascii=False) + "\n", encoding="utf-8")
+    return target
+
+
+def write_footer_links(content: Content, docs: Path = DOCS) -> Path:
+    """The pages linked in every page's footer (``navigation: footer``), as title and URL path
+    relative to the site root, for the theme (``mkdocs_hooks.py`` puts them in ``config.extra``)."""
+    links = [{"title": p.meta["title"], "path": f"{p.slug}/"}
+             for p in sorted(content.pages, key=lambda p: p.meta["title"].lower())
+             if _in_footer(p)]
+    target = docs / FOOTER_LINKS_FILE
+    target.write_text(json.dumps(links, indent=1, ensure_ascii=False) + "\n", encoding="utf-8")
     return target
 
 

@@ -38,8 +38,20 @@ function bindFilter(table) {
   const input = box.querySelector("input");
   const count = box.querySelector(".cmvig-table-count");
   const rows = Array.from(table.tBodies[0]?.rows ?? []);
+  // With no row matching, a line in the table's place says so (the count beside the box may be
+  // out of sight), and the table keeps its height while a filter is typed: a page that shrank
+  // under the reader would scroll up and bring the theme's "Back to top" button over the box.
+  const wrap = table.closest(".cmvig-evidence");
+  const empty = document.createElement("p");
+  empty.className = "cmvig-table-empty";
+  empty.hidden = true;
+  const notes = wrap.querySelector(".cmvig-table-notes");
+  if (notes) notes.before(empty);
+  else wrap.append(empty);
   const apply = () => {
     const words = input.value.toLowerCase().split(/\s+/).filter(Boolean);
+    if (words.length && !wrap.style.minHeight) wrap.style.minHeight = `${wrap.offsetHeight}px`;
+    if (!words.length) wrap.style.minHeight = "";
     let shown = 0;
     for (const row of rows) {
       const text = row.textContent.toLowerCase();
@@ -47,7 +59,9 @@ function bindFilter(table) {
       row.hidden = !match;
       if (match) shown += 1;
     }
-    count.textContent = words.length ? `${shown} of ${rows.length} rows shown` : "";
+    count.textContent = words.length ? `${shown} of ${rows.length} rows shown` : `${rows.length} rows`;
+    empty.hidden = shown > 0;
+    empty.textContent = `No row contains “${input.value.trim()}”: 0 of ${rows.length} rows shown.`;
   };
   input.addEventListener("input", apply);
   box.hidden = false;

@@ -13,7 +13,11 @@ import pytest
 
 from build_scripts.content import ContentError, load_content
 from build_scripts.governance import check_reviews, overdue_reviews
-from build_scripts.mkdocs_hooks import fix_print_page_anchors
+from build_scripts.mkdocs_hooks import (
+    fix_print_page_anchors,
+    valid_print_page_markup,
+    valid_theme_toggles,
+)
 from tests.build_scripts.fixture_project import make_project, make_site_src
 from tests.conftest import ROOT
 
@@ -98,3 +102,22 @@ def test_print_page_anchor_fix() -> None:
     assert '<p id="refs-seed-a">' in fixed
     assert '<tr id="row">' in fixed  # nothing links to it: left alone
     assert 'id="refs" heading-number' in fixed
+
+
+def test_print_page_markup_made_valid() -> None:
+    page = ('<section class="print-page" id="self-test" heading-number="1">'
+            '<label for="self-test-calc-x-organ" id="calc-x-organ-label">Organ</label>'
+            '<select id="calc-x-organ"></select>'
+            '<label for="self-test-calc-x-w">W</label><input id="self-test-calc-x-w"></section>')
+    fixed = valid_print_page_markup(page)
+    assert 'id="self-test" data-heading-number="1"' in fixed
+    assert '<label for="calc-x-organ" id="calc-x-organ-label">' in fixed
+    assert '<label for="self-test-calc-x-w">' in fixed  # the plugin renamed the input too
+
+
+def test_theme_toggles_lose_autocomplete_only() -> None:
+    page = ('<input class="md-toggle" data-md-toggle="drawer" type="checkbox" id="__drawer"'
+            ' autocomplete="off"><input type="text" autocomplete="off">')
+    assert valid_theme_toggles(page) == (
+        '<input class="md-toggle" data-md-toggle="drawer" type="checkbox" id="__drawer">'
+        '<input type="text" autocomplete="off">')

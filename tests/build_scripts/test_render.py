@@ -8,7 +8,13 @@ from pathlib import Path
 
 import pytest
 
-from build_scripts.charts import HASH_SALT, draw_viral_load_chart
+from build_scripts.charts import (
+    HASH_SALT,
+    NARROW,
+    WIDE,
+    draw_viral_load_chart,
+    treatment_marks,
+)
 from build_scripts.components import Abbreviator, Placement, SiteFunctions, copies_text
 from build_scripts.content import Content, load_content
 from build_scripts.render import (
@@ -67,7 +73,7 @@ def test_table_html(site_src: Path, content: Content, tmp_path: Path) -> None:
         assert f">{value}<" in html
     assert 'Fixture outcome alpha (<abbr title="cytomegalovirus">CMV</abbr> negative)' in html
     assert '<li><abbr title="fixture term">FXT</abbr>: fixture term.</li>' in html
-    assert "<div class=\"cmvig-table-filter\" hidden>" in html
+    assert "<div class=\"cmvig-table-filter\" hidden data-search-exclude>" in html
 
 
 def test_case_card_links_to_its_table_row_and_the_regimen_calculator(
@@ -93,10 +99,12 @@ def test_case_timeline_lists_values_and_draws_a_chart(site_src: Path, content: C
     assert 'aria-describedby="timeline-fixture-case-events"' in html
     assert "CMV DNA 500 copies/mL." in html
     assert "CMV DNA 18\u00a0100 copies/mL." in html
-    assert "Treatment 1: Fixture treatment started" in html
-    assert "Treatment 2: Fixture treatment stopped" in html
+    # Treatments carry the list's own numbers on the chart (events 2 and 4 here).
+    assert "Treatment: Fixture treatment started" in html
+    assert "Treatment: Fixture treatment stopped" in html
     assert '<time datetime="2020-01-20">2020-01-20</time>' in html
-    assert functions.charts == [tmp_path / "assets" / "charts" / "fixture-case.svg"]
+    assert functions.charts == [tmp_path / "assets" / "charts" / "fixture-case.svg",
+                                tmp_path / "assets" / "charts" / "fixture-case-narrow.svg"]
 
 
 def test_chart_is_deterministic_svg_without_dates(content: Content, tmp_path: Path) -> None:
@@ -170,7 +178,8 @@ def test_render_pages_writes_pages_and_charts(site_src: Path, content: Content,
                                               tmp_path: Path) -> None:
     written = render_pages(content, tmp_path, site_src)
     names = sorted(str(p.relative_to(tmp_path)) for p in written)
-    assert names == ["assets/charts/fixture-case.svg", "evidence.md", "index.md", "regimens.md"]
+    assert names == ["assets/charts/fixture-case-narrow.svg", "assets/charts/fixture-case.svg",
+                     "evidence.md", "index.md", "regimens.md"]
     index = (tmp_path / "index.md").read_text()
     assert "[Author 2020, Table 9](references.md#seed-a)" in index
     assert re.search(r'<form class="cmvig-calculator" id="calc-regimen" data-calculator="regimen"',
@@ -186,3 +195,22 @@ def test_forms_say_what_the_hospital_default_is(built_site: Path) -> None:
     # Units beside a number are chosen, not a parameter of their own (no name attribute).
     assert re.search(r'<select id="calc-prophylaxis-weight_kg-unit" class="cmvig-unit" '
                      r'data-unit-for="weight_kg" aria-label="Unit of Weight \(kg\)">', page)
+
+
+def test_chart_numbers_treatments_as_the_list_and_draws_negatives_and_periods(
+        tmp_path: Path) -> None:
+    timeline = [
+        {"date": "2020-01-01", "event": "a", "cmv_copies_per_ml": 500},
+        {"date": "2020-01-05", "event": "b", "treatment": "Drug started"},
+        {"date": "2020-01-09", "event": "c", "cmv_copies_per_ml": 18100},
+        {"date": "2020-01-20", "event": "d", "cmv_negative": True, "treatment": "Drug stopped"},
+    ]
+    assert [n for n, _day, _t in treatment_marks(timeline)] == [2, 4]
+    periods = [{"label": "Drug", "from": "2020-01-05", "until": "2020-01-20"}]
+    for layout in (WIDE, NARROW):
+        svg = draw_viral_load_chart(timeline, "T", tmp_path / "c.svg", periods, layout).read_text()
+        assert "negative" in svg and "(no value given)" in svg
+        assert "2\u20134 Drug" in svg
+    with pytest.raises(ValueError, match="until 2020-02-01 is not the date of an event"):
+        draw_viral_load_chart(timeline, "T", tmp_path / "c.svg",
+                              [{"label": "x", "from": "2020-01-05", "until": "2020-02-01"}])

@@ -3,6 +3,7 @@ chart shows, and the printable whole guide loads nothing from outside."""
 
 from __future__ import annotations
 
+import pytest
 from playwright.sync_api import Page
 
 from tests.e2e.conftest import Watch, assert_clean
@@ -61,4 +62,56 @@ def test_print_page_and_print_styles(page: Page, watch: Watch) -> None:
     assert not [w for w in page.workers if "calculator-worker" in w.url]
     page.emulate_media(media="print")
     assert not page.locator(".md-sidebar--primary").is_visible()
+    assert_clean(watch)
+
+
+# Every cell of every evidence table inside its table's column and the window, at a phone's and
+# a desktop's width (no sideways scrolling); and the sort marks there before any click.
+_TABLE_CELLS_OUTSIDE = """() => [...document.querySelectorAll('table[data-cmvig-table]')]
+ .flatMap(table => {
+  const box = table.closest('.cmvig-evidence').getBoundingClientRect();
+  const right = Math.min(box.right, document.documentElement.clientWidth) + 0.5;
+  return [...table.querySelectorAll('th, td')]
+    .filter(cell => cell.getBoundingClientRect().width > 0)
+    .filter(cell => cell.getBoundingClientRect().right > right)
+    .map(cell => `${table.dataset.cmvigTable}: ${cell.textContent.trim().slice(0, 30)}`);
+})"""
+_UNMARKED_SORTABLE = """() => [...document.querySelectorAll(
+    'table[data-cmvig-table] th[role=columnheader]:not([data-sort-method=none])')]
+  .filter(th => th.getBoundingClientRect().width > 0)
+  .filter(th => !/[\\u25B4\\u25BE\\u25B2\\u25BC]/.test(getComputedStyle(th, '::after').content))
+  .map(th => th.textContent.trim())"""
+
+
+@pytest.mark.parametrize("width", [390, 1366])
+def test_evidence_tables_fit_and_show_sort_marks(page: Page, watch: Watch, width: int) -> None:
+    page.set_viewport_size({"width": width, "height": 800})
+    for path in ("treatment/", "hsct/"):
+        page.goto(path)
+        page.locator("table[data-cmvig-table] th[role=columnheader]").first.wait_for(
+            state="attached")
+        assert page.evaluate(_TABLE_CELLS_OUTSIDE) == [], (path, width)
+        assert page.evaluate(_UNMARKED_SORTABLE) == [], (path, width)
+    assert page.evaluate("document.documentElement.scrollWidth") <= width
+    assert_clean(watch)
+
+
+@pytest.mark.parametrize("width", [390, 1366])
+def test_a_filter_with_no_match_says_so_in_view(page: Page, watch: Watch, width: int) -> None:
+    page.set_viewport_size({"width": width, "height": 800})
+    page.goto("treatment/")
+    evidence = page.locator("#table-thoracic-heart")
+    count = evidence.locator(".cmvig-table-count")
+    count.wait_for()
+    assert count.inner_text() == "5 rows"  # the count is there before any filtering
+    box = evidence.locator(".cmvig-table-filter input")
+    box.scroll_into_view_if_needed()
+    page.mouse.wheel(0, 400)
+    box.fill("no-such-word")
+    assert count.inner_text() == "0 of 5 rows shown"
+    assert evidence.get_by_text("No row contains “no-such-word”").is_visible()
+    # Nothing (such as the theme's "Back to top") lies over the count.
+    on_top = count.evaluate("""c => { const r = c.getBoundingClientRect();
+        return c.contains(document.elementFromPoint(r.x + r.width / 2, r.y + r.height / 2)); }""")
+    assert on_top
     assert_clean(watch)

@@ -32,7 +32,8 @@ class _Forms(html.parser.HTMLParser):
         assert isinstance(controls, dict)
         if tag in {"input", "select"} and a.get("name"):
             controls[a["name"]] = {"tag": tag, "type": a.get("type"), "options": [],
-                                   "required": "required" in a}
+                                   "required": "required" in a
+                                   or a.get("aria-required") == "true"}
             self._select = a["name"] if tag == "select" else None
         if tag == "option" and self._select:
             controls[self._select]["options"].append(a.get("value"))
