@@ -125,6 +125,9 @@ def main(argv: list[str] | None = None) -> int:
                         help="benchmark the site already in --site-dir (built for 127.0.0.1)")
     parser.add_argument("--site-dir", type=Path, help="where the site is (or is built to; "
                         "default: a temporary folder)")
+    parser.add_argument("--port", type=int, default=0,
+                        help="build for, and serve on, this port of 127.0.0.1 (default: a free "
+                        "one; with --no-build, the one the site was built for)")
     parser.add_argument("--lighthouse", action=argparse.BooleanOptionalAction, default=True,
                         help="Lighthouse scores for three pages (default: on, off with --smoke)")
     parser.add_argument("--levers", action="store_true",
@@ -136,12 +139,14 @@ def main(argv: list[str] | None = None) -> int:
         args.runs, args.recomputes, args.lighthouse = 1, 20, False
     if args.no_build and args.site_dir is None:
         parser.error("--no-build needs --site-dir")
+    if args.no_build and args.port:
+        parser.error("--port is for a build: with --no-build, the site's own port is used")
     with tempfile.TemporaryDirectory(prefix="cmvig-bench-site-") as scratch:
         site = args.site_dir or Path(scratch)
         build_s = None
         if not args.no_build:
             print("Building the site (timed)", file=sys.stderr)
-            build_s = build(site, _free_port())
+            build_s = build(site, args.port or _free_port())
         if args.levers:
             from .levers import measure_levers
             figures = measure_levers(site, args.runs)
