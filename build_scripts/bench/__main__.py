@@ -2,9 +2,9 @@
 
 Builds the site as it ships (:func:`build_scripts.build.build_site`, timed), serves it on
 127.0.0.1 with the floor page beside it, and drives Debian's Chromium with a fresh profile for
-every cold visit. Prints a Markdown table for the README and
-writes every figure as JSON. A benchmark, not a test: nothing here fails on a slow number.
-``--levers`` measures the start-up levers one at a time instead (see ``levers.py``).
+every cold visit. Prints a Markdown table for the README and writes every figure as JSON. A
+benchmark, not a test: nothing here fails on a slow number. ``--levers`` measures the start-up
+levers one at a time instead (see ``levers.py``).
 """
 
 from __future__ import annotations
@@ -127,7 +127,7 @@ def main(argv: list[str] | None = None) -> int:
                         "default: a temporary folder)")
     parser.add_argument("--port", type=int, default=0,
                         help="build for, and serve on, this port of 127.0.0.1 (default: a free "
-                        "one; with --no-build, the one the site was built for)")
+                        "one; --no-build serves on the port the site was built for)")
     parser.add_argument("--lighthouse", action=argparse.BooleanOptionalAction, default=True,
                         help="Lighthouse scores for three pages (default: on, off with --smoke)")
     parser.add_argument("--levers", action="store_true",
