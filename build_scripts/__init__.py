@@ -1,6 +1,8 @@
 """The site generator: ``site_src/`` -> Jinja2 -> ``docs/`` -> ``mkdocs build`` -> ``site/``.
 
-Steps, each in its own module and each runnable on its own:
+:func:`build_scripts.build.build_site` is the one build (the command line, ``./dev serve``, the
+tests and the benchmark all run it). Its steps, each in its own module and each runnable on its
+own:
 
 - :mod:`build_scripts.content` -- read and validate ``site_src/`` (front matter, YAML, schemas).
 - :mod:`build_scripts.governance` -- pages whose review is overdue (warn, or fail if configured).
@@ -16,5 +18,6 @@ Steps, each in its own module and each runnable on its own:
 - :mod:`build_scripts.runtime` -- copy the Pyodide runtime from the pinned npm package.
 - :mod:`build_scripts.serve` -- serve ``site/`` on 127.0.0.1 with the right MIME types.
 
-``python -m build_scripts`` runs them all and then ``mkdocs build --strict``.
+``python -m build_scripts`` runs :func:`~build_scripts.build.build_site`: them all, then
+``mkdocs build --strict`` and the finishing steps (``csp``, ``offline``, ``external_refs``).
 """

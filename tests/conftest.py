@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import fcntl
 import json
+import os
 import socket
 import subprocess
 import sys
@@ -35,25 +37,49 @@ def golden_key(source: str, case: dict[str, Any]) -> str:
     return f"{source}/{case['calculator']}/{case['id']}"
 
 
-@pytest.fixture(scope="session")
-def site_port() -> int:
-    """A free port on 127.0.0.1 for the test server, known before the site is built."""
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port: int = probe.getsockname()[1]
-    return port
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """The install test first: it spends minutes in pip and npm, and under pytest-xdist it then
+    runs beside the rest of the suite instead of after it (the sort keeps every other order)."""
+    items.sort(key=lambda item: item.get_closest_marker("install") is None)
+
+
+def _run_folder(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A folder every process of this pytest run shares: pytest-xdist's workers each get a
+    basetemp of their own inside the controller's (``.../popen-gw0``), so theirs is the parent."""
+    basetemp = tmp_path_factory.getbasetemp()
+    return basetemp.parent if os.environ.get("PYTEST_XDIST_WORKER") else basetemp
 
 
 @pytest.fixture(scope="session")
-def built_site(tmp_path_factory: pytest.TempPathFactory, site_port: int) -> Path:
-    """The whole site, built once per test session by the README's build step.
+def built_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The whole site, built by the README's build step (``python -m build_scripts``, that is
+    ``build_site``) once per test run, however many pytest-xdist workers share it.
 
-    Its site_url is the test server's address: instant navigation needs the port to match.
+    The first worker that asks builds it, holding a lock; the others wait for it and reuse it.
+    It is built for a port chosen here, but the tests serve it on ports of their own (each
+    worker starts its own server): one build serves every worker because any-address.js moves
+    the sitemap's links to wherever the site is served (README, "Serving it elsewhere"). The
+    benchmark's test builds its own copy for that port and serves it there.
     """
-    site = tmp_path_factory.mktemp("site")
-    subprocess.run(
-        [sys.executable, "-m", "build_scripts", "--site-dir", str(site),
-         "--site-url", f"http://127.0.0.1:{site_port}/"],
-        cwd=ROOT, check=True, capture_output=True,
-    )
+    shared = _run_folder(tmp_path_factory)
+    site, built = shared / "site", shared / "site.built"
+    with open(shared / "site.lock", "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        if not built.is_file():
+            with socket.socket() as probe:
+                probe.bind(("127.0.0.1", 0))
+                port = probe.getsockname()[1]
+            done = subprocess.run(
+                [sys.executable, "-m", "build_scripts", "--site-dir", str(site),
+                 "--site-url", f"http://127.0.0.1:{port}/"],
+                cwd=ROOT, capture_output=True, text=True, check=False,
+            )
+            assert done.returncode == 0, done.stdout + done.stderr
+            built.write_text(f"http://127.0.0.1:{port}/")
     return site
+
+
+@pytest.fixture(scope="session")
+def built_site_url(built_site: Path) -> str:
+    """The address ``built_site`` was built for (``--site-url``)."""
+    return (built_site.parent / "site.built").read_text()

@@ -1,9 +1,10 @@
 """``python -m build_scripts.bench``: how long users wait, measured against bare Pyodide.
 
-Builds the site (timed), serves it on 127.0.0.1 with the floor page beside it, and drives Debian's
-Chromium with a fresh profile for every cold visit. Prints a Markdown table for the README and
-writes every figure as JSON. A benchmark, not a test: nothing here fails on a slow number.
-``--levers`` measures the start-up levers one at a time instead (see ``levers.py``).
+Builds the site as it ships (:func:`build_scripts.build.build_site`, timed), serves it on
+127.0.0.1 with the floor page beside it, and drives Debian's Chromium with a fresh profile for
+every cold visit. Prints a Markdown table for the README and writes every figure as JSON. A
+benchmark, not a test: nothing here fails on a slow number. ``--levers`` measures the start-up
+levers one at a time instead (see ``levers.py``).
 """
 
 from __future__ import annotations
@@ -14,13 +15,15 @@ import socket
 import statistics
 import sys
 import tempfile
-import time
+from dataclasses import asdict
+from datetime import date
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
 from playwright.sync_api import sync_playwright
 
+from ..build import build_site
 from ..paths import ROOT
 from . import lighthouse, measure
 from .report import budgets, machine, markdown, percentile, summary
@@ -37,21 +40,10 @@ def _free_port() -> int:
 
 
 def build(site: Path, port: int) -> dict[str, float]:
-    """The README's build, step by step, timed (seconds)."""
-    from ..__main__ import generate, mkdocs_build
-    from ..external_refs import external_references
-
-    started = time.perf_counter()
-    generate(ROOT)
-    generated = time.perf_counter()
-    mkdocs_build(site, f"http://127.0.0.1:{port}/")
-    built = time.perf_counter()
-    if external_references(site):
-        raise SystemExit("the built site would fetch from outside itself: run python -m "
-                         "build_scripts to see what")
-    checked = time.perf_counter()
-    return {"generate": round(generated - started, 2), "mkdocs": round(built - generated, 2),
-            "check": round(checked - built, 2), "total": round(checked - started, 2)}
+    """The shipped build (:func:`build_scripts.build.build_site`) for ``http://127.0.0.1:PORT/``
+    into ``site``, timed step by step (seconds)."""
+    times = build_site(ROOT, site, f"http://127.0.0.1:{port}/", date.today())
+    return {name: round(seconds, 2) for name, seconds in asdict(times).items()}
 
 
 def site_port(site: Path) -> int:
@@ -133,6 +125,9 @@ def main(argv: list[str] | None = None) -> int:
                         help="benchmark the site already in --site-dir (built for 127.0.0.1)")
     parser.add_argument("--site-dir", type=Path, help="where the site is (or is built to; "
                         "default: a temporary folder)")
+    parser.add_argument("--port", type=int, default=0,
+                        help="build for, and serve on, this port of 127.0.0.1 (default: a free "
+                        "one; --no-build serves on the port the site was built for)")
     parser.add_argument("--lighthouse", action=argparse.BooleanOptionalAction, default=True,
                         help="Lighthouse scores for three pages (default: on, off with --smoke)")
     parser.add_argument("--levers", action="store_true",
@@ -144,12 +139,14 @@ def main(argv: list[str] | None = None) -> int:
         args.runs, args.recomputes, args.lighthouse = 1, 20, False
     if args.no_build and args.site_dir is None:
         parser.error("--no-build needs --site-dir")
+    if args.no_build and args.port:
+        parser.error("--port is for a build: with --no-build, the site's own port is used")
     with tempfile.TemporaryDirectory(prefix="cmvig-bench-site-") as scratch:
         site = args.site_dir or Path(scratch)
         build_s = None
         if not args.no_build:
             print("Building the site (timed)", file=sys.stderr)
-            build_s = build(site, _free_port())
+            build_s = build(site, args.port or _free_port())
         if args.levers:
             from .levers import measure_levers
             figures = measure_levers(site, args.runs)

@@ -131,9 +131,10 @@ def markdown(figures: dict[str, Any]) -> str:
                      f"{page['bytes'] / 1000:,.0f} KB, {page['requests']} "
                      f"({page['pyodide_bytes'] / 1000:,.0f} KB) |")
     build = figures["build_s"]
-    lines.append("| build: generator + mkdocs build (+ check) | " + (
+    lines.append("| build: generator + mkdocs build + CSP and offline files (+ check) | " + (
         f"{build['total']:.1f} s ({build['generate']:.1f} + {build['mkdocs']:.1f} + "
-        f"{build['check']:.1f})" if build else "not measured (--no-build)") + " |")
+        f"{build['finish']:.1f} + {build['check']:.1f})" if build else "not measured (--no-build)")
+        + " |")
     for url, scores in (figures.get("lighthouse") or {}).items():
         lines.append(f"| Lighthouse mobile `{url}`: performance / accessibility / best practices | "
                      f"{scores['performance']} / {scores['accessibility']} / "

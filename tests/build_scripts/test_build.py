@@ -3,6 +3,8 @@ review-date governance: an overdue review warns, and fails the build with the se
 
 from __future__ import annotations
 
+import fcntl
+import os
 import subprocess
 import sys
 from dataclasses import replace
@@ -11,6 +13,7 @@ from pathlib import Path
 
 import pytest
 
+from build_scripts.build import docs_lock
 from build_scripts.content import ContentError, load_content
 from build_scripts.governance import check_reviews, overdue_reviews
 from build_scripts.mkdocs_hooks import (
@@ -121,3 +124,23 @@ def test_theme_toggles_lose_autocomplete_only() -> None:
     assert valid_theme_toggles(page) == (
         '<input class="md-toggle" data-md-toggle="drawer" type="checkbox" id="__drawer">'
         '<input type="text" autocomplete="off">')
+
+
+def test_builds_of_one_project_take_turns(tmp_path: Path) -> None:
+    """A build holds docs_lock (build_site): another build, or a reader, of the same project's
+    docs/ waits for it; readers share."""
+    def try_lock(kind: int) -> bool:
+        other = os.open(tmp_path / "docs", os.O_RDONLY | os.O_DIRECTORY)
+        try:
+            fcntl.flock(other, kind | fcntl.LOCK_NB)
+            return True
+        except BlockingIOError:
+            return False
+        finally:
+            os.close(other)
+
+    with docs_lock(tmp_path):
+        assert not try_lock(fcntl.LOCK_EX) and not try_lock(fcntl.LOCK_SH)
+    with docs_lock(tmp_path, shared=True):
+        assert try_lock(fcntl.LOCK_SH) and not try_lock(fcntl.LOCK_EX)
+    assert try_lock(fcntl.LOCK_EX)

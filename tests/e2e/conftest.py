@@ -62,9 +62,10 @@ class SiteServer:
 
 
 @pytest.fixture(scope="session")
-def base_url(built_site: Path, site_port: int) -> Iterator[str]:
-    """The README's serve command, on the port the site was built for, in its own process."""
-    server = SiteServer(built_site, site_port).start()
+def base_url(built_site: Path) -> Iterator[str]:
+    """The README's serve command for the run's site, in its own process, on a free port: one
+    server per pytest-xdist worker (tests/conftest.py's ``built_site`` says why any port works)."""
+    server = SiteServer(built_site).start()
     yield server.url
     server.stop()
 

@@ -14,6 +14,7 @@ from pathlib import Path
 
 import pytest
 
+from build_scripts.build import docs_lock
 from tests.conftest import ROOT, SEEDS
 
 COPYCHECK = SEEDS.parent / "tools" / "copycheck.py"
@@ -22,10 +23,12 @@ COPYCHECK = SEEDS.parent / "tools" / "copycheck.py"
 @pytest.mark.skipif(not COPYCHECK.is_file(), reason="shared/tools is not beside this clone")
 def test_no_copied_runs(built_site: Path) -> None:
     pages = sorted(str(p) for p in built_site.rglob("*.html"))
-    done = subprocess.run(
-        [sys.executable, str(COPYCHECK), "--allow", str(ROOT / "site_src" / ".copycheck-allow"),
-         str(ROOT / "site_src"), str(ROOT / "docs"), *pages],
-        capture_output=True, text=True, check=False,
-    )
+    with docs_lock(ROOT, shared=True):  # not while another test's build rewrites docs/
+        done = subprocess.run(
+            [sys.executable, str(COPYCHECK), "--allow",
+             str(ROOT / "site_src" / ".copycheck-allow"), str(ROOT / "site_src"),
+             str(ROOT / "docs"), *pages],
+            capture_output=True, text=True, check=False,
+        )
     assert done.returncode == 0, done.stdout
     assert "0 copied run(s)" in done.stdout

@@ -1,0 +1,188 @@
+"""The one build of the site: :func:`build_site`, which every command runs.
+
+``python -m build_scripts``, ``./dev serve``, ``./dev build``, the tests' session build and the
+benchmark all call it, so what is tested and measured is what ships. Its steps:
+
+1. check ``site_src/`` against its schemas and cross-check its keys (stops with every problem,
+   by file and field); warn about pages whose review is overdue (or stop, if ``config.yml`` sets
+   ``fail_on_overdue_review: true``);
+2. render the pages, the generated pages (references, glossary, changelog), the abbreviations
+   snippet, the navigation and the timeline charts into ``docs/``;
+3. build the ``calculators`` wheel and its site-local Pyodide lock (in ``assets/wheels/<hash>/``);
+4. copy the Pyodide runtime (to ``assets/pyodide/<version>/``, named for the worker in
+   ``assets/runtime.mjs``), make the memory snapshot the worker starts from (``snapshot.py``),
+   and copy the vendored browser libraries (tablesort) from ``node_modules/``,
+   once they match the hashes recorded for package-lock.json (``integrity.py``), and IIS's
+   ``web.config`` from ``build_scripts/deploy/``;
+5. ``mkdocs build --strict``, then move the pages' inline scripts and styles and the
+   stylesheets' ``data:`` icons into files (``csp.py``): the site runs under a strict
+   Content-Security-Policy; last, the service worker that keeps the site offline
+   (``offline.py``), which lists every file of the finished site;
+6. refuse the result if anything in it would be fetched from outside the site.
+
+Files written into ``docs/`` are listed in ``docs/.generated``; the next build deletes them first,
+so a page removed from ``site_src/`` disappears from the site too. Steps 1-5 write into the
+project's ``docs/``, so a build holds :func:`docs_lock` throughout: two builds of one project at
+once (two terminals, or two test workers) take turns instead of mixing their files.
+"""
+
+from __future__ import annotations
+
+import fcntl
+import os
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+
+from .build_date import source_date_epoch
+from .content import load_content
+from .csp import externalize_data_images, externalize_inline_code
+from .external_refs import external_references
+from .governance import check_reviews
+from .hosting import copy_web_config
+from .integrity import check_packages
+from .offline import write_offline
+from .render import (
+    render_generated_pages,
+    render_pages,
+    write_abbreviations,
+    write_calculator_settings,
+    write_footer_links,
+    write_nav,
+)
+from .runtime import copy_runtime, write_runtime_module
+from .security import write_policy_module
+from .snapshot import make_snapshot
+from .vendor import copy_vendored
+from .wheel import publish_wheel
+
+__all__ = ["BuildError", "BuildTimes", "build_site", "docs_lock", "generate", "mkdocs_build"]
+
+
+class BuildError(Exception):
+    """The finished site would load something from outside itself; the message lists what."""
+
+
+@dataclass(frozen=True, slots=True)
+class BuildTimes:
+    """Seconds spent in each step of :func:`build_site` (the benchmark reports them)."""
+
+    generate: float  # steps 1-4: site_src/ -> docs/
+    mkdocs: float  # mkdocs build
+    finish: float  # the CSP rewrite and the service worker
+    check: float  # nothing fetched from outside
+    total: float
+
+
+@contextmanager
+def docs_lock(project: Path, shared: bool = False) -> Iterator[None]:
+    """Hold ``project/docs/`` (an advisory ``flock`` on the folder itself) for a build, or,
+    with ``shared``, for reading it while no build is writing it."""
+    docs = project / "docs"
+    docs.mkdir(parents=True, exist_ok=True)
+    descriptor = os.open(docs, os.O_RDONLY | os.O_DIRECTORY)
+    try:
+        fcntl.flock(descriptor, fcntl.LOCK_SH if shared else fcntl.LOCK_EX)
+        yield
+    finally:
+        os.close(descriptor)  # releases the lock
+
+
+def _remove_previous_output(project: Path) -> None:
+    listed = project / "docs" / ".generated"
+    if listed.is_file():
+        for line in listed.read_text().splitlines():
+            (project / line).unlink(missing_ok=True)
+
+
+def generate(project: Path, today: date) -> list[Path]:
+    """Steps 1-4 for ``project`` (a folder with ``site_src/``, ``docs/`` and ``mkdocs.yml``):
+    everything that writes into ``docs/``. Returns the files written.
+
+    Overdue reviews are printed as warnings on standard error (or raise
+    :class:`~build_scripts.content.ContentError` if the configuration says so).
+    """
+    site_src, docs = project / "site_src", project / "docs"
+    content = load_content(site_src)
+    for warning in check_reviews(content, today):
+        print(f"WARNING: overdue review: {warning}", file=sys.stderr)
+    # node_modules/ must be exactly what package-lock.json pins before anything is copied from
+    # it; checked before docs/ is touched, so a refused build leaves the last good one in place.
+    check_packages()
+    _remove_previous_output(project)
+    written = render_pages(content, docs, site_src, today)
+    written += render_generated_pages(content, docs, site_src)
+    written.append(write_abbreviations(content, docs, site_src))
+    written.append(write_nav(content, docs))
+    written.append(write_footer_links(content, docs))
+    written.append(write_calculator_settings(content, docs))
+    assets = docs / "assets"
+    wheel_files = publish_wheel(assets / "wheels")
+    runtime_files = copy_runtime(assets / "pyodide")
+    written += wheel_files + runtime_files
+    # Pyodide with the calculators imported, restored by the worker (after both are in place).
+    snapshot = make_snapshot(runtime_files[0].parent, wheel_files[0].parent)
+    written.append(snapshot)
+    written.append(write_runtime_module(assets, runtime_files[0].parent, wheel_files[0].parent,
+                                        snapshot))
+    written.append(copy_web_config(docs))
+    written.append(write_policy_module(assets))
+    written += copy_vendored(docs / "assets" / "vendor")
+    (docs / ".generated").write_text(
+        "".join(f"{path.relative_to(project)}\n" for path in sorted(set(written)))
+    )
+    return written
+
+
+def mkdocs_build(project: Path, site_dir: Path, site_url: str | None) -> None:
+    """``mkdocs build --strict`` of ``project/docs/`` into ``site_dir``, for ``site_url``
+    (``None``: mkdocs.yml's default)."""
+    # NO_MKDOCS_2_WARNING: Material 9.8 prints an end-of-life notice on every build; the README
+    # records the plan.
+    env = {**os.environ, "NO_MKDOCS_2_WARNING": "1"}
+    stamp = source_date_epoch(project)
+    if stamp:
+        env["SOURCE_DATE_EPOCH"] = stamp  # the sitemap's date: the commit's, not the build day's
+    if site_url:
+        env["CMVIG_SITE_URL"] = site_url  # read by mkdocs.yml (!ENV)
+    subprocess.run(
+        [sys.executable, "-m", "mkdocs", "build", "--strict", "--quiet",
+         "--config-file", str(project / "mkdocs.yml"), "--site-dir", str(site_dir)],
+        cwd=project, env=env, check=True,
+    )
+
+
+def build_site(project: Path, site_dir: Path, site_url: str | None, today: date) -> BuildTimes:
+    """Build ``project`` (a folder with ``mkdocs.yml``, ``site_src/`` and ``docs/``) into
+    ``site_dir`` for the address ``site_url`` (``None``: mkdocs.yml's default), checking review
+    dates against ``today``.
+
+    Raises :class:`~build_scripts.content.ContentError` (bad content, an overdue review that
+    must fail), :class:`~build_scripts.integrity.IntegrityError` (node_modules/ is not what the
+    lock pins), :class:`jinja2.TemplateError` (a page that does not render) or
+    :class:`BuildError` (the site would fetch from outside); the first two leave ``docs/`` and
+    ``site_dir`` as they were.
+    """
+    project = project.resolve()
+    with docs_lock(project):
+        started = time.perf_counter()
+        generate(project, today)
+        generated = time.perf_counter()
+        mkdocs_build(project, site_dir, site_url)
+        built = time.perf_counter()
+        externalize_inline_code(site_dir)
+        externalize_data_images(site_dir)
+        write_offline(site_dir)
+    finished = time.perf_counter()
+    outside = external_references(site_dir)
+    checked = time.perf_counter()
+    if outside:
+        raise BuildError("".join(f"{ref.file}: {ref.kind} {ref.url}\n" for ref in outside)
+                         + "The site would load the above from outside itself; fix them.")
+    return BuildTimes(generate=generated - started, mkdocs=built - generated,
+                      finish=finished - built, check=checked - finished, total=checked - started)
