@@ -20,8 +20,8 @@ def test_rounding_up_gives_the_dose_and_shows_the_vials_apart(page: Page, watch:
                                     "transplant_date": "2026-01-01", "rounding": "up"})
     result = page.locator("form[data-calculator='prophylaxis'] [data-result][data-state=done]")
     week_12 = result.locator("tr[data-dose-mg]").nth(5)
+    assert week_12.get_attribute("data-dose-mg") == "500"  # waits for the row
     cells = week_12.locator("td").all_inner_texts()
-    assert week_12.get_attribute("data-dose-mg") == "500"
     assert cells[-2] == "500"  # to give
     assert cells[-1] == "1 × 50 mL; discard 40 mL"  # vials to open
     given = [row.locator("td").nth(-2).inner_text()
