@@ -343,7 +343,7 @@ _IDS = sorted(REGIMENS)
 @given(
     regimen_id=st.sampled_from(_IDS),
     weight=st.decimals(min_value=Decimal("0.5"), max_value=Decimal(300), places=1),
-    start=st.dates(min_value=date(2000, 1, 1), max_value=date(2099, 6, 30)),  # date fields: 2000-2099
+    start=st.dates(min_value=date(2000, 1, 1), max_value=date(2099, 6, 30)),  # fields: 2000-2099
     conversion_after=st.none() | st.integers(min_value=1, max_value=CONVERSION_MAX_DAYS),
     rounding=st.sampled_from(["none", "up", "nearest"]),
 )
