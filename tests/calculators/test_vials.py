@@ -115,11 +115,17 @@ def test_nearest_rounds_down_when_up_would_pass_the_maximum() -> None:
     # 20 kg: maximum 3,000 mg. 2,960 mg = 59.2 mL: up is 60 mL (3,000 mg, allowed). At 19.9 kg
     # the maximum is 2,985 mg: 60 mL is above it, so 50 mL (2,500 mg, -15.5 %) is tried, which
     # is outside 10 %: not rounded, and the reason names CytoGam's maximum.
-    assert vial_plan(Decimal(2960), CYTOTECT_CP, "nearest", Decimal(10),
-                     Decimal(20)).rounded_ml == 60
+    at_maximum = vial_plan(Decimal(2960), CYTOTECT_CP, "nearest", Decimal(10), Decimal(20))
+    assert at_maximum.rounded_ml == 60 and at_maximum.rounded_mg == at_maximum.label_max_mg
+    # The CytoGam label is cited only where its maximum kept a whole-vial dose from being given.
+    assert at_maximum.sources == ("cytotect-cp-smpc", "hopa-rounding")
     plan = vial_plan(Decimal(2960), CYTOTECT_CP, "nearest", Decimal(10), Decimal("19.9"))
     assert plan.rounded_mg == 2960
     assert "the sources give no maximum for Cytotect CP" in plan.warnings[0]
+    assert plan.sources == ("cytotect-cp-smpc", "hopa-rounding", "cytogam-label")
+    # Without rounding nothing is capped: the maximum is not cited.
+    assert vial_plan(Decimal(2960), CYTOTECT_CP, "none", Decimal(10),
+                     Decimal("19.9")).sources == ("cytotect-cp-smpc",)
     # 2,610 mg = 52.2 mL at 17.5 kg (maximum 2,625 mg): up (60 mL) is above it, and the nearest
     # is down anyway (50 mL, -4.2 %): rounded down.
     plan = vial_plan(Decimal(2610), CYTOTECT_CP, "nearest", Decimal(10), Decimal("17.5"))
@@ -135,6 +141,7 @@ def test_the_core_refuses_a_tolerance_outside_0_to_10(tolerance: str) -> None:
     with pytest.raises(InputError) as caught:
         vial_plan(Decimal(2500), CYTOGAM, "nearest", Decimal(tolerance))
     assert caught.value.field == "rounding_tolerance_pct"
+    assert caught.value.value == Decimal(tolerance)
     assert caught.value.message.startswith("Rounding tolerance (%) must be 0 to 10 %")
 
 
@@ -241,7 +248,7 @@ def test_plan_is_plain() -> None:
 def test_non_positive_dose_is_refused(dose: str) -> None:
     with pytest.raises(InputError) as caught:
         vial_plan(Decimal(dose), CYTOGAM)
-    assert caught.value.field == "dose_mg"
+    assert caught.value.field == "dose_mg" and caught.value.value == Decimal(dose)
     assert "Dose (mg) must be more than 0" in caught.value.message
 
 
@@ -268,3 +275,22 @@ def test_unrounded_dose_is_the_calculated_dose_exactly() -> None:
     for policy in ("none", "nearest"):
         plan = vial_plan(Decimal(10), local, policy, Decimal(0))  # 10 / 3 mL, not rounded
         assert plan.rounded_mg == plan.calculated_mg == 10
+
+
+def test_an_exact_fit_in_large_vials_is_not_made_of_small_ones() -> None:
+    # A custom 10 mL and 0.5 mL product: 500 mg = 10 mL is one 10 mL vial, not twenty of 0.5 mL
+    # (mutation testing: the search must add no small vial once the large ones hold the dose).
+    local = _custom([10, "0.5"])
+    assert _vials(vial_plan(Decimal(500), local)) == [(10, 1)]
+    assert _vials(vial_plan(Decimal(500), local, "nearest", Decimal(10), Decimal(70))) == [(10, 1)]
+
+
+def test_rounding_down_takes_the_fewest_vials_and_works_below_one_ml() -> None:
+    # Custom 6, 5 and 1 mL vials: 520 mg = 10.4 mL rounds down to 10 mL (-3.8 %) as 2 x 5 mL, not
+    # 6 + 4 x 1 mL.
+    local = _custom([6, 5, 1])
+    plan = vial_plan(Decimal(520), local, "nearest", Decimal(10))
+    assert plan.rounded_ml == 10 and _vials(plan) == [(5, 2)]
+    # A 0.5 mL vial: 26 mg = 0.52 mL rounds down to 0.5 mL (-3.8 %).
+    small = _custom(["0.5"])
+    assert vial_plan(Decimal(26), small, "nearest", Decimal(10)).rounded_ml == Decimal("0.5")
