@@ -224,3 +224,13 @@ def test_command_line() -> None:
 
     assert main(["units", "--amount", "1000", "--unit", "U", "--product", "cytotect-cp"]) == 0
     assert main(["units", "--amount", "1000", "--unit", "U", "--product", "cytogam"]) == 2
+
+
+def test_the_given_amount_is_kept_exactly_at_any_strength() -> None:
+    # A custom 3 mg/mL, 7 U/mL product: 10 mg is 10/3 mL, which does not end; the amount given
+    # comes back exactly, not through mL (mutation testing).
+    settings.configure({"custom_product": {"name": "Odd", "mg_per_ml": "3", "units_per_ml": "7",
+                                           "vial_ml": [5]}})
+    assert unit_conversion("10", "mg", "custom").mg == 10
+    assert unit_conversion("10", "U", "custom").units == 10
+    assert unit_conversion("10", "mg", "custom").sources == ("institution-config",)
