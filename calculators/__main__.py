@@ -31,14 +31,14 @@ def build_parser() -> argparse.ArgumentParser:
     )
     commands = parser.add_subparsers(dest="calculator", required=True, metavar="CALCULATOR")
     for calculator in CALCULATORS.values():
-        command = commands.add_parser(calculator.name, help=calculator.title,
-                                      description=calculator.title)
+        command = commands.add_parser(calculator.name, help=_literal(calculator.title),
+                                      description=_literal(calculator.title))
         command.add_argument("--json", action="store_true", help="print JSON")
         command.add_argument("--settings", metavar="FILE",
                              help="institution settings as JSON (custom product, defaults)")
         for field in calculator.fields:
             flags = sorted({f"--{field.name.replace('_', '-')}", f"--{field.name}"}, key=len)
-            help_text = field.label + (f" ({field.hint})" if field.hint else "")
+            help_text = _literal(field.label + (f" ({field.hint})" if field.hint else ""))
             if isinstance(field, FlagField):
                 command.add_argument(*flags, dest=field.name, help=help_text, default=None,
                                      action=argparse.BooleanOptionalAction)
@@ -46,6 +46,11 @@ def build_parser() -> argparse.ArgumentParser:
                 command.add_argument(*flags, dest=field.name, metavar=field.kind.upper(),
                                      help=help_text)
     return parser
+
+
+def _literal(text: str) -> str:
+    """``text`` for argparse, which %-formats help strings: 'Rounding tolerance (%)' stays so."""
+    return text.replace("%", "%%")
 
 
 def format_text(value: Any, indent: str = "") -> str:

@@ -19,12 +19,13 @@ from decimal import Decimal
 
 from .calculator import Calculator
 from .errors import InputError
-from .fields import ChoiceField, NumberField
+from .fields import ChoiceField, Expectation, FlagField, NumberField
 from .results import Result
 from .rounding import KG_STEP, round_to
 from .settings import current
 
 __all__ = ["LB_IN_KG", "WEIGHT_FIELD", "HEIGHT_FIELD", "SEX_FIELD", "WEIGHT_BASIS_FIELD",
+           "OPTIONAL_AGE_FIELD", "PREGNANT_FIELD", "PAEDIATRIC_WARNING",
            "BodyWeight", "body_weight", "DosingWeight", "dosing_weight", "CALCULATORS"]
 
 LB_IN_KG = Decimal("0.45359237")  # exact, by definition
@@ -35,21 +36,61 @@ DEVINE_FROM_INCHES = Decimal(60)
 ADJUSTMENT_FACTOR = Decimal("0.4")
 SOURCES = ("nba-ig-dosing",)
 
+# The sources give no weight range; the bounds are ours, stated with their reasons.
 WEIGHT_FIELD = NumberField(
     name="weight_kg", label="Weight (kg)", hint="Actual body weight; '154 lb' is converted.",
-    unit="kg", maximum=Decimal(300), example="72.5",
-    other_units=(("lb", LB_IN_KG), ("lbs", LB_IN_KG)),
+    unit="kg", minimum_exclusive=None, minimum=Decimal("0.5"), maximum=Decimal(300),
+    example="72.5", other_units=(("lb", LB_IN_KG), ("lbs", LB_IN_KG)),
+    range_reason="below 0.5 kg or above 300 kg is a typing or unit slip (grams, pounds), not a "
+                 "patient's weight; the sources give no weight range.",
+    expected=Expectation(
+        Decimal(40), Decimal(150),
+        "below 40 kg is a child's weight or a unit slip (for children the CMV Ig monograph says "
+        "antivirals are generally recommended for prophylaxis, and that dosing varies); above "
+        "150 kg check the weight, its unit, and which dosing weight applies"),
 )
 HEIGHT_FIELD = NumberField(
     name="height_cm", label="Height (cm)", hint="Needed for ideal and adjusted body weight.",
     unit="cm", minimum_exclusive=None, minimum=Decimal(30), maximum=Decimal(250), example="170",
     other_units=(("in", CM_PER_INCH), ("m", Decimal(100))),
+    range_reason="below 30 cm or above 250 cm is a typing or unit slip (inches, metres); the "
+                 "sources give no height range.",
+    expected=Expectation(
+        Decimal(140), Decimal(210),
+        "check the height and its unit; below 152.4 cm (60 in) the Devine formula does not apply",
+        "nba-ig-dosing"),
 )
 OPTIONAL_HEIGHT_FIELD = NumberField(
     name=HEIGHT_FIELD.name, label=HEIGHT_FIELD.label, hint=HEIGHT_FIELD.hint, unit="cm",
     minimum_exclusive=None, minimum=HEIGHT_FIELD.minimum, maximum=HEIGHT_FIELD.maximum,
     example="170", other_units=HEIGHT_FIELD.other_units, optional=True,
+    range_reason=HEIGHT_FIELD.range_reason, expected=HEIGHT_FIELD.expected,
 )
+# NBA guidance: adjusted body weight is not used under 18 years or in pregnancy.
+ADULT_AGE_YEARS = Decimal(18)
+OPTIONAL_AGE_FIELD = NumberField(
+    name="age", label="Age (years)",
+    hint="Optional; needed to apply adjusted body weight (not under 18 years).",
+    unit="years", minimum_exclusive=None, minimum=Decimal(0), maximum=Decimal(120),
+    example="45", integer=True, optional=True,
+    range_reason="ages are whole years from 0 to 120; more is a typing slip.",
+    expected=Expectation(None, Decimal(100), "check the age"),
+)
+PREGNANT_FIELD = FlagField(
+    name="pregnant", label="Pregnant",
+    hint="Adjusted body weight is not used in pregnancy (NBA guidance).",
+)
+PAEDIATRIC_WARNING = (
+    "Under 18 years: the CMV Ig monograph says antivirals are generally recommended for CMV "
+    "prophylaxis in children, and that dosing varies with the transplant, the child's risk and "
+    "viremia; the doses here are per kg as for adults. Confirm with a paediatric specialist.")
+# BMI from a weight and height that each passed their own bounds: outside these the pair cannot
+# belong to one person (a unit slip in one of them). The sources give no BMI range; Schulz 2016's
+# case weighed 40 kg with a BMI of 18 and is called in poor condition.
+BMI_HARD = (Decimal(8), Decimal(100))
+BMI_EXPECTED = Expectation(
+    Decimal(15), Decimal(50),
+    "check the weight and the height and their units; the dosing weight choice depends on both")
 SEX_FIELD = ChoiceField(name="sex", label="Sex", choices=(("female", "Female"), ("male", "Male")))
 OPTIONAL_SEX_FIELD = ChoiceField(name="sex", label="Sex",
                                  choices=(("", "Not given"), *SEX_FIELD.choices), default="")
@@ -99,32 +140,58 @@ def body_weight(weight_kg: object, height_cm: object, sex: object) -> BodyWeight
     sex_id = SEX_FIELD.parse(sex)
     applies = height >= DEVINE_FROM_INCHES * CM_PER_INCH
     ibw = _ibw(height, sex_id)
-    warnings = () if applies else (
+    warnings = [] if applies else [
         "The Devine formula is meant for heights of 152.4 cm (60 in) and more; below that the "
-        "ideal and adjusted weights are not a dosing basis.",)
+        "ideal and adjusted weights are not a dosing basis."]
     metres = height / 100
+    bmi = weight / (metres * metres)
+    low, high = BMI_HARD
+    if not low <= bmi <= high:
+        raise InputError("weight_kg", weight_kg,
+                         f"Weight (kg) and Height (cm): {weight} kg at {height} cm is a BMI of "
+                         f"{round_to(bmi, '0.1')} kg/m²; one of them has a typing or unit slip. "
+                         f"Range: a BMI outside {low} to {high} kg/m² cannot be one person's "
+                         "(the sources give no BMI range).")
+    bmi_warning = BMI_EXPECTED.warning("BMI", round_to(bmi, "0.1"), "kg/m²")
+    warnings += [bmi_warning] if bmi_warning else []
     return BodyWeight(
         weight_kg=weight, height_cm=height, sex=sex_id,
         ibw_kg=round_to(ibw, KG_STEP),
         adjbw_kg=round_to(ibw + ADJUSTMENT_FACTOR * (weight - ibw), KG_STEP),
-        bmi=round_to(weight / (metres * metres), "0.1"),
-        formula_applies=applies, sources=SOURCES, warnings=warnings,
+        bmi=round_to(bmi, "0.1"),
+        formula_applies=applies, sources=SOURCES, warnings=tuple(warnings),
     )
 
 
 def dosing_weight(weight_kg: object, weight_basis: object = None, height_cm: object = None,
-                  sex: object = None) -> DosingWeight:
+                  sex: object = None, age: object = None,
+                  pregnant: object = None) -> DosingWeight:
     """The weight to dose by, on the chosen basis; height and sex are needed unless actual.
 
-    With no basis given, the institution's default applies.
+    With no basis given, the institution's default applies. Adjusted body weight is not used under
+    18 years or in pregnancy (NBA guidance): the actual weight is, with a warning; without an age,
+    the warning asks to confirm. A child (age under 18) gets the paediatric warning on any basis.
     """
     actual = WEIGHT_FIELD.parse(weight_kg)
     basis = WEIGHT_BASIS_FIELD.parse(weight_basis) or current().weight_basis
     # Checked even when not needed: a typo in a field is an error, never silently ignored.
     OPTIONAL_HEIGHT_FIELD.parse_optional(height_cm)
     OPTIONAL_SEX_FIELD.parse(sex)
+    years = OPTIONAL_AGE_FIELD.parse_optional(age)
+    is_pregnant = PREGNANT_FIELD.parse(pregnant)
+    child = years is not None and years < ADULT_AGE_YEARS
+    cautions: tuple[str, ...] = (PAEDIATRIC_WARNING,) if child else ()
+    excluded = [reason for reason, applies in (("under 18 years", child),
+                                               ("pregnancy", is_pregnant)) if applies]
+    if basis == "adjusted" and excluded:
+        return DosingWeight("adjusted", "actual", actual, actual, None, None, SOURCES, (
+            f"Adjusted body weight is not used in {' or '.join(excluded)} (NBA guidance): the "
+            "actual weight is used.", *cautions))
     if basis == "actual":
-        return DosingWeight("actual", "actual", actual, actual, None, None, (), ())
+        return DosingWeight("actual", "actual", actual, actual, None, None, (), cautions)
+    if basis == "adjusted" and years is None:
+        cautions = ("Adjusted body weight: no age was given. It is not used under 18 years or "
+                    "in pregnancy (NBA guidance); confirm neither applies.",)
     if HEIGHT_FIELD.is_missing(height_cm):
         raise InputError("height_cm", height_cm,
                          f"Height (cm) is required for {basis} body weight.")
@@ -139,8 +206,9 @@ def dosing_weight(weight_kg: object, weight_basis: object = None, height_cm: obj
     if chosen > actual:
         return DosingWeight(basis, "actual", actual, actual, sizes.ibw_kg, sizes.adjbw_kg, SOURCES,
                             (f"The {basis} body weight ({chosen} kg) is more than the actual "
-                             "weight; the actual weight is used.",))
-    return DosingWeight(basis, basis, actual, chosen, sizes.ibw_kg, sizes.adjbw_kg, SOURCES, ())
+                             "weight; the actual weight is used.", *cautions, *sizes.warnings))
+    return DosingWeight(basis, basis, actual, chosen, sizes.ibw_kg, sizes.adjbw_kg, SOURCES,
+                        (*cautions, *sizes.warnings))
 
 
 CALCULATORS = (

@@ -14,6 +14,13 @@ Criterion (iii) can also be met from a viral load: a PCR above 5.0 log10 copies/
 symptomatic patient on antiviral treatment. 5.0 log10 is the review's example ("eg"), not a cut-off,
 so a clinician may tick (iii) directly at a lower value. This is decision support; the review itself
 says the evidence is limited, and treatment with CMVIG is off-label.
+
+The review's criteria describe serious or complicated CMV infection or disease: "consider CMVIG"
+needs CMV infection or disease to be present. Five findings state it themselves (resistance, (i)
+to (iv): ``shows_infection``); (v) to (vii) do not (a risk factor such as a negative CMV IgG
+status, ganciclovir intolerance or hypogammaglobulinemia may be present without any infection),
+so with only those met the result is "not yet", unless ``cmv_infection`` is ticked. The result
+says which criteria led to it and what is missing.
 """
 
 from __future__ import annotations
@@ -40,6 +47,7 @@ class Criterion:
     field: str
     label: str  # our words
     quote: str  # the review's Conclusions, verbatim
+    shows_infection: bool  # the finding itself is CMV infection or disease
     abstract_quote: str | None = None  # where the abstract words it differently
 
 
@@ -51,31 +59,32 @@ CRITERIA: tuple[Criterion, ...] = (
     Criterion("ganciclovir-resistant", None, "ganciclovir_resistant",
               "Ganciclovir-resistant CMV infection",
               "appears to be most appropriate for ganciclovir-resistant infection or in serious "
-              "or complicated cases"),
+              "or complicated cases", True),
     Criterion("i-severe-manifestation", "i", "severe_manifestation",
               "Severe clinical manifestation (such as pneumonitis or eye involvement)",
               "(i) treatment of severe clinical manifestations, such as pneumonitis or eye "
-              "complications"),
+              "complications", True),
     Criterion("ii-positive-end-organ-biopsy", "ii", "positive_biopsy",
               "Positive biopsy of an end organ (such as lung or stomach)",
-              "(ii) patients with a positive biopsy in end organs, such as the lung or stomach"),
+              "(ii) patients with a positive biopsy in end organs, such as the lung or stomach",
+              True),
     Criterion("iii-rising-pcr-despite-antivirals", "iii", "rising_pcr",
               "Symptomatic, with PCR rising despite antiviral treatment",
               "(iii) symptomatic cases with rising PCR values (eg, higher than 5.0 log10) despite "
-              "antiviral treatment"),
+              "antiviral treatment", True),
     Criterion("iv-severe-leukopenia", "iv", "severe_leukopenia",
               "CMV disease or infection with severe leukopenia (such as from antivirals)",
               "(iv) CMV disease or CMV infection with severe leukopenia (eg, arising from "
-              "antiviral treatment)", _ABSTRACT_IV),
+              "antiviral treatment)", True, _ABSTRACT_IV),
     Criterion("v-recurrent-or-risk-factors", "v", "recurrent_or_risk_factors",
               "CMV infection that keeps coming back, or a risk factor (for example a negative "
               "CMV IgG status)",
               "(v) recurrent CMV infection or risk factors, such as CMV-IgG negative serostatus",
-              _ABSTRACT_IV),
+              False, _ABSTRACT_IV),
     Criterion("vi-ganciclovir-intolerance", "vi", "ganciclovir_intolerance",
-              "Ganciclovir intolerance", "(vi) ganciclovir intolerance"),
+              "Ganciclovir intolerance", "(vi) ganciclovir intolerance", False),
     Criterion("vii-hypogammaglobulinemia", "vii", "hypogammaglobulinemia",
-              "Hypogammaglobulinemia", "(vii) or patients with hypogammaglobulinemia"),
+              "Hypogammaglobulinemia", "(vii) or patients with hypogammaglobulinemia", False),
 )
 _III = CRITERIA[3]
 
@@ -84,11 +93,16 @@ FINDING_FIELDS = tuple(
               hint=f"Schulz et al. 2016, ({c.numeral})" if c.numeral else "Schulz et al. 2016")
     for c in CRITERIA
 )
+CMV_INFECTION_FIELD = FlagField(
+    name="cmv_infection", label="CMV infection or disease present",
+    hint="The review's criteria are for serious or complicated CMV infection or disease: a risk "
+         "factor, intolerance or hypogammaglobulinemia alone is not enough.")
 PCR_LOG10_FIELD = NumberField(
     name="pcr_log10", label="CMV PCR (log10 copies/mL)",
     hint="Optional, for (iii): the latest viral load as log10 copies/mL.",
     unit="log10", minimum_exclusive=None, minimum=LOG10_FIELD.minimum,
     maximum=LOG10_FIELD.maximum, example="5.3", optional=True,
+    range_reason=LOG10_FIELD.range_reason, expected=LOG10_FIELD.expected,
 )
 PCR_RISING_FIELD = FlagField(name="pcr_rising", label="PCR rising",
                              hint="For (iii): higher than the previous result.")
@@ -97,7 +111,8 @@ ON_ANTIVIRALS_FIELD = FlagField(name="on_antivirals", label="On antiviral treatm
 SYMPTOMATIC_FIELD = FlagField(name="symptomatic", label="Symptomatic",
                               hint="For (iii): the review's criterion is for symptomatic cases.")
 VIRAL_LOAD_FIELDS = (PCR_LOG10_FIELD, PCR_RISING_FIELD, ON_ANTIVIRALS_FIELD, SYMPTOMATIC_FIELD)
-CRITERIA_FIELDS: tuple[AnyField, ...] = (*FINDING_FIELDS, *VIRAL_LOAD_FIELDS)
+CRITERIA_FIELDS: tuple[AnyField, ...] = (*FINDING_FIELDS, CMV_INFECTION_FIELD,
+                                         *VIRAL_LOAD_FIELDS)
 
 WARNINGS = (
     "Decision support, not a rule: the review bases these on limited evidence and clinical "
@@ -123,7 +138,9 @@ class CriterionResult:
 class CmvigCriteria(Result):
     met: tuple[str, ...]  # ids of the criteria met, in the review's order
     criteria: tuple[CriterionResult, ...]
-    consider_cmvig: bool  # at least one criterion met
+    infection_present: bool  # ticked, or shown by a criterion met
+    consider_cmvig: bool  # at least one criterion met, with CMV infection or disease present
+    reason: str  # which criteria led there, or what is missing
     sources: tuple[str, ...]
     warnings: tuple[str, ...]
 
@@ -154,8 +171,9 @@ def cmvig_criteria(
     ganciclovir_resistant: object = None, severe_manifestation: object = None,
     positive_biopsy: object = None, rising_pcr: object = None, severe_leukopenia: object = None,
     recurrent_or_risk_factors: object = None, ganciclovir_intolerance: object = None,
-    hypogammaglobulinemia: object = None, pcr_log10: object = None, pcr_rising: object = None,
-    on_antivirals: object = None, symptomatic: object = None,
+    hypogammaglobulinemia: object = None, cmv_infection: object = None,
+    pcr_log10: object = None, pcr_rising: object = None, on_antivirals: object = None,
+    symptomatic: object = None,
 ) -> CmvigCriteria:
     """Which of the review's reasons to consider CMVIG treatment apply; one yes/no per finding.
 
@@ -179,10 +197,26 @@ def cmvig_criteria(
         for c, finding in zip(CRITERIA, findings, strict=True)
     )
     met = tuple(r.id for r in results if r.met)
+    infection = CMV_INFECTION_FIELD.parse(cmv_infection) or any(
+        c.shows_infection for c, r in zip(CRITERIA, results, strict=True) if r.met)
+    consider = bool(met) and infection
+    named = ", ".join(_name(c) for c, r in zip(CRITERIA, results, strict=True) if r.met)
+    if consider:
+        reason = f"Consider CMVIG: met {named}, with CMV infection or disease present."
+    elif met:
+        reason = (f"Not yet: {named} met, but these do not show CMV infection or disease, which "
+                  "the review's criteria are for. Missing: CMV infection or disease present "
+                  "(tick it if so), or a criterion that shows it.")
+    else:
+        reason = "No criterion met: the review gives no reason here to consider CMVIG."
     return CmvigCriteria(
-        met=met, criteria=results, consider_cmvig=bool(met), sources=(SOURCE,),
-        warnings=(*pcr_warnings, *WARNINGS),
+        met=met, criteria=results, infection_present=infection, consider_cmvig=consider,
+        reason=reason, sources=(SOURCE,), warnings=(*pcr_warnings, *WARNINGS),
     )
+
+
+def _name(criterion: Criterion) -> str:
+    return f"({criterion.numeral})" if criterion.numeral else "ganciclovir resistance"
 
 
 CALCULATORS = (

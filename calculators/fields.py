@@ -24,7 +24,8 @@ from decimal import Decimal
 
 from .errors import InputError
 
-__all__ = ["Field", "NumberField", "ChoiceField", "DateField", "FlagField", "AnyField"]
+__all__ = ["Field", "Expectation", "NumberField", "ChoiceField", "DateField", "FlagField",
+           "AnyField", "DateExpectation"]
 
 # ASCII digits with at most one decimal separator (point or comma), then an optional unit word.
 # [0-9], not \\d: \\d also matches the digits of every other script, which Decimal() accepts.
@@ -69,6 +70,38 @@ class Field:
 
 
 @dataclass(frozen=True, slots=True)
+class Expectation:
+    """The range a value is expected in, and why: outside it a value is accepted with a warning.
+
+    ``low``/``high`` (either may be None) are inclusive. ``reason`` says what a value outside
+    suggests and what to check; ``source`` is a key of :mod:`calculators.sources`, or empty where
+    the reason is our own (the warning then says the sources are silent).
+    """
+
+    low: Decimal | None
+    high: Decimal | None
+    reason: str
+    source: str = ""
+
+    def warning(self, label: str, value: Decimal, unit: str) -> str | None:
+        if (self.low is None or value >= self.low) and (self.high is None or value <= self.high):
+            return None
+        shown = f" {unit}" if unit else ""
+        expected = (f"{self.low} to {self.high}{shown}" if self.low is not None
+                    and self.high is not None else f"at least {self.low}{shown}"
+                    if self.low is not None else f"at most {self.high}{shown}")
+        cited = (f" [{self.source}]" if self.source
+                 else " (the sources give no range: this range is a plausibility check)")
+        return (f"{label}: {value}{shown} is outside the expected {expected}: "
+                f"{self.reason}{cited}")
+
+    def describe(self) -> dict[str, object]:
+        return {"low": None if self.low is None else str(self.low),
+                "high": None if self.high is None else str(self.high),
+                "reason": self.reason, "source": self.source}
+
+
+@dataclass(frozen=True, slots=True)
 class NumberField(Field):
     """A decimal quantity such as a weight, in ``unit``.
 
@@ -86,6 +119,12 @@ class NumberField(Field):
     integer: bool = False
     default: Decimal | None = None
     optional: bool = False  # missing is allowed: use parse_optional()
+    # Why the hard bounds are where they are: a source key (calculators.sources) and/or a reason
+    # in words; both appear in the message that refuses a value outside them.
+    range_source: str = ""
+    range_reason: str = ""
+    # The softer, expected range: a value outside it is accepted, with a warning saying why.
+    expected: Expectation | None = None
 
     @property
     def kind(self) -> str:
@@ -156,7 +195,22 @@ class NumberField(Field):
             )
         return value * factors[unit.lower()]
 
+    def _why(self) -> str:
+        cited = f" [{self.range_source}]" if self.range_source else ""
+        return f" Range: {self.range_reason}{cited}" if self.range_reason else ""
+
+    def expectation_warning(self, value: Decimal) -> str | None:
+        """The warning for an accepted ``value`` outside the expected range, else None."""
+        return None if self.expected is None else self.expected.warning(self.label, value,
+                                                                         self.unit)
+
     def _check_bounds(self, raw: object, value: Decimal) -> None:
+        try:
+            self._check_hard_bounds(raw, value)
+        except InputError as error:
+            raise InputError(error.field, error.value, error.message + self._why()) from None
+
+    def _check_hard_bounds(self, raw: object, value: Decimal) -> None:
         unit = f" {self.unit}" if self.unit else ""
         if self.minimum_exclusive is not None and value <= self.minimum_exclusive:
             raise InputError(
@@ -193,6 +247,9 @@ class NumberField(Field):
             minimum_exclusive=(None if self.minimum_exclusive is None
                                else str(self.minimum_exclusive)),
             maximum=None if self.maximum is None else str(self.maximum),
+            range_source=self.range_source,
+            range_reason=self.range_reason,
+            expected=None if self.expected is None else self.expected.describe(),
             example=self.example,
             other_units=[name for name, _ in self.other_units],
             integer=self.integer,
@@ -243,12 +300,34 @@ class ChoiceField(Field):
 
 
 @dataclass(frozen=True, slots=True)
+class DateExpectation:
+    """A date is expected within ``within_days`` of today; further away it is accepted, warned."""
+
+    within_days: int = 365
+    reason: str = ("check the year: a course is planned from a recent or a coming date")
+
+    def warning(self, label: str, value: date, today: date) -> str | None:
+        away = (value - today).days
+        if abs(away) <= self.within_days:
+            return None
+        side = "after" if away > 0 else "before"
+        return (f"{label}: {value.isoformat()} is {abs(away)} days {side} today "
+                f"({today.isoformat()}), more than {self.within_days} days away: {self.reason} "
+                "(the sources give no range: this is a plausibility check)")
+
+
+@dataclass(frozen=True, slots=True)
 class DateField(Field):
     """A calendar date, as a :class:`datetime.date` or ISO 8601 text (YYYY-MM-DD)."""
 
-    earliest: date = date(1900, 1, 1)
-    latest: date = date(2199, 12, 31)
+    earliest: date = date(2000, 1, 1)
+    latest: date = date(2099, 12, 31)
     optional: bool = False
+    # Why earliest and latest are where they are (the sources give no dates; a slip in the year
+    # is the usual error).
+    range_reason: str = ("a date outside 2000 to 2099 is a slip in the year: these schedules are "
+                         "for a course given now.")
+    expected: DateExpectation | None = None
 
     @property
     def kind(self) -> str:
@@ -279,12 +358,17 @@ class DateField(Field):
         else:
             raise InputError(self.name, raw, f"{self.label} must be a date (got {_shown(raw)}).")
         if not self.earliest <= value <= self.latest:
+            why = f" Range: {self.range_reason}" if self.range_reason else ""
             raise InputError(
                 self.name, raw,
                 f"{self.label} must be between {self.earliest.isoformat()} and "
-                f"{self.latest.isoformat()} (got {value.isoformat()}).",
+                f"{self.latest.isoformat()} (got {value.isoformat()}).{why}",
             )
         return value
+
+    def expectation_warning(self, value: date, today: date) -> str | None:
+        """The warning for an accepted ``value`` far from ``today``, else None."""
+        return None if self.expected is None else self.expected.warning(self.label, value, today)
 
     def parse_required(self, raw: object) -> date:
         """:meth:`parse` for a field that is not optional (the type checker knows it is a date)."""

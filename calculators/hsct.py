@@ -26,7 +26,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from .calculator import Calculator
-from .fields import ChoiceField, NumberField
+from .fields import ChoiceField, Expectation, NumberField
 from .results import Result
 
 __all__ = [
@@ -57,15 +57,22 @@ ATG_AGENT_FIELD = ChoiceField(
 ATG_DOSE_FIELD = NumberField(
     name="dose_mg_per_kg", label="Total ATG dose (mg/kg)",
     hint="The total ATG dose of the pretransplant conditioning regimen, in mg/kg.",
-    # A plausibility bound that catches typing slips; the study states no range.
     unit="mg/kg", maximum=Decimal(200), example="7.5",
+    range_reason="above 200 mg/kg is a typing slip; the study states no range of doses, only "
+                 "its group limits (rabbit 6, porcine 40 mg/kg).", range_source="zhang-2021",
 )
 DAYS_FROM_VIREMIA_FIELD = NumberField(
     name="days_from_viremia", label="Days from CMV viremia to CMV-IVIG",
     hint="Whole days after the day CMV viremia was diagnosed (that day = 0); optional.",
     unit="days", minimum_exclusive=None, minimum=Decimal(0), maximum=Decimal(365), example="2",
     integer=True, optional=True,
+    range_reason="0 (the day of diagnosis) to 365 days; more is a typing slip.",
+    expected=Expectation(None, Decimal(30),
+                         "check the date of diagnosis; the study compares starts within 3 days "
+                         "and after 3 days of it, and gives no longer delays"),
 )
+# The study gives only the limits between its groups, no range of doses: a rabbit ATG dose above
+# the porcine limit (40 mg/kg) is in the porcine range, beyond the study's rabbit doses.
 ATG_FIELDS = (ATG_AGENT_FIELD, ATG_DOSE_FIELD, DAYS_FROM_VIREMIA_FIELD)
 
 
@@ -174,6 +181,12 @@ def atg_group(agent: object, dose_mg_per_kg: object, days_from_viremia: object =
     definition = f"{agent_id} ATG {'≤' if group == 'low' else '>'} {limit} mg/kg"
 
     warnings: list[str] = []
+    porcine_limit = LOW_DOSE_LIMIT_MG_PER_KG["porcine"]
+    if agent_id == "rabbit" and dose > porcine_limit:
+        warnings.append(
+            f"Rabbit ATG {dose} mg/kg is beyond the study's groups: it is in the range of porcine "
+            f"ATG (above {porcine_limit} mg/kg). The study gives only the limits between its "
+            "groups, no range of doses: check the agent and the dose.")
     if agent_id == "rabbit" and dose == limit:
         warnings.append(
             "Rabbit ATG of exactly 6 mg/kg: the study's Methods and Table 1 put it in the low-dose "

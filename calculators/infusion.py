@@ -22,10 +22,11 @@ from decimal import Decimal, Inexact, localcontext
 from .body_weight import WEIGHT_FIELD
 from .calculator import Calculator
 from .errors import InputError
-from .fields import FlagField, NumberField
-from .products import PRODUCT_FIELD
+from .fields import Expectation, FlagField, NumberField
+from .products import PRODUCT_FIELD, Product, label_maximum
 from .products import product as find_product
 from .results import Result, unique
+from .rounding import round_down, round_to
 
 __all__ = [
     "CALCULATORS",
@@ -38,11 +39,11 @@ __all__ = [
     "LabelStep",
     "RateSchedule",
     "infusion_plan",
+    "infusion_time",
+    "window_warnings",
 ]
 
 CYTOGAM_MAX_ML_H = Decimal(75)
-CYTOGAM_MAX_MG_PER_KG = Decimal(150)  # CytoGam label: maximum per infusion
-VIAL_HOURS_TO_FINISH = 12  # CytoGam label: finish within 12 h of entering the vial
 MINUTES_PER_HOUR = Decimal(60)
 RENAL_WARNING = ("Renal impairment: keep the infusion rate as low as possible "
                  "(CMV Ig monograph, dosage adjustments).")
@@ -71,6 +72,9 @@ class RateSchedule:
     max_ml_h: Decimal | None
     source: str
     steps_in_full: bool = True  # False: the label leaves the steps between to the prescriber
+    # Hours from entering the vial within which the infusion must start and finish (label).
+    start_within_h: Decimal | None = None
+    finish_within_h: Decimal | None = None
 
 
 def _cytogam(mg_per_kg_h: int, minutes: int | None, instruction: str,
@@ -85,12 +89,14 @@ SCHEDULES: tuple[RateSchedule, ...] = (
         _cytogam(30, 30, "If there is no reaction after 30 minutes, increase to 30 mg/kg/h."),
         _cytogam(60, None, "If there is no reaction after another 30 minutes, increase to "
                            "60 mg/kg/h; never above 75 mL/h."),
-    ), CYTOGAM_MAX_ML_H, "cytogam-label"),
+    ), CYTOGAM_MAX_ML_H, "cytogam-label", start_within_h=Decimal(6),
+        finish_within_h=Decimal(12)),
     RateSchedule("cytogam", False, (
         _cytogam(15, 15, "15 mg/kg/h for 15 minutes."),
         _cytogam(30, 15, "Then 30 mg/kg/h for 15 minutes."),
         _cytogam(60, None, "Then up to 60 mg/kg/h; never above 75 mL/h.", rate_is_limit=True),
-    ), CYTOGAM_MAX_ML_H, "cytogam-label"),
+    ), CYTOGAM_MAX_ML_H, "cytogam-label", start_within_h=Decimal(6),
+        finish_within_h=Decimal(12)),
     RateSchedule("cytotect-cp", None, (
         LabelStep(Decimal(10), None, Decimal("0.08"), False, "0.08 mL/kg/h for 10 minutes."),
         LabelStep(None, None, Decimal("0.8"), True,
@@ -114,6 +120,11 @@ DOSE_FIELD = NumberField(
     # pneumonitis dose, the largest in the sources) for 300 kg.
     unit="mg", maximum=Decimal(120000), example="10500", other_units=(("g", Decimal(1000)),),
     optional=True,
+    range_reason="above 120,000 mg (400 mg/kg, the largest dose in the sources, at 300 kg) is a "
+                 "typing or unit slip.", range_source="cmvig-monograph",
+    expected=Expectation(Decimal(50), Decimal(45000),
+                         "check the dose and its unit (mg or g): 45,000 mg is the CytoGam label "
+                         "maximum of 150 mg/kg at 300 kg", "cytogam-label"),
 )
 
 
@@ -178,6 +189,16 @@ def _step(number: int, start_min: Decimal, label: LabelStep, weight: Decimal,
     )
 
 
+def _steps(schedule: RateSchedule, weight: Decimal, mg_per_ml: Decimal) -> tuple[InfusionStep, ...]:
+    steps: list[InfusionStep] = []
+    start = Decimal(0)
+    for number, label in enumerate(schedule.steps, start=1):
+        steps.append(_step(number, start, label, weight, mg_per_ml, schedule.max_ml_h))
+        if label.duration_min is not None:
+            start += label.duration_min
+    return tuple(steps)
+
+
 def _deliver(steps: tuple[InfusionStep, ...], dose_mg: Decimal,
              mg_per_ml: Decimal) -> tuple[tuple[InfusionStep, ...], Decimal, str]:
     """Run ``dose_mg`` through ``steps``: the steps reached, the total minutes, and how."""
@@ -240,14 +261,7 @@ def infusion_plan(weight_kg: object, product: object = None, first_infusion: obj
     chosen = find_product(product_id)
     schedule = _schedule(product_id, first)
 
-    steps: list[InfusionStep] = []
-    start = Decimal(0)
-    for number, label in enumerate(schedule.steps, start=1):
-        steps.append(_step(number, start, label, weight, chosen.mg_per_ml, schedule.max_ml_h))
-        if label.duration_min is not None:
-            start += label.duration_min
-
-    plan_steps = tuple(steps)
+    plan_steps = _steps(schedule, weight, chosen.mg_per_ml)
     total: Decimal | None = None
     if dose is None:
         how = "No dose given: the last step is open-ended."
@@ -275,7 +289,8 @@ def infusion_plan(weight_kg: object, product: object = None, first_infusion: obj
             f"{step.rate_mg_per_kg_h} mg/kg/h would be {step.uncapped_rate_ml_h} mL/h at "
             f"{weight} kg; run at {step.rate_ml_h} mL/h ({step.rate_mg_h} mg/h).")
     if dose is not None:
-        warnings.extend(_dose_warnings(schedule, dose, weight, total))
+        warnings.extend(_dose_warnings(chosen, dose, weight))
+        warnings.extend(window_warnings(schedule, total, dose / chosen.mg_per_ml))
     warnings.append(RENAL_WARNING)
     warnings.extend(chosen.notes)
 
@@ -290,17 +305,53 @@ def infusion_plan(weight_kg: object, product: object = None, first_infusion: obj
     )
 
 
-def _dose_warnings(schedule: RateSchedule, dose: Decimal, weight: Decimal,
-                   total: Decimal | None) -> list[str]:
+def _dose_warnings(chosen: Product, dose: Decimal, weight: Decimal) -> list[str]:
     warnings = []
-    if schedule.product == "cytogam" and dose > CYTOGAM_MAX_MG_PER_KG * weight:
-        warnings.append(f"The dose is more than the CytoGam label's maximum of "
-                        f"{CYTOGAM_MAX_MG_PER_KG} mg/kg per infusion "
-                        f"({CYTOGAM_MAX_MG_PER_KG * weight} mg at {weight} kg).")
-    if total is not None and total > VIAL_HOURS_TO_FINISH * MINUTES_PER_HOUR:
-        warnings.append("The infusion takes more than 12 hours: the CytoGam label says to start "
-                        "within 6 hours of entering the vial and finish within 12 hours.")
+    ceiling = label_maximum(chosen)
+    max_mg = ceiling.max_mg(weight)
+    assert max_mg is not None  # label_maximum returns a product with a maximum
+    if dose > max_mg:
+        whose = "" if ceiling is chosen else f" (the sources give no maximum for {chosen.name})"
+        warnings.append(f"The dose is more than the {ceiling.name} label's maximum of "
+                        f"{ceiling.label_max_mg_per_kg} mg/kg per infusion{whose} "
+                        f"({max_mg} mg at {weight} kg).")
     return warnings
+
+
+def window_warnings(schedule: RateSchedule, total_min: Decimal | None,
+                    dose_ml: Decimal) -> list[str]:
+    """The label's preparation window against the infusion's length: start within 6 hours of
+    entering the vial and finish within 12 (CytoGam label), for a dose of ``dose_ml``."""
+    if schedule.finish_within_h is None or schedule.start_within_h is None or total_min is None:
+        return []
+    hours = total_min / MINUTES_PER_HOUR
+    shown = f"{round_to(hours, '0.1')} hours ({round_to(dose_ml, '0.1')} mL)"
+    window = (f"the label says to start within {schedule.start_within_h} hours of entering the "
+              f"vial and finish within {schedule.finish_within_h} hours")
+    if hours > schedule.finish_within_h:
+        return [f"The infusion takes {shown} at the labelled rates, more than "
+                f"{schedule.finish_within_h} hours: {window}, which cannot be met this way. "
+                "Plan it with the prescriber and the pharmacy."]
+    if hours > schedule.finish_within_h - schedule.start_within_h:
+        latest = round_down(schedule.finish_within_h * MINUTES_PER_HOUR - total_min, "1")
+        return [f"The infusion takes {shown} at the labelled rates: {window}, so start it within "
+                f"{latest} minutes of entering the vial, not {schedule.start_within_h} hours."]
+    return []
+
+
+def infusion_time(product_id: str, weight_kg: Decimal, dose_mg: Decimal,
+                  first: bool) -> tuple[Decimal | None, list[str]]:
+    """How long ``dose_mg`` takes at the labelled rates, and the window warnings; (None, []) for
+    a product whose label leaves the steps to the prescriber or that has no labelled rates."""
+    if product_id not in {s.product for s in SCHEDULES}:
+        return None, []
+    chosen = find_product(product_id)
+    schedule = _schedule(product_id, first)
+    if not schedule.steps_in_full:
+        return None, []
+    steps = _steps(schedule, weight_kg, chosen.mg_per_ml)
+    _, total, _ = _deliver(steps, dose_mg, chosen.mg_per_ml)
+    return total, window_warnings(schedule, total, dose_mg / chosen.mg_per_ml)
 
 
 CALCULATORS = (

@@ -1,9 +1,10 @@
 """CMV immunoglobulin products as data: strength, vials, and where each number comes from.
 
-- ``cytogam`` -- CytoGam: 50 mg/mL, one 2,500 mg / 50 mL vial (CytoGam label). No unit strength.
+- ``cytogam`` -- CytoGam: 50 mg/mL, one 2,500 mg / 50 mL vial, at most 150 mg/kg per infusion
+  (CytoGam label). No unit strength.
 - ``cytotect-cp`` -- Cytotect CP: 100 U/mL and 50 mg/mL; 10 mL and 50 mL vials (SmPC). The older
   Cytotect (50 U/mL) is a different product and is deliberately absent: the same number of units
-  would be twice the volume in it.
+  would be twice the volume in it. The SmPC facts held here state no maximum per infusion.
 - ``custom`` -- whatever the institution sets in its configuration (:mod:`calculators.settings`).
 """
 
@@ -15,7 +16,7 @@ from decimal import Decimal
 from .errors import InputError
 from .fields import ChoiceField
 
-__all__ = ["Vial", "Product", "PRODUCTS", "PRODUCT_FIELD", "product"]
+__all__ = ["Vial", "Product", "PRODUCTS", "PRODUCT_FIELD", "product", "label_maximum"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -34,6 +35,13 @@ class Product:
     vials: tuple[Vial, ...]  # largest first
     source: str
     notes: tuple[str, ...] = ()
+    # The most one infusion may hold, per kg of body weight, where the label states it (None:
+    # the sources state none). Rounding to whole vials never goes above it (calculators.vials).
+    label_max_mg_per_kg: Decimal | None = None
+
+    def max_mg(self, weight_kg: Decimal) -> Decimal | None:
+        """The label maximum for one infusion at ``weight_kg`` (actual body weight), in mg."""
+        return None if self.label_max_mg_per_kg is None else self.label_max_mg_per_kg * weight_kg
 
     def vial(self, ml: Decimal) -> Vial:
         return Vial(ml=ml, mg=ml * self.mg_per_ml,
@@ -41,18 +49,22 @@ class Product:
 
 
 def _product(id: str, name: str, mg_per_ml: int, units_per_ml: int | None,
-             vial_ml: tuple[int, ...], source: str, notes: tuple[str, ...] = ()) -> Product:
+             vial_ml: tuple[int, ...], source: str, notes: tuple[str, ...] = (),
+             label_max_mg_per_kg: int | None = None) -> Product:
     base = Product(id, name, Decimal(mg_per_ml),
                    None if units_per_ml is None else Decimal(units_per_ml), (), source, notes)
     vials = tuple(base.vial(Decimal(ml)) for ml in sorted(vial_ml, reverse=True))
-    return Product(id, name, base.mg_per_ml, base.units_per_ml, vials, source, notes)
+    return Product(id, name, base.mg_per_ml, base.units_per_ml, vials, source, notes,
+                   None if label_max_mg_per_kg is None else Decimal(label_max_mg_per_kg))
 
 
 PRODUCTS: dict[str, Product] = {
     p.id: p
     for p in (
         _product("cytogam", "CytoGam", 50, None, (50,), "cytogam-label",
-                 ("The label gives 50 +/- 10 mg/mL; calculations use the nominal 50 mg/mL.",)),
+                 ("The label gives 50 +/- 10 mg/mL; calculations use the nominal 50 mg/mL.",),
+                 label_max_mg_per_kg=150),  # "Maximum per infusion: 150 mg/kg"
+        # The SmPC facts we hold give 1 mL/kg (50 mg/kg) per dose and no maximum per infusion.
         _product("cytotect-cp", "Cytotect CP", 50, 100, (10, 50), "cytotect-cp-smpc",
                  ("100 U/mL Cytotect CP, not the older 50 U/mL Cytotect.",)),
     )
@@ -83,3 +95,10 @@ def product(product_id: str) -> Product:
                          f"Product must be one of {', '.join([*PRODUCTS, 'custom'])} "
                          f"(got '{product_id}').")
     return PRODUCTS[product_id]
+
+
+def label_maximum(chosen: Product) -> Product:
+    """The product whose label maximum per infusion bounds doses of ``chosen``: its own, or, where
+    the sources state none for it, CytoGam's (the only maximum per infusion the sources give), so
+    that a dose above it is always flagged and rounding never goes above it."""
+    return chosen if chosen.label_max_mg_per_kg is not None else PRODUCTS["cytogam"]

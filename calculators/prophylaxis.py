@@ -7,8 +7,10 @@
   six doses 2 to 3 weeks apart; the interval is an input (14 to 21 days, default 14).
 
 :func:`prophylaxis_schedule` dates each dose from the transplant day (the first dose on that day),
-gives the dose in mg and mL, the vials under the rounding policy and the running total, and warns
-when a rounded dose would exceed the CytoGam label maximum of 150 mg/kg per infusion.
+gives the dose in mg and mL, the dose to give and the vials to open under the rounding policy
+(:mod:`calculators.vials`, which never rounds above the label maximum per infusion), and the
+running total. No labelled dose is above the label maximum (150 mg/kg at most, of a dosing weight
+never above the actual weight), so no dose here can be.
 """
 
 from __future__ import annotations
@@ -19,8 +21,10 @@ from decimal import Decimal
 
 from . import products
 from .body_weight import (
+    OPTIONAL_AGE_FIELD,
     OPTIONAL_HEIGHT_FIELD,
     OPTIONAL_SEX_FIELD,
+    PREGNANT_FIELD,
     WEIGHT_BASIS_FIELD,
     WEIGHT_FIELD,
     DosingWeight,
@@ -28,17 +32,14 @@ from .body_weight import (
 )
 from .calculator import Calculator
 from .errors import InputError
-from .fields import ChoiceField, DateField, NumberField
+from .fields import ChoiceField, DateExpectation, DateField, NumberField
 from .products import PRODUCT_FIELD
 from .results import Result, unique
-from .rounding import round_to
 from .vials import ROUNDING_FIELD, TOLERANCE_FIELD, VialPlan, rounding_choice, vial_plan
 
-__all__ = ["LABEL_MAX_MG_PER_KG", "SCHEDULES", "PROPHYLAXIS_FIELDS", "Dose",
+__all__ = ["SCHEDULES", "PROPHYLAXIS_FIELDS", "Dose",
            "ProphylaxisSchedule", "prophylaxis_schedule", "CALCULATORS"]
 
-# CytoGam label: the most given in one infusion.
-LABEL_MAX_MG_PER_KG = Decimal(150)
 ORGANS = ("kidney", "liver", "lung", "pancreas", "heart")
 
 
@@ -95,15 +96,17 @@ ORGAN_FIELD = ChoiceField(
 TRANSPLANT_DATE_FIELD = DateField(
     name="transplant_date", label="Transplant date",
     hint="The day of transplant; the first dose is dated on it (CytoGam: within 72 hours).",
+    expected=DateExpectation(),
 )
 INTERVAL_FIELD = NumberField(
     name="interval_days", label="Days between doses (Cytotect CP)", unit="days",
     hint="Cytotect CP only: 14 to 21 days (2 to 3 weeks).", minimum_exclusive=None,
     minimum=Decimal(14), maximum=Decimal(21), integer=True, default=Decimal(14), example="14",
+    range_reason="the SmPC gives 2 to 3 weeks between doses.", range_source="cytotect-cp-smpc",
 )
 PROPHYLAXIS_FIELDS = (WEIGHT_FIELD, ORGAN_FIELD, TRANSPLANT_DATE_FIELD, PRODUCT_FIELD,
                       INTERVAL_FIELD, WEIGHT_BASIS_FIELD, OPTIONAL_HEIGHT_FIELD, OPTIONAL_SEX_FIELD,
-                      ROUNDING_FIELD, TOLERANCE_FIELD)
+                      OPTIONAL_AGE_FIELD, PREGNANT_FIELD, ROUNDING_FIELD, TOLERANCE_FIELD)
 
 
 @dataclass(frozen=True, slots=True)
@@ -153,7 +156,8 @@ def _schedule_for(product_id: str, organ: str) -> Schedule:
 def prophylaxis_schedule(
     weight_kg: object, organ: object, transplant_date: object, product: object = None,
     interval_days: object = None, weight_basis: object = None, height_cm: object = None,
-    sex: object = None, rounding: object = None, rounding_tolerance_pct: object = None,
+    sex: object = None, age: object = None, pregnant: object = None, rounding: object = None,
+    rounding_tolerance_pct: object = None,
 ) -> ProphylaxisSchedule:
     """The labelled prophylaxis doses for a recipient of ``organ``, dated from the transplant.
 
@@ -164,7 +168,7 @@ def prophylaxis_schedule(
     day0 = TRANSPLANT_DATE_FIELD.parse_required(transplant_date)
     product_id = PRODUCT_FIELD.parse(product)
     interval = int(INTERVAL_FIELD.parse(interval_days))
-    weight = dosing_weight(weight_kg, weight_basis, height_cm, sex)
+    weight = dosing_weight(weight_kg, weight_basis, height_cm, sex, age, pregnant)
     policy, tolerance = rounding_choice(rounding, rounding_tolerance_pct)
     schedule = _schedule_for(product_id, organ_id)
     drug = products.product(product_id)
@@ -177,19 +181,13 @@ def prophylaxis_schedule(
     cumulative = Decimal(0)
     for number, (day, mg_per_kg) in enumerate(plan, start=1):
         dose_mg = mg_per_kg * weight.dosing_kg
-        vials = vial_plan(dose_mg, drug, policy, tolerance)
+        vials = vial_plan(dose_mg, drug, policy, tolerance, weight.actual_kg)
         cumulative += vials.rounded_mg
         doses.append(Dose(number=number, day=day, week=day // 7 if day % 7 == 0 else None,
                           date=day0 + timedelta(days=day), mg_per_kg=mg_per_kg, dose_mg=dose_mg,
                           volume_ml=dose_mg / drug.mg_per_ml, vials=vials,
                           cumulative_mg=cumulative))
         warnings.extend(vials.warnings)
-        per_kg_given = vials.rounded_mg / weight.actual_kg
-        if per_kg_given > LABEL_MAX_MG_PER_KG:
-            warnings.append(
-                f"Dose {number}: {vials.rounded_mg:,} mg is {round_to(per_kg_given, '0.1')} "
-                f"mg/kg of actual weight, above the CytoGam label maximum of 150 mg/kg per "
-                "infusion.")
 
     notes = [
         "The first dose is dated on the transplant day"

@@ -35,8 +35,10 @@ from decimal import Decimal
 
 from . import products
 from .body_weight import (
+    OPTIONAL_AGE_FIELD,
     OPTIONAL_HEIGHT_FIELD,
     OPTIONAL_SEX_FIELD,
+    PREGNANT_FIELD,
     WEIGHT_BASIS_FIELD,
     WEIGHT_FIELD,
     DosingWeight,
@@ -44,13 +46,14 @@ from .body_weight import (
 )
 from .calculator import Calculator
 from .errors import InputError
-from .fields import ChoiceField, DateField
+from .fields import ChoiceField, DateExpectation, DateField
+from .infusion import infusion_time
 from .products import PRODUCT_FIELD, Product
 from .results import Result, unique
 from .rounding import round_to
 from .vials import ROUNDING_FIELD, TOLERANCE_FIELD, VialPlan, rounding_choice, vial_plan
 
-__all__ = ["MG_PER_KG", "UNITS_PER_KG", "FIXED_MG", "LABEL_MAX_MG_PER_KG", "CONVERSION_MAX_DAYS",
+__all__ = ["MG_PER_KG", "UNITS_PER_KG", "FIXED_MG", "CONVERSION_MAX_DAYS",
            "Quote", "Step", "OptionRule", "UntilConversion", "Regimen", "REGIMENS",
            "REGIMEN_FIELDS", "Dose", "Option", "RegimenSchedule", "regimen_schedule",
            "CALCULATORS"]
@@ -60,8 +63,6 @@ MG_PER_KG = "mg/kg"
 UNITS_PER_KG = "U/kg"  # CMV antibody units: needs a product labelled in units per mL
 FIXED_MG = "mg"  # a total per dose, whatever the weight
 
-# CytoGam label: the most given in one infusion, per kg of body weight.
-LABEL_MAX_MG_PER_KG = Decimal(150)
 # A plausibility bound on the conversion date (a typed year is the usual slip), not a clinical one.
 CONVERSION_MAX_DAYS = 180
 
@@ -125,6 +126,9 @@ class Regimen:
     until_conversion: UntilConversion | None = None
     course_complete: bool = True  # False where the source leaves the number of doses open
     own_products: tuple[str, ...] = ()  # product ids that are the source's own product
+    # The source names its product's strength (or the product has only one): without it, even
+    # the source's own product may differ in CMV antibody content per mg, and a warning says so.
+    strength_named: bool = False
     stated_mg_per_ml: Decimal | None = None  # implied by the source's paired mL and mg figures
     stated_mg_per_unit: Decimal | None = None  # implied by the source's paired U and mg figures
 
@@ -184,8 +188,8 @@ REGIMENS: dict[str, Regimen] = {
                            "no number of doses and no start day"),
             ),
             # The monograph's prophylaxis doses are the CytoGam label's (reference facts), so its
-            # CMV Ig is the US product, CytoGam.
-            own_products=("cytogam",),
+            # CMV Ig is the US product, CytoGam, which has one strength.
+            own_products=("cytogam",), strength_named=True,
         ),
         Regimen(
             id="novick-1990",
@@ -418,6 +422,7 @@ REGIMENS: dict[str, Regimen] = {
             warnings=(_SCHULZ_OFF_LABEL,),
             own_products=("cytotect-cp",),
             stated_mg_per_unit=Decimal("0.5"),  # "100 IU (50 mg)/kg"
+            strength_named=True,  # units and mg together: Cytotect CP's 2 U per mg
             cites=("cytotect-cp-smpc",),
         ),
     )
@@ -430,15 +435,16 @@ REGIMEN_FIELD = ChoiceField(
 START_DATE_FIELD = DateField(
     name="start_date", label="Start date",
     hint="The day of the first dose (day 1).",
+    expected=DateExpectation(),
 )
 CONVERSION_DATE_FIELD = DateField(
     name="conversion_date", label="CMV-DNA conversion date",
     hint="Zhang 2021 only: the day CMV-DNA conversion was confirmed by two consecutive tests.",
-    optional=True,
+    optional=True, expected=DateExpectation(),
 )
 REGIMEN_FIELDS = (REGIMEN_FIELD, WEIGHT_FIELD, START_DATE_FIELD, PRODUCT_FIELD, WEIGHT_BASIS_FIELD,
-                  OPTIONAL_HEIGHT_FIELD, OPTIONAL_SEX_FIELD, ROUNDING_FIELD, TOLERANCE_FIELD,
-                  CONVERSION_DATE_FIELD)
+                  OPTIONAL_HEIGHT_FIELD, OPTIONAL_SEX_FIELD, OPTIONAL_AGE_FIELD, PREGNANT_FIELD,
+                  ROUNDING_FIELD, TOLERANCE_FIELD, CONVERSION_DATE_FIELD)
 
 
 @dataclass(frozen=True, slots=True)
@@ -452,8 +458,9 @@ class Dose(Result):
     dose_mg: Decimal  # calculated, unrounded
     volume_ml: Decimal  # calculated, unrounded
     dose_units: Decimal | None  # calculated CMV antibody units, where the product has them
-    mg_per_kg_given: Decimal  # the dose to prepare (vials) per kg of actual weight, to 0.1
-    vials: VialPlan  # what to prepare under the rounding policy
+    mg_per_kg_given: Decimal  # the dose to give per kg of actual weight, to 0.1
+    vials: VialPlan  # the dose to give and the vials to open under the rounding policy
+    infusion_min: Decimal | None  # at the labelled rates (first infusion for dose 1), if labelled
 
 
 @dataclass(frozen=True, slots=True)
@@ -569,7 +576,7 @@ def _conversion_steps(rule: UntilConversion, start: date,
     return steps, warnings
 
 
-def _amount(regimen: Regimen, amount: Decimal, weight_kg: Decimal, drug: Product, policy: str,
+def _amount(regimen: Regimen, amount: Decimal, weight: DosingWeight, drug: Product, policy: str,
             tolerance: Decimal) -> _Amount:
     units_per_kg = None
     if regimen.unit == UNITS_PER_KG:
@@ -580,12 +587,12 @@ def _amount(regimen: Regimen, amount: Decimal, weight_kg: Decimal, drug: Product
         mg_per_kg = amount
     else:
         mg_per_kg = None
-    dose_mg = amount if mg_per_kg is None else mg_per_kg * weight_kg
+    dose_mg = amount if mg_per_kg is None else mg_per_kg * weight.dosing_kg
     volume_ml = dose_mg / drug.mg_per_ml
     return _Amount(
         mg_per_kg=mg_per_kg, units_per_kg=units_per_kg, dose_mg=dose_mg, volume_ml=volume_ml,
         dose_units=None if drug.units_per_ml is None else volume_ml * drug.units_per_ml,
-        vials=vial_plan(dose_mg, drug, policy, tolerance),
+        vials=vial_plan(dose_mg, drug, policy, tolerance, weight.actual_kg),
     )
 
 
@@ -599,14 +606,17 @@ def _text(value: Decimal) -> str:
     return f"{value.normalize():f}"
 
 
-def _above_label_max(given: list[tuple[int | None, Decimal]]) -> list[str]:
-    """One warning naming every dose above the CytoGam label maximum, grouped by mg/kg given.
+def _above_label_max(given: list[tuple[int | None, Decimal]], drug: Product) -> list[str]:
+    """One warning naming every dose above the label maximum, grouped by mg/kg given.
 
-    ``given`` pairs a dose number (None: each dose of an option) with its mg/kg given.
+    ``given`` pairs a dose number (None: each dose of an option) with its mg/kg given. The maximum
+    is the product's own, else CytoGam's, the only maximum per infusion the sources state.
     """
+    ceiling = products.label_maximum(drug)
+    assert ceiling.label_max_mg_per_kg is not None  # label_maximum returns a product with one
     groups: dict[Decimal, list[str]] = {}
     for number, per_kg in given:
-        if per_kg > LABEL_MAX_MG_PER_KG:
+        if per_kg > ceiling.label_max_mg_per_kg:
             groups.setdefault(round_to(per_kg, "0.1"), []).append(str(number or ""))
     if not groups:
         return []
@@ -614,8 +624,10 @@ def _above_label_max(given: list[tuple[int | None, Decimal]]) -> list[str]:
         ("each dose" if names == [""] else f"dose{'s' if len(names) > 1 else ''} "
          + ", ".join(names)) + f": {_text(per_kg)} mg/kg"
         for per_kg, names in groups.items())
-    return [f"Above the CytoGam label maximum of {LABEL_MAX_MG_PER_KG} mg/kg per infusion "
-            f"(mg/kg of actual weight): {listed}."]
+    whose = "" if ceiling is drug else f" (the sources give no maximum for {drug.name})"
+    return [f"Above the {ceiling.name} label maximum of {ceiling.label_max_mg_per_kg} mg/kg per "
+            f"infusion{whose} (mg/kg of actual weight): {listed}. Never rounded to whole vials: "
+            "the dose to give is the source's dose, flagged."]
 
 
 def _product_warnings(regimen: Regimen, drug: Product) -> list[str]:
@@ -626,6 +638,11 @@ def _product_warnings(regimen: Regimen, drug: Product) -> list[str]:
         warnings.append(
             f"The source used {regimen.source_product}; the doses here are {measure} of "
             f"{drug.name}. CMV antibody content per mg may differ between products.")
+    elif not regimen.strength_named:
+        warnings.append(
+            f"The source used {regimen.source_product} without naming its strength (Cytotect CP "
+            f"is 100 U/mL; the older Cytotect was 50 U/mL); the doses here are for {drug.name}. "
+            "CMV antibody content per mg may differ between products.")
     if regimen.stated_mg_per_ml is not None and drug.mg_per_ml != regimen.stated_mg_per_ml:
         warnings.append(
             f"The source's mL and mg figures agree at {regimen.stated_mg_per_ml} mg/mL; "
@@ -644,8 +661,8 @@ def _product_warnings(regimen: Regimen, drug: Product) -> list[str]:
 def regimen_schedule(
     regimen: object, weight_kg: object, start_date: object, product: object = None,
     weight_basis: object = None, height_cm: object = None, sex: object = None,
-    rounding: object = None, rounding_tolerance_pct: object = None,
-    conversion_date: object = None,
+    age: object = None, pregnant: object = None, rounding: object = None,
+    rounding_tolerance_pct: object = None, conversion_date: object = None,
 ) -> RegimenSchedule:
     """The doses of ``regimen`` for one patient, dated from ``start_date`` (day 1).
 
@@ -657,7 +674,8 @@ def regimen_schedule(
     start = START_DATE_FIELD.parse_required(start_date)
     drug = _product_for(chosen, PRODUCT_FIELD.parse(product))
     height = OPTIONAL_HEIGHT_FIELD.parse_optional(height_cm)
-    weight = dosing_weight(weight_kg, weight_basis, height, OPTIONAL_SEX_FIELD.parse(sex))
+    weight = dosing_weight(weight_kg, weight_basis, height, OPTIONAL_SEX_FIELD.parse(sex), age,
+                           pregnant)
     policy, tolerance = rounding_choice(rounding, rounding_tolerance_pct)
     conversion = _conversion(chosen, start, conversion_date)
 
@@ -674,16 +692,19 @@ def regimen_schedule(
 
     doses: list[Dose] = []
     for number, step in enumerate(steps, start=1):
-        amount = _amount(chosen, step.amount, weight.dosing_kg, drug, policy, tolerance)
+        amount = _amount(chosen, step.amount, weight, drug, policy, tolerance)
+        minutes, window = infusion_time(drug.id, weight.actual_kg, amount.vials.rounded_mg,
+                                        first=number == 1)
+        warnings.extend(f"Dose {number}: {warning}" for warning in window)
         doses.append(Dose(
             number=number, date=start + timedelta(days=step.day - 1), day=step.day,
             phase=step.phase, mg_per_kg=amount.mg_per_kg, units_per_kg=amount.units_per_kg,
             dose_mg=amount.dose_mg, volume_ml=amount.volume_ml, dose_units=amount.dose_units,
             mg_per_kg_given=round_to(_per_kg_given(amount.vials, weight), "0.1"),
-            vials=amount.vials))
+            vials=amount.vials, infusion_min=minutes))
         warnings.extend(f"Dose {number}: {warning}" for warning in amount.vials.warnings)
     above_max = _above_label_max(
-        [(d.number, _per_kg_given(d.vials, weight)) for d in doses])
+        [(d.number, _per_kg_given(d.vials, weight)) for d in doses], drug)
     warnings.extend(above_max)
 
     options = []
@@ -696,8 +717,8 @@ def regimen_schedule(
             "once a week for two weeks (two doses) after CMV-DNA conversion is confirmed by two "
             "consecutive tests"),)
     for option in option_rules:
-        amount = _amount(chosen, option.amount, weight.dosing_kg, drug, policy, tolerance)
-        option_above_max = _above_label_max([(None, _per_kg_given(amount.vials, weight))])
+        amount = _amount(chosen, option.amount, weight, drug, policy, tolerance)
+        option_above_max = _above_label_max([(None, _per_kg_given(amount.vials, weight))], drug)
         above_max += option_above_max
         options.append(Option(
             id=option.id, label=option.label, quote=option.quote, frequency=option.frequency,
@@ -728,7 +749,7 @@ def regimen_schedule(
         options=tuple(options), notes=tuple(notes),
         sources=unique(chosen.sources, chosen.cites, weight.sources, (drug.source,),
                        *(d.vials.sources for d in doses), *(o.vials.sources for o in options),
-                       ("cytogam-label",) if above_max else ()),
+                       (products.label_maximum(drug).source,) if above_max else ()),
         warnings=unique(warnings, weight.warnings),
     )
 

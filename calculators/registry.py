@@ -10,6 +10,7 @@ form in the page.
 from __future__ import annotations
 
 from collections.abc import Mapping
+from datetime import date
 from typing import Any
 
 from . import (
@@ -25,6 +26,7 @@ from . import (
 )
 from .calculator import Calculator
 from .errors import InputError
+from .fields import AnyField, DateField, NumberField
 from .plain import to_plain
 
 __all__ = ["Calculator", "CALCULATORS", "run", "describe"]
@@ -36,11 +38,30 @@ CALCULATORS: dict[str, Calculator] = {
 }
 
 
-def run(name: str, params: Mapping[str, object]) -> dict[str, Any]:
+def input_warnings(fields: tuple[AnyField, ...], params: Mapping[str, object],
+                   today: date) -> list[str]:
+    """A warning for each accepted input outside its field's expected range (fields.py)."""
+    found = []
+    for field in fields:
+        raw = params.get(field.name)
+        # Only fields with an expected range; the calculator has accepted the value already.
+        if not isinstance(field, (NumberField, DateField)) or field.expected is None \
+                or field.is_missing(raw):
+            continue
+        warning = (field.expectation_warning(field.parse(raw)) if isinstance(field, NumberField)
+                   else field.expectation_warning(field.parse_required(raw), today))
+        if warning is not None:
+            found.append(warning)
+    return found
+
+
+def run(name: str, params: Mapping[str, object], today: date | None = None) -> dict[str, Any]:
     """Run calculator ``name`` on ``params`` and return its result as plain data.
 
     Unknown parameter names are refused rather than ignored, so a misspelt field never silently
-    falls back to nothing.
+    falls back to nothing. ``input_warnings`` lists the inputs that were accepted but lie outside
+    their expected range (dates measured from ``today``, the computer's date by default); it is
+    kept apart from ``warnings`` so that a result's own warnings do not change with the date.
     """
     if name not in CALCULATORS:
         raise InputError("calculator", name, f"There is no calculator called '{name}'.")
@@ -51,6 +72,8 @@ def run(name: str, params: Mapping[str, object]) -> dict[str, Any]:
             raise InputError(key, params[key], f"'{key}' is not an input of the {name} calculator.")
     result = calculator.function(**{f.name: params.get(f.name) for f in calculator.fields})
     plain: dict[str, Any] = to_plain(result)
+    plain["input_warnings"] = input_warnings(calculator.fields, params,
+                                             date.today() if today is None else today)
     return plain
 
 

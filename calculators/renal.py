@@ -6,9 +6,13 @@ serum creatinine in µmol/L ÷ 88.4 = mg/dL (Cockcroft & Gault 1976; valganciclo
 The clearance picks a row of the ganciclovir IV table (label renal-impairment table) and of the
 valganciclovir tablet table (label Table 2). Each row covers its lower bound up to, not including,
 the next row's: 69.9 mL/min is in the 50–69 row, 70 in the ≥ 70 row. Bands use the unrounded
-clearance, computed exactly, so rounding for display never moves a patient to a higher dose. The
-haemodialysis rows apply only when haemodialysis is stated; below 10 mL/min without it the tables
-give no dose.
+clearance, computed exactly, so rounding for display never moves a patient to a higher dose.
+
+On haemodialysis the tables' haemodialysis rows are the answer, whatever the estimate: the
+Cockcroft–Gault estimate does not apply on dialysis (the tables give it its own rows), so the
+clearance is shown for information only, with that reason. Without haemodialysis, below 10 mL/min
+the tables give no dose. A clearance above :data:`CRCL_CEILING` or a creatinine below the field's
+expected floor is flagged with what to check.
 """
 
 from __future__ import annotations
@@ -20,7 +24,7 @@ from fractions import Fraction
 from .body_weight import SEX_FIELD, WEIGHT_FIELD
 from .calculator import Calculator
 from .errors import InputError
-from .fields import FlagField, NumberField
+from .fields import Expectation, FlagField, NumberField
 from .results import Result
 from .rounding import round_to
 
@@ -43,6 +47,8 @@ UMOL_L_PER_MG_DL = Decimal("88.4")
 FEMALE_FACTOR = Decimal("0.85")
 CRCL_STEP = "0.1"  # mL/min, for display only
 NO_DIALYSIS_BELOW = Decimal(10)  # the tables' rows below 10 mL/min are for haemodialysis only
+# The sources give no upper limit; above this a clearance is more likely an entry to check.
+CRCL_CEILING = Decimal(150)
 SOURCES = ("cockcroft-gault-1976", "ganciclovir-label", "valganciclovir-label")
 
 AGE_FIELD = NumberField(
@@ -52,22 +58,32 @@ AGE_FIELD = NumberField(
     hint="Adults, 18 to 120 years: Cockcroft–Gault and the drug tables are for adults.",
     unit="years", minimum_exclusive=None, minimum=Decimal(18), maximum=Decimal(120),
     example="60", integer=True,
+    range_reason="Cockcroft–Gault and both drug tables are adult dosing; above 120 is a typing "
+                 "slip.", range_source="cockcroft-gault-1976",
+    expected=Expectation(None, Decimal(100), "check the age; (140 − age) gets small near 140"),
 )
+_CREATININE_EXPECTED_REASON = (
+    "check the value and its unit against the lab report (µmol/L typed as mg/dL, or the other "
+    "way); a very low creatinine makes the estimate very high")
 # Plausibility bounds, the same in both units: 0.1 to 25 mg/dL = 8.84 to 2,210 µmol/L.
 CREATININE_MG_DL_FIELD = NumberField(
     name="creatinine_mg_dl", label="Serum creatinine (mg/dL)",
     hint="Give this or serum creatinine in µmol/L, not both.",
     unit="mg/dL", minimum=Decimal("0.1"), maximum=Decimal(25), example="1.1", optional=True,
+    range_reason="outside 0.1 to 25 mg/dL is a typing or unit slip.",
+    expected=Expectation(Decimal("0.4"), Decimal(15), _CREATININE_EXPECTED_REASON),
 )
 CREATININE_UMOL_L_FIELD = NumberField(
     name="creatinine_umol_l", label="Serum creatinine (µmol/L)",
     hint="Give this or serum creatinine in mg/dL, not both.",
     unit="µmol/L", minimum=Decimal("8.84"), maximum=Decimal(2210), example="97",
     other_units=(("umol/L", Decimal(1)),), optional=True,
+    range_reason="outside 8.84 to 2,210 µmol/L (0.1 to 25 mg/dL) is a typing or unit slip.",
+    expected=Expectation(Decimal("35.36"), Decimal(1326), _CREATININE_EXPECTED_REASON),
 )
 HAEMODIALYSIS_FIELD = FlagField(
     name="haemodialysis", label="On haemodialysis",
-    hint="The tables' haemodialysis rows (CrCl below 10 mL/min) apply only when this is yes.",
+    hint="Yes: the tables' haemodialysis rows apply, whatever the estimated clearance.",
 )
 
 
@@ -138,6 +154,7 @@ class RenalDosing(Result):
     creatinine_mg_dl: Decimal
     creatinine_umol_l: Decimal | None  # as given, when given in µmol/L
     haemodialysis: bool
+    crcl_applies: bool  # False on haemodialysis: the estimate is shown for information only
     formula: str
     crcl_ml_min: Decimal  # exact where the division ends, else to 28 significant digits
     crcl_is_exact: bool
@@ -149,10 +166,11 @@ class RenalDosing(Result):
 
 
 def _find_row(rows: tuple[RenalRow, ...], crcl: Fraction, haemodialysis: bool) -> RenalRow | None:
+    """The haemodialysis row on haemodialysis, whatever ``crcl``; else the row for ``crcl``."""
     for row in rows:
         in_band = ((row.min_crcl is None or crcl >= row.min_crcl)
                    and (row.below_crcl is None or crcl < row.below_crcl))
-        if in_band and (haemodialysis or not row.haemodialysis):
+        if row.haemodialysis == haemodialysis and (haemodialysis or in_band):
             return row
     return None
 
@@ -214,8 +232,8 @@ def creatinine_clearance(age: object, weight_kg: object, sex: object,
 
     rows = {drug: _find_row(table, crcl, dialysis) for drug, table in TABLES.items()}
     warnings: list[str] = []
-    if any(_find_row(table, Fraction(rounded), dialysis) is not rows[drug]
-           for drug, table in TABLES.items()):
+    if not dialysis and any(_find_row(table, Fraction(rounded), dialysis) is not rows[drug]
+                            for drug, table in TABLES.items()):
         chosen = "; ".join(f"{drug}: {row.row if row else 'no row'}" for drug, row in rows.items())
         warnings.append(f"CrCl {crcl_decimal} mL/min is shown as {rounded} mL/min, across a table "
                         f"boundary; the rows are chosen on the unrounded value ({chosen}).")
@@ -225,19 +243,25 @@ def creatinine_clearance(age: object, weight_kg: object, sex: object,
     if crcl < NO_DIALYSIS_BELOW and not dialysis:
         warnings.append("CrCl below 10 mL/min without haemodialysis: the ganciclovir and "
                         "valganciclovir tables give no dose.")
-    if crcl < NO_DIALYSIS_BELOW and dialysis:
+    if dialysis:
+        warnings.append(f"On haemodialysis: the haemodialysis rows apply, whatever the estimate. "
+                        f"Cockcroft–Gault does not apply on dialysis: its CrCl "
+                        f"({rounded} mL/min) is shown for information only, and the tables give "
+                        "haemodialysis its own rows.")
         warnings.append("Valganciclovir tablets are not recommended on haemodialysis: the label "
                         "gives no tablet dose; oral-solution doses are unverified here. "
                         "Ganciclovir doses are given after dialysis.")
-    if crcl >= NO_DIALYSIS_BELOW and dialysis:
-        warnings.append(f"On haemodialysis, but the estimated CrCl is {rounded} mL/min: the "
-                        "tables' haemodialysis rows are for CrCl below 10 mL/min, so the rows "
-                        "for this clearance are shown; confirm with the prescriber which applies.")
+    if crcl > CRCL_CEILING:
+        warnings.append(f"CrCl {rounded} mL/min is above {CRCL_CEILING} mL/min: check the weight, "
+                        "the age, and the creatinine and its unit against the lab report before "
+                        "using the ≥ 70 "
+                        "(ganciclovir) and ≥ 60 (valganciclovir) rows. The sources give no upper "
+                        "limit: this is a plausibility check.")
 
     return RenalDosing(
         age=years, weight_kg=weight, sex=sex_id,
         creatinine_mg_dl=_decimal(creatinine)[0], creatinine_umol_l=umol,
-        haemodialysis=dialysis, formula=formula,
+        haemodialysis=dialysis, crcl_applies=not dialysis, formula=formula,
         crcl_ml_min=crcl_decimal, crcl_is_exact=exact, crcl_ml_min_rounded=rounded,
         ganciclovir=ganciclovir, valganciclovir=valganciclovir,
         sources=SOURCES, warnings=tuple(warnings),

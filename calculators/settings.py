@@ -15,7 +15,14 @@ from .errors import InputError
 from .fields import ChoiceField, NumberField
 from .products import Product, Vial
 
-__all__ = ["Settings", "configure", "current", "reset"]
+__all__ = ["Settings", "configure", "current", "reset", "MAX_TOLERANCE_PCT",
+           "TOLERANCE_RANGE_REASON"]
+
+# HOPA position statement: rounding to the nearest vial is acceptable within 10 % of the ordered
+# dose. No setting, form or caller may widen it (calculators.vials checks it again).
+MAX_TOLERANCE_PCT = Decimal(10)
+TOLERANCE_RANGE_REASON = ("the HOPA position statement accepts rounding to whole vials only "
+                          "within 10 % of the ordered dose.")
 
 ROUNDING_CHOICES = (("none", "No rounding"), ("up", "Up to whole vials"),
                     ("nearest", "To the nearest whole vial, within the tolerance"))
@@ -32,8 +39,14 @@ _VIAL_ML = NumberField("custom_product.vial_ml", "Custom product vial size (mL)"
                        maximum=Decimal(1000))
 _ROUNDING = ChoiceField("rounding", "Rounding policy", choices=ROUNDING_CHOICES, default="none")
 _TOLERANCE = NumberField("rounding_tolerance_pct", "Rounding tolerance (%)", unit="%",
-                         minimum_exclusive=None, minimum=Decimal(0), maximum=Decimal(25),
-                         default=Decimal(10))
+                         minimum_exclusive=None, minimum=Decimal(0), maximum=MAX_TOLERANCE_PCT,
+                         default=MAX_TOLERANCE_PCT, range_source="hopa-rounding",
+                         range_reason=TOLERANCE_RANGE_REASON)
+# A label maximum per infusion the institution states for its own product (optional); without
+# one, CytoGam's bounds rounding (calculators.products.label_maximum).
+_LABEL_MAX = NumberField("custom_product.label_max_mg_per_kg",
+                         "Custom product label maximum per infusion (mg/kg)", unit="mg/kg",
+                         maximum=Decimal(1000))
 _WEIGHT_BASIS = ChoiceField("weight_basis", "Dosing weight", choices=WEIGHT_BASIS_CHOICES,
                             default="actual")
 
@@ -55,11 +68,11 @@ def _custom_product(raw: object) -> Product | None:
     if not isinstance(raw, Mapping):
         raise InputError("custom_product", raw, "custom_product must be a mapping of settings.")
     for key in raw:
-        if key not in {"name", "mg_per_ml", "units_per_ml", "vial_ml"}:
+        if key not in {"name", "mg_per_ml", "units_per_ml", "vial_ml", "label_max_mg_per_kg"}:
             # A misspelt key (units_per_mL) must not silently drop a strength.
             raise InputError(f"custom_product.{key}", raw[key],
                              f"'{key}' is not a custom product setting (name, mg_per_ml, "
-                             "units_per_ml, vial_ml).")
+                             "units_per_ml, vial_ml, label_max_mg_per_kg).")
     name = raw.get("name")
     if not isinstance(name, str) or not name.strip() or len(name) > _NAME_MAX:
         raise InputError("custom_product.name", name,
@@ -81,6 +94,7 @@ def _custom_product(raw: object) -> Product | None:
         vials=tuple(Vial(ml, ml * mg_per_ml, None if units_per_ml is None else ml * units_per_ml)
                     for ml in sizes),
         source="institution-config",
+        label_max_mg_per_kg=_LABEL_MAX.parse_optional(raw.get("label_max_mg_per_kg")),
     )
 
 

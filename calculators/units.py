@@ -43,7 +43,12 @@ SHOWN = {"mg": "mg", "u": "U", "ml": "mL"}
 AMOUNT_FIELD = NumberField(
     name="amount", label="Amount", hint="In the unit chosen ('5000 U' is fine when the unit is U).",
     maximum=MAX_ML * 100, example="5000",
+    range_reason="at most 1,000 mL of product in its unit: the largest labelled dose, CytoGam "
+                 "150 mg/kg at 300 kg, is 900 mL.", range_source="cytogam-label",
 )
+# Expected: at most the CytoGam label maximum for a 150 kg patient (22,500 mg, 450 mL at
+# 50 mg/mL); above it the amount is accepted with a warning (a bare amount has no weight).
+EXPECTED_MAX_ML = Decimal(450)
 # Bounds: MAX_ML at the labelled strengths, 50 mg/mL and 100 U/mL (Cytotect CP SmPC).
 _AMOUNT_IN = {
     unit: NumberField(name="amount", label=f"Amount ({shown})", hint=AMOUNT_FIELD.hint,
@@ -140,7 +145,11 @@ def unit_conversion(
         vial_plan=plan,
         rounded_units=rounded_units,
         sources=unique((chosen.source,), plan.sources),
-        warnings=plan.warnings,
+        warnings=plan.warnings + ((
+            f"Amount: {ml} mL is more than {EXPECTED_MAX_ML} mL, the CytoGam label maximum of "
+            "150 mg/kg per infusion for a 150 kg patient: check the amount and its unit. The "
+            "label maximum needs a weight, which this conversion does not have; rounding here is "
+            "bounded by the tolerance only.",) if ml > EXPECTED_MAX_ML else ()),
         notes=notes,
     )
 

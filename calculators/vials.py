@@ -1,14 +1,27 @@
 """Vials for a dose under a rounding policy: the only place a dose is ever rounded.
 
-Policies (the institution picks the default; applying oncology's rounding to CMV immunoglobulin is
-a local choice -- HOPA position statement):
+Two things are kept apart: the dose to give and the vials to open. Policies (the institution
+picks the default; applying oncology's rounding to CMV immunoglobulin is a local choice -- HOPA
+position statement, which accepts rounding to the nearest vial within 10 % of the ordered dose):
 
-- ``none`` -- give the calculated dose; open enough vials to cover it (least waste, then fewest).
-- ``up`` -- round the dose up to what whole vials hold: never less than calculated.
-- ``nearest`` -- round to the nearest whole-vial amount (up or down) if that is within
-  ``tolerance_pct`` of the calculated dose; otherwise give the calculated dose, with a warning.
+- ``none`` -- give the calculated dose; open enough vials to cover it (least waste, then fewest)
+  and discard the rest.
+- ``up`` -- give what whole vials hold, rounded up, if that is within ``tolerance_pct``.
+- ``nearest`` -- give what whole vials hold, rounded up or down, if that is within
+  ``tolerance_pct``.
 
-Every plan reports the calculated dose, the rounded dose and the difference in %.
+Bounds no setting can break (:func:`vial_plan` checks them, whatever the caller passes):
+
+- the tolerance is at most :data:`MAX_TOLERANCE_PCT` (10 %, HOPA);
+- a rounded dose differs from the calculated one by at most the tolerance;
+- a rounded dose is never above the label maximum per infusion (the product's own, else CytoGam's,
+  :func:`calculators.products.label_maximum`) for the patient's actual weight; a calculated dose
+  already above it (a regimen's source dose) is never rounded up, and keeps its flagged dose
+  unless whole vials at or below the maximum are within the tolerance;
+- where whole vials do not fit these bounds the dose to give stays the calculated dose exactly,
+  and the vials to open and the amount to discard are given apart from it, with a warning.
+
+Every plan reports the calculated dose, the dose to give and the difference in %.
 """
 
 from __future__ import annotations
@@ -20,13 +33,13 @@ from itertools import product as cartesian
 
 from .errors import InputError
 from .fields import ChoiceField, NumberField
-from .products import Product
-from .results import Result
-from .rounding import percent_difference
-from .settings import current
+from .products import Product, label_maximum
+from .results import Result, unique
+from .rounding import percent_difference, round_to
+from .settings import MAX_TOLERANCE_PCT, TOLERANCE_RANGE_REASON, current
 
-__all__ = ["ROUNDING_POLICIES", "VialCount", "VialPlan", "vial_plan", "ROUNDING_FIELD",
-           "TOLERANCE_FIELD", "rounding_choice"]
+__all__ = ["ROUNDING_POLICIES", "MAX_TOLERANCE_PCT", "VialCount", "VialPlan", "vial_plan",
+           "ROUNDING_FIELD", "TOLERANCE_FIELD", "rounding_choice"]
 
 ROUNDING_POLICIES = ("none", "up", "nearest")
 
@@ -44,14 +57,18 @@ class VialPlan(Result):
     policy: str
     tolerance_pct: Decimal | None
     calculated_mg: Decimal
-    rounded_mg: Decimal
+    rounded_mg: Decimal  # the dose to give: the calculated dose unless rounded within the bounds
     difference_pct: Decimal
     calculated_ml: Decimal
-    rounded_ml: Decimal
-    vials: tuple[VialCount, ...]
+    rounded_ml: Decimal  # the volume to give
+    rounded_to_vials: bool  # True when the dose to give was rounded to what whole vials hold
+    label_max_mg: Decimal | None  # the label maximum for this patient, when a weight was given
+    vials: tuple[VialCount, ...]  # the vials to open
     vial_count: int
     opened_ml: Decimal
-    left_over_ml: Decimal
+    opened_mg: Decimal
+    left_over_ml: Decimal  # to discard: opened minus given
+    discard_mg: Decimal
     sources: tuple[str, ...]
     warnings: tuple[str, ...]
 
@@ -77,38 +94,74 @@ def _best(options: list[tuple[Decimal, tuple[int, ...]]]) -> tuple[Decimal, tupl
     return min(options, key=lambda option: (option[0], sum(option[1])))
 
 
+def check_tolerance(tolerance_pct: Decimal) -> Decimal:
+    """``tolerance_pct`` if it is 0 to 10 %; else :class:`InputError` naming the setting."""
+    if not Decimal(0) <= tolerance_pct <= MAX_TOLERANCE_PCT:
+        raise InputError("rounding_tolerance_pct", tolerance_pct,
+                         f"Rounding tolerance (%) must be 0 to {MAX_TOLERANCE_PCT} % "
+                         f"(got {tolerance_pct}): {TOLERANCE_RANGE_REASON}")
+    return tolerance_pct
+
+
+def _refusal(candidate_ml: Decimal, dose_ml: Decimal, product: Product, tolerance_pct: Decimal,
+             max_mg: Decimal | None) -> str | None:
+    """Why giving what whole vials hold (``candidate_ml``) is not allowed, or None if it is."""
+    candidate_mg = candidate_ml * product.mg_per_ml
+    if max_mg is not None and candidate_mg > max_mg:
+        ceiling = label_maximum(product)
+        whose = ("" if ceiling is product
+                 else f"; the sources give no maximum for {product.name}")
+        return (f"the whole-vial dose ({candidate_mg:,} mg) would be above the "
+                f"{ceiling.name} label maximum of {ceiling.label_max_mg_per_kg} mg/kg per "
+                f"infusion ({round_to(max_mg, '0.1').normalize():,f} mg at this weight{whose})")
+    # Compare unrounded: 10.04 % is outside a 10 % tolerance even though it shows as 10.0 %.
+    if abs(candidate_ml - dose_ml) * 100 > tolerance_pct * dose_ml:
+        return (f"the nearest whole-vial dose ({candidate_mg:,} mg) is "
+                f"{abs(percent_difference(candidate_ml, dose_ml))} % away, more than the "
+                f"{tolerance_pct} % tolerance")
+    return None
+
+
 def vial_plan(dose_mg: Decimal, product: Product, policy: str = "none",
-              tolerance_pct: Decimal = Decimal(10)) -> VialPlan:
-    """Plan the vials for ``dose_mg`` of ``product`` under ``policy``."""
+              tolerance_pct: Decimal = Decimal(10),
+              actual_weight_kg: Decimal | None = None) -> VialPlan:
+    """Plan the dose to give and the vials to open for ``dose_mg`` of ``product``.
+
+    ``actual_weight_kg`` (actual body weight) sets the label maximum that rounding never passes;
+    without it (a bare amount, as in the units calculator) only the tolerance bounds rounding.
+    """
     if policy not in ROUNDING_POLICIES:
         raise InputError("rounding", policy,
                          f"Rounding policy must be one of {', '.join(ROUNDING_POLICIES)} "
                          f"(got '{policy}').")
+    check_tolerance(tolerance_pct)
     if not dose_mg > 0:
         raise InputError("dose_mg", dose_mg, f"Dose (mg) must be more than 0 (got {dose_mg}).")
+    max_mg = (None if actual_weight_kg is None
+              else label_maximum(product).max_mg(actual_weight_kg))
     dose_ml = dose_mg / product.mg_per_ml
     options = _combinations(product, dose_ml)
-    up_ml, up_counts = _best([o for o in options if o[0] >= dose_ml])
+    up = _best([o for o in options if o[0] >= dose_ml])
     below = [o for o in options if Decimal(0) < o[0] <= dose_ml]
-    down_ml, down_counts = max(below, key=lambda o: (o[0], -sum(o[1]))) if below else (None, ())
+    down = max(below, key=lambda o: (o[0], -sum(o[1]))) if below else None
 
+    # Whole-vial doses the policy may give, nearest first (a tie goes up).
+    candidates = [up]
+    if policy == "nearest" and down is not None:
+        candidates = [down, up] if dose_ml - down[0] < up[0] - dose_ml else [up, down]
     warnings: list[str] = []
-    rounded_ml, counts = dose_ml, up_counts
-    if policy == "up":
-        rounded_ml = up_ml
-    elif policy == "nearest":
-        nearest_ml, nearest_counts = up_ml, up_counts
-        if down_ml is not None and dose_ml - down_ml < up_ml - dose_ml:
-            nearest_ml, nearest_counts = down_ml, down_counts
-        gap = abs(percent_difference(nearest_ml, dose_ml))
-        # Compare unrounded: 10.04 % is outside a 10 % tolerance even though it shows as 10.0 %.
-        if abs(nearest_ml - dose_ml) * 100 <= tolerance_pct * dose_ml:
-            rounded_ml, counts = nearest_ml, nearest_counts
+    capped = policy != "none" and max_mg is not None and any(
+        ml * product.mg_per_ml > max_mg for ml, _ in candidates)
+    rounded_ml, counts = dose_ml, up[1]
+    if policy != "none":
+        reasons = [_refusal(ml, dose_ml, product, tolerance_pct, max_mg) for ml, _ in candidates]
+        allowed = [c for c, reason in zip(candidates, reasons, strict=True) if reason is None]
+        if allowed:
+            rounded_ml, counts = allowed[0]
         else:
             warnings.append(
-                f"Not rounded: the nearest whole-vial dose ({nearest_ml * product.mg_per_ml:,} mg) "
-                f"is {gap} % away, more than the {tolerance_pct} % tolerance."
-            )
+                f"Not rounded: {reasons[0]}. The dose to give stays {dose_mg:,} mg; open the "
+                f"vials shown and discard what is left over.")
     # Unrounded stays the calculated dose exactly (mL and back could lose the last digit).
     rounded_mg = dose_mg if rounded_ml == dose_ml else rounded_ml * product.mg_per_ml
     vials = tuple(VialCount(vial.ml, vial.mg, n)
@@ -117,17 +170,23 @@ def vial_plan(dose_mg: Decimal, product: Product, policy: str = "none",
     return VialPlan(
         product=product.id,
         policy=policy,
-        tolerance_pct=tolerance_pct if policy == "nearest" else None,
+        tolerance_pct=None if policy == "none" else tolerance_pct,
         calculated_mg=dose_mg,
         rounded_mg=rounded_mg,
         difference_pct=percent_difference(rounded_mg, dose_mg),
         calculated_ml=dose_ml,
         rounded_ml=rounded_ml,
+        rounded_to_vials=rounded_ml != dose_ml,
+        label_max_mg=max_mg,
         vials=vials,
         vial_count=sum(v.count for v in vials),
         opened_ml=opened_ml,
+        opened_mg=opened_ml * product.mg_per_ml,
         left_over_ml=opened_ml - rounded_ml,
-        sources=(product.source, *(("hopa-rounding",) if policy != "none" else ())),
+        discard_mg=(opened_ml - rounded_ml) * product.mg_per_ml,
+        # The label maximum is cited where it kept a whole-vial dose from being given.
+        sources=unique((product.source,), ("hopa-rounding",) if policy != "none" else (),
+                       (label_maximum(product).source,) if capped else ()),
         warnings=tuple(warnings),
     )
 
@@ -141,7 +200,8 @@ ROUNDING_FIELD = ChoiceField(
 )
 TOLERANCE_FIELD = NumberField(
     name="rounding_tolerance_pct", label="Rounding tolerance (%)", unit="%",
-    minimum_exclusive=None, minimum=Decimal(0), maximum=Decimal(25), example="10", optional=True,
+    minimum_exclusive=None, minimum=Decimal(0), maximum=MAX_TOLERANCE_PCT, example="10",
+    optional=True, range_source="hopa-rounding", range_reason=TOLERANCE_RANGE_REASON,
 )
 
 

@@ -29,7 +29,7 @@ from decimal import ROUND_HALF_EVEN, Context, Decimal
 
 from .calculator import Calculator
 from .errors import InputError
-from .fields import NumberField
+from .fields import Expectation, NumberField
 from .results import Result, unique
 from .rounding import round_to
 
@@ -71,29 +71,39 @@ ROUNDING_NOTE = (f"log10 values, 10^x and fold changes are computed to {PRECISIO
 _COPY_UNITS = (("copies", ONE), ("cp/mL", ONE))
 _GROUPED = re.compile(r"\d[.,]\d{3}(?!\d)")  # '5,200' or '5.200': perhaps a thousands separator
 
+# The sources give no range for a viral load; the bounds are ours, stated with their reasons.
+_RANGE_REASON = ("0 to 10 log10 (10,000,000,000) copies/mL; more is a typing slip (an extra digit "
+                 "or a pasted unit).")
+_EXPECTED_REASON = ("above 8 log10 (100,000,000) copies/mL check the digits against the lab report "
+                    "(an extra digit is the usual slip)")
+_EXPECTED_LOG10 = Expectation(None, Decimal(8), _EXPECTED_REASON)
+_EXPECTED_COPIES = Expectation(None, Decimal(10) ** 8, _EXPECTED_REASON)
+
 COPIES_FIELD = NumberField(
     name="copies", label="Viral load (copies/mL)",
     hint="CMV DNA by PCR in copies/mL, digits only (1730, not 1,730). 0 = not detected.",
     unit="copies/mL", minimum_exclusive=None, minimum=Decimal(0), maximum=MAX_COPIES,
     example="1730", other_units=_COPY_UNITS, integer=True, optional=True,
+    range_reason=_RANGE_REASON, expected=_EXPECTED_COPIES,
 )
 LOG10_FIELD = NumberField(
     name="log10", label="Viral load (log10 copies/mL)",
     hint="Instead of copies/mL: the result as log10 copies/mL, such as 5.2.",
     unit="log10", minimum_exclusive=None, minimum=Decimal(0), maximum=MAX_LOG10, example="5.2",
-    optional=True,
+    optional=True, range_reason=_RANGE_REASON, expected=_EXPECTED_LOG10,
 )
 PREVIOUS_COPIES_FIELD = NumberField(
     name="previous_copies", label="Previous viral load (copies/mL)",
     hint="The result before this one, to see the change; digits only.",
     unit="copies/mL", minimum_exclusive=None, minimum=Decimal(0), maximum=MAX_COPIES,
     example="500", other_units=_COPY_UNITS, integer=True, optional=True,
+    range_reason=_RANGE_REASON, expected=_EXPECTED_COPIES,
 )
 PREVIOUS_LOG10_FIELD = NumberField(
     name="previous_log10", label="Previous viral load (log10 copies/mL)",
     hint="Instead of previous copies/mL: the earlier result as log10 copies/mL.",
     unit="log10", minimum_exclusive=None, minimum=Decimal(0), maximum=MAX_LOG10, example="4.1",
-    optional=True,
+    optional=True, range_reason=_RANGE_REASON, expected=_EXPECTED_LOG10,
 )
 VIRAL_LOAD_FIELDS = (COPIES_FIELD, LOG10_FIELD, PREVIOUS_COPIES_FIELD, PREVIOUS_LOG10_FIELD)
 

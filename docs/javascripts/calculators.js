@@ -182,7 +182,9 @@ function list(className, items) {
   return items.length ? element("ul", { class: className }, ...items.map((item) => element("li", {}, item))) : "";
 }
 
-const warnings = (result) => list("cmvig-warnings", (result.warnings ?? []).map((w) => `Warning: ${w}`));
+// Inputs accepted outside their expected range (the registry's input_warnings) come first.
+const allWarnings = (result) => [...(result.input_warnings ?? []), ...(result.warnings ?? [])];
+const warnings = (result) => list("cmvig-warnings", allWarnings(result).map((w) => `Warning: ${w}`));
 const notes = (result) => list("cmvig-notes", result.notes ?? []);
 const paragraph = (text, className = "") => element("p", className ? { class: className } : {}, text);
 
@@ -207,7 +209,9 @@ function dataTable(captionText, columns, rows, rowAttributes = () => ({}), foote
     element("div", { class: "md-typeset__table" }, table));
 }
 
-const vialText = (plan) => plan.vials.map((v) => `${v.count} × ${number(v.vial_ml)} mL`).join(" + ");
+// The vials to open, and what is left to discard, apart from the dose to give.
+const vialText = (plan) => plan.vials.map((v) => `${v.count} × ${number(v.vial_ml)} mL`).join(" + ") +
+  (plan.left_over_ml > 0 ? `; discard ${number(plan.left_over_ml)} mL` : "");
 const prepared = (plan) => number(plan.rounded_mg) + (plan.difference_pct
   ? ` (${plan.difference_pct > 0 ? "+" : ""}${number(plan.difference_pct)} %)` : "");
 
@@ -219,8 +223,8 @@ function scheduleTable(captionText, doses, when, totals) {
     ["mg/kg", (d) => (d.mg_per_kg === null ? "fixed" : number(d.mg_per_kg)), true],
     ["Dose (mg)", (d) => number(d.dose_mg), true],
     ["Volume (mL)", (d) => number(d.volume_ml), true],
-    ["To prepare (mg)", (d) => prepared(d.vials), true],
-    ["Vials", (d) => vialText(d.vials), true],
+    ["To give (mg)", (d) => prepared(d.vials), true],
+    ["Vials to open", (d) => vialText(d.vials), true],
   ];
   const footer = element("tr", { class: "cmvig-total" },
     element("th", { scope: "row", colspan: "4" }, "Total"),
@@ -274,8 +278,8 @@ const RENDERERS = {
         ["mg", (r) => number(r.mg), true],
         ["Units (U)", (r) => (r.units === null ? "not labelled" : number(r.units)), true],
         ["mL", (r) => number(r.ml), true],
-        ["To prepare (mg)", () => prepared(plan), true],
-        ["Vials", () => vialText(plan), true],
+        ["To give (mg)", () => prepared(plan), true],
+        ["Vials to open", () => vialText(plan), true],
       ], [result]),
       notes(result), sourcesLine(form, result.sources),
     ];
@@ -350,9 +354,7 @@ const RENDERERS = {
   criteria(result, form) {
     return [
       warnings(result),
-      paragraph(result.consider_cmvig
-        ? `${result.met.length} of the review's criteria met: CMVIG may be considered.`
-        : "None of the review's criteria is met."),
+      paragraph(result.reason),
       dataTable("Criteria for considering CMVIG (thoracic review)", [
         ["No.", (c) => (c.numeral ? `(${c.numeral})` : "—")],
         ["Criterion", (c) => c.label],
@@ -368,9 +370,10 @@ const RENDERERS = {
       d.maintenance ?? "no dose in the table"];
     return [
       warnings(result),
-      paragraph(`Creatinine clearance (Cockcroft–Gault): ${number(result.crcl_ml_min_rounded)} mL/min. ` +
-        `${result.formula}`),
-      dataTable("Antiviral doses for this clearance (label tables)", [
+      paragraph(`Creatinine clearance (Cockcroft–Gault): ${number(result.crcl_ml_min_rounded)} mL/min` +
+        `${result.crcl_applies ? "" : " (for information only: on haemodialysis)"}. ${result.formula}`),
+      dataTable(result.crcl_applies ? "Antiviral doses for this clearance (label tables)"
+        : "Antiviral doses on haemodialysis (label tables)", [
         ["Drug", (r) => r[0]], ["CrCl row (mL/min)", (r) => r[1]],
         ["Induction", (r) => r[2]], ["Maintenance / prevention", (r) => r[3]],
       ], [drug(result.ganciclovir), drug(result.valganciclovir)]),
@@ -479,7 +482,7 @@ function bindForm(form) {
         ...actionsBar(form, name, reply.result, hasTable, inputs));
       shownInputs = inputs;
       markIfOutOfDate(); // typed into while it was being calculated
-      const warned = (reply.result.warnings ?? []).length;
+      const warned = allWarnings(reply.result).length;
       announce(form, `Result updated${warned ? `, with ${warned} warning${warned > 1 ? "s" : ""}` : ""}.`);
     } catch (failure) {
       // The engine failed, or presenting the answer did: never leave a blank or a stale answer.

@@ -138,8 +138,10 @@ def test_above_actual_falls_back_to_actual(basis: str) -> None:
     assert (result.basis_requested, result.basis, result.dosing_kg) == (basis, "actual", 60)
     assert (result.ibw_kg, result.adjbw_kg) == (75, 69)
     shown = "75.0" if basis == "ideal" else "69.0"
-    assert result.warnings == (f"The {basis} body weight ({shown} kg) is more than the actual "
-                               "weight; the actual weight is used.",)
+    assert result.warnings[0] == (f"The {basis} body weight ({shown} kg) is more than the actual "
+                                  "weight; the actual weight is used.")
+    # Issue 13: adjusted without an age asks to confirm the NBA exclusions.
+    assert len(result.warnings) == (2 if basis == "adjusted" else 1)
     assert result.sources == ("nba-ig-dosing",)
 
 

@@ -52,7 +52,9 @@ def test_nothing_met() -> None:
 def test_each_finding_meets_its_criterion(index: int) -> None:
     result = cmvig_criteria(**{FINDINGS[index]: "yes"})
     assert result.met == (CRITERIA[index].id,)
-    assert result.consider_cmvig is True
+    # Issue 13: (v)-(vii) alone do not show CMV infection or disease, so not yet.
+    assert result.consider_cmvig is CRITERIA[index].shows_infection
+    assert result.infection_present is CRITERIA[index].shows_infection
     met = result.criteria[index]
     assert met.met is True and met.from_viral_load is False
     assert met.quote == CRITERIA[index].quote and met.numeral == CRITERIA[index].numeral
@@ -114,7 +116,7 @@ def test_bad_input_names_the_field(params: dict[str, object], field: str) -> Non
 
 def test_fields_match_the_parameters() -> None:
     assert [f.name for f in CRITERIA_FIELDS][:8] == FINDINGS
-    assert len({f.name for f in CRITERIA_FIELDS}) == len(CRITERIA_FIELDS) == 12
+    assert len({f.name for f in CRITERIA_FIELDS}) == len(CRITERIA_FIELDS) == 13  # + cmv_infection
 
 
 def test_registry_and_cli() -> None:

@@ -12,7 +12,7 @@ from calculators.errors import InputError
 from calculators.fields import ChoiceField, DateField, Field, FlagField, NumberField
 from calculators.renal import CREATININE_UMOL_L_FIELD
 
-WEIGHT = WEIGHT_FIELD  # kg, > 0, <= 300, also 'lb'/'lbs' (pound-definition)
+WEIGHT = WEIGHT_FIELD  # kg, 0.5 to 300, also 'lb'/'lbs' (pound-definition)
 DOSES = NumberField("doses", "Doses", unit="", minimum_exclusive=None, minimum=Decimal(1),
                     maximum=None, integer=True, default=Decimal(7))
 ANY = NumberField("any", "Any", minimum_exclusive=None)
@@ -75,7 +75,7 @@ def test_number_accepts(raw: object, kg: Decimal) -> None:
 def test_pounds_are_exact() -> None:
     # pound-definition: 1 lb = 0.45359237 kg (exact).
     assert WEIGHT.parse("154 lb") == Decimal("69.85322498")
-    assert str(WEIGHT.parse("1 lb")) == "0.45359237"
+    assert str(WEIGHT.parse("2 lb")) == "0.90718474"  # 1 lb is below the 0.5 kg minimum
 
 
 @pytest.mark.parametrize(
@@ -90,9 +90,10 @@ def test_pounds_are_exact() -> None:
         ("1,000.5", "must be a number"),  # two separators
         ("70 kg extra", "must be a number"),
         ("70 st", "unknown unit 'st' (use kg or lb or lbs)"),
-        ("-5", "must be more than 0 kg (got '-5')"),
-        ("0", "must be more than 0 kg"),
-        ("0.0", "must be more than 0 kg"),
+        ("-5", "must be at least 0.5 kg (got '-5')"),  # issue 13: was more than 0 kg
+        ("0", "must be at least 0.5 kg"),
+        ("0.0", "must be at least 0.5 kg"),
+        ("0.49", "must be at least 0.5 kg (got '0.49'). Range: below 0.5 kg"),
         ("300.1", "must be at most 300 kg (got '300.1'); check the value and its unit."),
         ("700 lb", "at most 300 kg"),
         (True, "must be a number, not True"),
@@ -147,11 +148,15 @@ def test_number_describe() -> None:
     assert plain == {
         "name": "weight_kg", "label": "Weight (kg)",
         "hint": "Actual body weight; '154 lb' is converted.", "kind": "number", "required": True,
-        "unit": "kg", "minimum": None, "minimum_exclusive": "0", "maximum": "300",
+        "unit": "kg", "minimum": "0.5", "minimum_exclusive": None, "maximum": "300",
         "example": "72.5", "other_units": ["lb", "lbs"], "integer": False, "default": None,
         # A form offers one name per conversion (pound-definition: 1 lb = 0.45359237 kg).
         "unit_choices": ["kg", "lb"], "unit_factors": {"lb": "0.45359237"},
+        # Issue 13: the hard range's reason and the expected range, as data on the field.
+        "range_source": "", "range_reason": WEIGHT.range_reason,
+        "expected": {"low": "40", "high": "150", "reason": WEIGHT.expected.reason, "source": ""},
     }
+    assert "the sources give no weight range" in WEIGHT.range_reason
     plain = DOSES.describe()
     assert plain["unit_choices"] == []
     # Another spelling of the field's own unit is no choice to offer.
@@ -220,8 +225,11 @@ def test_optional_date() -> None:
         MAYBE_DAY.parse_required("")
     assert caught.value.field == "maybe_day"
     assert caught.value.message == "Maybe day is required."
-    assert MAYBE_DAY.parse("1900-01-01") == date(1900, 1, 1)  # default bounds
-    assert "between 1900-01-01 and 2199-12-31" in _error(MAYBE_DAY, "1899-12-31").message
+    # Default bounds (issue 13: were 1900 to 2199).
+    assert MAYBE_DAY.parse("2000-01-01") == date(2000, 1, 1)
+    assert MAYBE_DAY.parse("2099-12-31") == date(2099, 12, 31)
+    assert "between 2000-01-01 and 2099-12-31" in _error(MAYBE_DAY, "1999-12-31").message
+    assert "between 2000-01-01 and 2099-12-31" in _error(MAYBE_DAY, "2100-01-01").message
 
 
 def test_date_describe() -> None:

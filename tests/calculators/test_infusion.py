@@ -121,9 +121,14 @@ def test_cytotect_cp_start_rate_and_maximum_only() -> None:
     assert plan.duration_method.startswith("Not computed")
     assert any("none are invented" in w for w in plan.warnings)
     assert any("one rate plan for every infusion" in w for w in plan.warnings)
-    # The 150 mg/kg maximum is CytoGam's; 60 mg/kg of Cytotect CP gets no such warning.
+    # Issue 13: the SmPC facts held give Cytotect CP no maximum per infusion, so CytoGam's
+    # 150 mg/kg (the only one the sources state) is the bound, and the warning says whose it is
+    # (before, Cytotect CP got no warning at 160 mg/kg).
     big = infusion_plan("80", "cytotect-cp", "yes", "12800")
-    assert not any("maximum of" in w for w in big.warnings)
+    assert ("The dose is more than the CytoGam label's maximum of 150 mg/kg per infusion (the "
+            "sources give no maximum for Cytotect CP) (12000 mg at 80 kg).") in big.warnings
+    assert not any("maximum of" in w for w in infusion_plan("80", "cytotect-cp", "yes",
+                                                            "12000").warnings)
 
 
 def test_dose_delivered_through_the_steps() -> None:
@@ -179,11 +184,17 @@ def test_infusion_longer_than_12_hours_warns() -> None:
     plan = infusion_plan("300", "cytogam", "yes", "120000")
     assert plan.duration_min == 1920
     assert all(s.capped for s in plan.steps)
-    assert any("more than 12 hours" in w for w in plan.warnings)
-    # 150 mg/kg at 300 kg takes exactly 720 min (golden later-300kg case): no warning.
+    assert any("more than 12 hours" in w and "cannot be met" in w for w in plan.warnings)
+    # 150 mg/kg at 300 kg takes exactly 720 min (golden later-300kg case): it must start as soon
+    # as the vial is entered (issue 13: before, no warning).
     at_limit = infusion_plan("300", "cytogam", "no", "45000")
     assert at_limit.duration_min == 720
-    assert not any("12 hours" in w for w in at_limit.warnings)
+    assert any("start it within 0 minutes of entering the vial" in w
+               for w in at_limit.warnings)
+    # 6 hours or less leaves the label's full 6 hours to start: no window warning.
+    six_hours = infusion_plan("70", "cytogam", "no", "10500")
+    assert six_hours.duration_min is not None and six_hours.duration_min <= 360
+    assert not any("entering the vial" in w for w in six_hours.warnings)
 
 
 def test_units_typed_with_the_numbers() -> None:

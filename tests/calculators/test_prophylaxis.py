@@ -12,7 +12,8 @@ from decimal import Decimal
 import pytest
 
 from calculators import InputError, prophylaxis_schedule
-from calculators.prophylaxis import LABEL_MAX_MG_PER_KG, SCHEDULES
+from calculators.products import PRODUCTS
+from calculators.prophylaxis import SCHEDULES
 from calculators.sources import SOURCES
 
 
@@ -21,7 +22,7 @@ def test_cytogam_schedules_have_seven_doses_at_label_weeks() -> None:
     for schedule in SCHEDULES:
         if schedule.product == "cytogam":
             assert [day // 7 for day, _ in schedule.doses] == [0, 2, 4, 6, 8, 12, 16]
-            assert max(mg for _, mg in schedule.doses) <= LABEL_MAX_MG_PER_KG
+            assert max(mg for _, mg in schedule.doses) <= PRODUCTS["cytogam"].label_max_mg_per_kg
 
 
 def test_every_organ_has_one_schedule_per_labelled_product() -> None:

@@ -22,10 +22,10 @@ from hypothesis import strategies as st
 
 from calculators import settings
 from calculators.errors import InputError
+from calculators.products import PRODUCTS
 from calculators.regimens import (
     CONVERSION_MAX_DAYS,
     FIXED_MG,
-    LABEL_MAX_MG_PER_KG,
     REGIMENS,
     regimen_schedule,
 )
@@ -216,21 +216,31 @@ def test_single_dose_follows_the_mg_when_the_ml_would_differ() -> None:
 
 
 def test_own_product_gives_no_product_warning() -> None:
-    result = regimen_schedule("chou-1996", "70", START, product="cytotect-cp").to_dict()
+    # Kneidinger 2014 names Cytotect's strength ("100 IU (50 mg)/kg"): no product warning.
+    result = regimen_schedule("kneidinger-2014", "70", START, product="cytotect-cp").to_dict()
     assert not any("The source used" in w for w in result["warnings"])
+    # Chou 1996 used "Cytotect" without a strength: even for Cytotect CP the antibody content may
+    # differ (issue 13: before, no warning).
+    result = regimen_schedule("chou-1996", "70", START, product="cytotect-cp").to_dict()
+    assert [w for w in result["warnings"] if "The source used" in w] == [
+        "The source used Cytotect without naming its strength (Cytotect CP is 100 U/mL; the older "
+        "Cytotect was 50 U/mL); the doses here are for Cytotect CP. CMV antibody content per mg "
+        "may differ between products."]
     result = regimen_schedule("chou-1996", "70", START).to_dict()
-    assert any("The source used Cytotect" in w for w in result["warnings"])
+    assert any("The source used Cytotect; the doses here are the same mg/kg of CytoGam" in w
+               for w in result["warnings"])
 
 
 def test_label_maximum_warning_lists_doses_by_mg_per_kg() -> None:
     # CytoGam label: at most 150 mg/kg per infusion; the monograph's 400 and 200 mg/kg exceed it.
     result = regimen_schedule("pneumonitis-label", "70", START).to_dict()
+    flagged = (" Never rounded to whole vials: the dose to give is the source's dose, flagged.")
     assert ("Above the CytoGam label maximum of 150 mg/kg per infusion (mg/kg of actual weight): "
-            "doses 1, 2, 3: 400 mg/kg; dose 4: 200 mg/kg.") in result["warnings"]
+            "doses 1, 2, 3: 400 mg/kg; dose 4: 200 mg/kg." + flagged) in result["warnings"]
     day_21, twice_weekly = result["options"]
     assert day_21["warnings"] == [
         "Above the CytoGam label maximum of 150 mg/kg per infusion (mg/kg of actual weight): "
-        "each dose: 200 mg/kg."]
+        "each dose: 200 mg/kg." + flagged]
     assert twice_weekly["warnings"] == []  # 150 mg/kg is the maximum, not above it
     assert "cytogam-label" in result["sources"]
 
@@ -243,12 +253,18 @@ def test_no_label_maximum_warning_at_or_below_it() -> None:
         assert "cytogam-label" not in result["sources"]
 
 
-def test_rounding_up_can_take_a_dose_over_the_maximum() -> None:
-    # Zhang 2021 100 mg/kg at 40 kg = 4,000 mg; up to whole 2,500 mg CytoGam vials = 5,000 mg,
-    # 125 mg/kg: still under 150. At 16 kg: 1,600 mg -> 2,500 mg = 156.3 mg/kg, over it.
-    result = regimen_schedule("zhang-2021-hsct", "16", START, rounding="up").to_dict()
-    assert result["doses"][0]["mg_per_kg_given"] == 156.3
-    assert any("doses 1, 2, 3, 4, 5, 6, 7: 156.3 mg/kg" in w for w in result["warnings"])
+def test_rounding_up_never_takes_a_dose_over_the_maximum() -> None:
+    # Issue 13 (before: 16 kg, 1,600 mg -> 2,500 mg = 156.3 mg/kg, with only a warning).
+    # Zhang 2021 100 mg/kg at 16 kg = 1,600 mg; one 2,500 mg CytoGam vial would be 156.3 mg/kg,
+    # above the label's 150 mg/kg: the dose to give stays 1,600 mg, the vial is opened.
+    result = regimen_schedule("zhang-2021-hsct", "16", START, rounding="up",
+                              rounding_tolerance_pct="10").to_dict()
+    first = result["doses"][0]
+    assert first["mg_per_kg_given"] == 100 and first["vials"]["rounded_mg"] == 1600
+    assert first["vials"]["opened_mg"] == 2500 and first["vials"]["discard_mg"] == 900
+    assert not any("Above the CytoGam label maximum" in w for w in result["warnings"])
+    assert any(w.startswith("Dose 1: Not rounded: the whole-vial dose (2,500 mg) would be above")
+               for w in result["warnings"])
 
 
 def test_vial_warnings_name_the_dose() -> None:
@@ -327,7 +343,7 @@ _IDS = sorted(REGIMENS)
 @given(
     regimen_id=st.sampled_from(_IDS),
     weight=st.decimals(min_value=Decimal("0.5"), max_value=Decimal(300), places=1),
-    start=st.dates(min_value=date(2000, 1, 1), max_value=date(2100, 12, 31)),
+    start=st.dates(min_value=date(2000, 1, 1), max_value=date(2099, 6, 30)),  # fields: 2000-2099
     conversion_after=st.none() | st.integers(min_value=1, max_value=CONVERSION_MAX_DAYS),
     rounding=st.sampled_from(["none", "up", "nearest"]),
 )
@@ -347,5 +363,8 @@ def test_schedules_are_well_formed(regimen_id: str, weight: Decimal, start: date
             assert dose.vials.rounded_mg >= dose.dose_mg
     assert result.total_mg == sum((dose.dose_mg for dose in result.doses), Decimal(0))
     assert set(result.sources) <= set(SOURCES)
-    over = any(dose.vials.rounded_mg / weight > LABEL_MAX_MG_PER_KG for dose in result.doses)
-    assert over == any("label maximum" in w for w in result.warnings)
+    label_max = PRODUCTS["cytogam"].label_max_mg_per_kg  # Cytotect CP: none stated; CytoGam's
+    assert label_max is not None
+    over = any(dose.vials.rounded_mg / weight > label_max for dose in result.doses)
+    # (A "Not rounded: ... above the label maximum" warning is about vials, not a dose above it.)
+    assert over == any(w.startswith("Above the CytoGam label maximum") for w in result.warnings)

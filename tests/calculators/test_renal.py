@@ -152,11 +152,16 @@ def test_below_10_on_haemodialysis() -> None:
 
 
 def test_haemodialysis_with_a_clearance_of_10_or_more() -> None:
-    # The haemodialysis rows are for CrCl < 10: at 10 the 10–24 rows stay, with a warning.
-    result = _at("10", haemodialysis=True)
-    assert result.ganciclovir.row == "10–24"
-    assert result.valganciclovir.row == "10–24"
-    assert any("confirm with the prescriber" in w for w in result.warnings)
+    # Issue 13: on haemodialysis Cockcroft–Gault does not apply; the haemodialysis rows are the
+    # answer whatever the estimate (before: the 10–24 rows, "confirm with the prescriber").
+    for crcl in ("10", "24.9", "90"):
+        result = _at(crcl, haemodialysis=True)
+        assert result.ganciclovir.row == result.valganciclovir.row == "< 10 on haemodialysis"
+        assert result.ganciclovir.induction == "1.25 mg/kg 3 times a week, after dialysis"
+        assert result.crcl_applies is False
+        assert any("shown for information only" in w for w in result.warnings)
+        assert not any("across a table boundary" in w for w in result.warnings)
+    assert _at("10").crcl_applies is True
 
 
 def test_female_factor() -> None:
@@ -242,7 +247,7 @@ def _expected_row(table_name: str, crcl: Fraction, haemodialysis: bool) -> str |
     for low, row in edges[table_name]:
         if crcl >= low:
             return row
-    return "< 10 on haemodialysis" if haemodialysis else None
+    return None
 
 
 @hypothesis_settings(max_examples=300, deadline=None)
@@ -259,4 +264,6 @@ def test_rows_match_the_tables(age: int, weight: Decimal, creatinine: Decimal, f
         exact *= Fraction("0.85")
     assert abs(Fraction(result.crcl_ml_min) - exact) <= exact / 10**27
     for name in TABLES:
-        assert getattr(result, name).row == _expected_row(name, exact, haemodialysis)
+        # On haemodialysis its rows, whatever the estimate (issue 13).
+        expected = "< 10 on haemodialysis" if haemodialysis else _expected_row(name, exact, False)
+        assert getattr(result, name).row == expected

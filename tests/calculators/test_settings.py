@@ -11,6 +11,7 @@ import pytest
 from calculators import settings
 from calculators.errors import InputError
 from calculators.products import Vial, product
+from calculators.vials import vial_plan
 
 
 @pytest.fixture(autouse=True)
@@ -52,11 +53,25 @@ def test_configure_everything() -> None:
     assert (custom.id, custom.name, custom.source) == ("custom", "Local CMV-IG",
                                                        "institution-config")
     assert (custom.mg_per_ml, custom.units_per_ml, custom.notes) == (50, 100, ())
+    assert custom.label_max_mg_per_kg is None  # none configured: CytoGam's bounds it (issue 13)
     # Repeated sizes are dropped; largest first.
     assert custom.vials == (Vial(Decimal(50), Decimal(2500), Decimal(5000)),
                             Vial(Decimal(10), Decimal(500), Decimal(1000)))
     settings.reset()
     assert settings.current() == settings.Settings()
+
+
+def test_custom_product_label_maximum_bounds_rounding() -> None:
+    # The institution states its product's label maximum (issue 13): 100 mg/kg. 30 kg: 3,000 mg
+    # at most; 2,900 mg "up" to 3,000 mg (+3.4 %) is allowed, 3,050 mg to 3,500 mg is not.
+    settings.configure({"custom_product": {**GOOD_PRODUCT, "label_max_mg_per_kg": "100"}})
+    custom = product("custom")
+    assert custom.label_max_mg_per_kg == 100 and custom.max_mg(Decimal(30)) == 3000
+    assert vial_plan(Decimal(2900), custom, "up", Decimal(10), Decimal(30)).rounded_mg == 3000
+    plan = vial_plan(Decimal(3050), custom, "up", Decimal(10), Decimal(30))
+    assert plan.rounded_mg == 3050
+    assert "above the Local CMV-IG label maximum of 100 mg/kg" in plan.warnings[0]
+    settings.reset()
 
 
 def test_custom_product_without_units_and_other_mappings() -> None:
@@ -70,7 +85,8 @@ def test_custom_product_without_units_and_other_mappings() -> None:
 
 def test_tolerance_bounds_are_inclusive() -> None:
     assert settings.configure({"rounding_tolerance_pct": "0"}).rounding_tolerance_pct == 0
-    assert settings.configure({"rounding_tolerance_pct": 25}).rounding_tolerance_pct == 25
+    # Issue 13: at most 10 % (HOPA), was 25 %.
+    assert settings.configure({"rounding_tolerance_pct": 10}).rounding_tolerance_pct == 10
 
 
 @pytest.mark.parametrize(
@@ -81,7 +97,11 @@ def test_tolerance_bounds_are_inclusive() -> None:
         ({"rounding": "down"}, "rounding", "Rounding policy must be one of none, up, nearest"),
         ({"rounding": 1}, "rounding", "Rounding policy must be one of"),
         ({"rounding_tolerance_pct": "-1"}, "rounding_tolerance_pct", "at least 0 %"),
-        ({"rounding_tolerance_pct": "25.1"}, "rounding_tolerance_pct", "at most 25 %"),
+        ({"rounding_tolerance_pct": "10.1"}, "rounding_tolerance_pct", "at most 10 %"),
+        ({"rounding_tolerance_pct": "25"}, "rounding_tolerance_pct", "within 10 % of the ordered"),
+        ({"custom_product": {"name": "L", "mg_per_ml": 50, "vial_ml": [10],
+                             "label_max_mg_per_kg": "0"}},
+         "custom_product.label_max_mg_per_kg", "must be more than 0"),
         ({"rounding_tolerance_pct": "ten"}, "rounding_tolerance_pct", "must be a number"),
         ({"weight_basis": "lean"}, "weight_basis", "Dosing weight must be one of actual, ideal"),
         ({"custom_product": "yes"}, "custom_product", "must be a mapping"),

@@ -136,7 +136,7 @@ def test_units_through_the_registry_are_plain_null_for_cytogam() -> None:
         ({"amount": "10", "unit": "mg", "rounding": "down"}, "rounding",
          "Rounding to whole vials must be one of"),
         ({"amount": "10", "unit": "mg", "rounding_tolerance_pct": "26"},
-         "rounding_tolerance_pct", "at most 25 %"),
+         "rounding_tolerance_pct", "at most 10 %"),
     ],
 )
 def test_bad_input_names_the_field(params: dict[str, object], field: str, words: str) -> None:
@@ -186,8 +186,11 @@ def test_custom_product_with_units() -> None:
     assert [(v.vial_ml, v.count) for v in result.vial_plan.vials] == [(20, 1), (5, 1)]
     assert result.sources == ("institution-config", "hopa-rounding")
     assert result.notes == ()
+    # 28 mL up to 30 mL is +7.1 %, within 10 % (issue 13: 27 mL, +11.1 %, is no longer rounded).
+    result = unit_conversion("28", "mL", "custom", rounding="up")
+    assert result.units == 5600 and result.rounded_units == 6000
     result = unit_conversion("27", "mL", "custom", rounding="up")
-    assert result.units == 5400 and result.rounded_units == 6000
+    assert result.units == result.rounded_units == 5400
 
 
 def test_custom_product_without_units_and_low_strength() -> None:
@@ -221,3 +224,13 @@ def test_command_line() -> None:
 
     assert main(["units", "--amount", "1000", "--unit", "U", "--product", "cytotect-cp"]) == 0
     assert main(["units", "--amount", "1000", "--unit", "U", "--product", "cytogam"]) == 2
+
+
+def test_the_given_amount_is_kept_exactly_at_any_strength() -> None:
+    # A custom 3 mg/mL, 7 U/mL product: 10 mg is 10/3 mL, which does not end; the amount given
+    # comes back exactly, not through mL (mutation testing).
+    settings.configure({"custom_product": {"name": "Odd", "mg_per_ml": "3", "units_per_ml": "7",
+                                           "vial_ml": [5]}})
+    assert unit_conversion("10", "mg", "custom").mg == 10
+    assert unit_conversion("10", "U", "custom").units == 10
+    assert unit_conversion("10", "mg", "custom").sources == ("institution-config",)

@@ -19,7 +19,8 @@ LABELLED = ["cytogam", "cytotect-cp"]
 
 # Up to 150 kg so that twice the weight is inside the 300 kg the weight field allows.
 # Two decimals: text with exactly three ('1.250') is refused as possibly thousands (fields.py).
-weights = st.decimals(min_value=Decimal("0.01"), max_value=Decimal(150), places=2)
+# From 0.5 kg, the weight field's hard minimum.
+weights = st.decimals(min_value=Decimal("0.5"), max_value=Decimal(150), places=2)
 organs = st.sampled_from([value for value, _ in ORGAN_FIELD.choices])
 
 
