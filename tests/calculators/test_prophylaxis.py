@@ -88,3 +88,22 @@ def test_bad_arguments_name_the_field(arguments: dict[str, object], field: str) 
     with pytest.raises(InputError) as caught:
         prophylaxis_schedule(**call)  # type: ignore[arg-type]
     assert caught.value.field == field
+
+
+def test_every_reported_field_of_a_kidney_schedule() -> None:
+    # CytoGam label, kidney, 70 kg (mutation testing: each field of the result is checked).
+    result = prophylaxis_schedule("70", "kidney", "2026-01-01")
+    assert [d.number for d in result.doses] == [1, 2, 3, 4, 5, 6, 7]
+    assert [d.week for d in result.doses] == [0, 2, 4, 6, 8, 12, 16]
+    assert (result.product, result.product_name, result.mg_per_ml) == ("cytogam", "CytoGam", 50)
+    assert result.rule.startswith("Kidney: 150 mg/kg within 72 hours")
+    assert (result.total_mg, result.total_ml) == (45500, 910)
+    assert result.sources == ("cytogam-label", "cmvig-monograph")
+    assert result.notes == (
+        "The first dose is dated on the transplant day; the label allows it within 72 hours.",
+        "The label gives 50 +/- 10 mg/mL; calculations use the nominal 50 mg/mL.",
+        "Renal impairment: no labelled dose change, but infuse as slowly as practical "
+        "(CMV Ig monograph).")
+    cytotect = prophylaxis_schedule("70", "kidney", "2026-01-01", product="cytotect-cp")
+    assert cytotect.notes[0] == "The first dose is dated on the transplant day."
+    assert [d.mg_per_kg for d in cytotect.doses] == [50] * 6

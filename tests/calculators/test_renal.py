@@ -267,3 +267,16 @@ def test_rows_match_the_tables(age: int, weight: Decimal, creatinine: Decimal, f
         # On haemodialysis its rows, whatever the estimate (issue 13).
         expected = "< 10 on haemodialysis" if haemodialysis else _expected_row(name, exact, False)
         assert getattr(result, name).row == expected
+
+
+def test_every_reported_field_and_the_flag_edges() -> None:
+    # Mutation testing: the inputs come back as given; the flags start exactly at their edges.
+    result = creatinine_clearance("68", "72", "male", creatinine_mg_dl="1")
+    assert (result.age, result.weight_kg, result.sex, result.creatinine_mg_dl) == (68, 72, "male",
+                                                                                  1)
+    assert (result.ganciclovir.drug, result.valganciclovir.drug) == ("ganciclovir",
+                                                                     "valganciclovir")
+    assert not any("above 150 mL/min" in w for w in _at("150").warnings)
+    assert any("above 150 mL/min" in w for w in _at("150.1").warnings)
+    assert not any("give no dose" in w for w in _at("10").warnings)
+    assert any("give no dose" in w for w in _at("9.9").warnings)
