@@ -63,7 +63,8 @@ def test_pages_come_with_the_policy(strict_page: tuple[Page, list[str]],
     assert response is not None and response.ok
     assert response.headers["content-security-policy"] == CONTENT_SECURITY_POLICY
     assert CONTENT_SECURITY_POLICY == ("default-src 'self'; script-src 'self' 'wasm-unsafe-eval'; "
-                                       "worker-src 'self'; style-src 'self'")
+                                       "worker-src 'self'; style-src 'self'; frame-ancestors 'self'; "
+                                       "base-uri 'self'; form-action 'self'")
 
 
 @pytest.mark.parametrize(("path", "name", "inputs", "key"),
