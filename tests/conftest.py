@@ -19,6 +19,14 @@ GOLDEN = ROOT / "tests" / "calculators" / "golden"
 SEEDS = ROOT.parent / "shared" / "seeds"
 
 
+def free_port() -> int:
+    """A free TCP port on 127.0.0.1 (for a server a test starts)."""
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port: int = probe.getsockname()[1]
+    return port
+
+
 def golden_cases() -> list[tuple[str, dict[str, Any]]]:
     """(source key, case) for every golden case: one file per source, golden/<source-key>.json.
 
@@ -66,9 +74,7 @@ def built_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
     with open(shared / "site.lock", "w") as lock:
         fcntl.flock(lock, fcntl.LOCK_EX)
         if not built.is_file():
-            with socket.socket() as probe:
-                probe.bind(("127.0.0.1", 0))
-                port = probe.getsockname()[1]
+            port = free_port()
             done = subprocess.run(
                 [sys.executable, "-m", "build_scripts", "--site-dir", str(site),
                  "--site-url", f"http://127.0.0.1:{port}/"],

@@ -13,7 +13,6 @@ writes into ``screenshots/`` (git-ignored), at 390 px and 1366 px wide:
 from __future__ import annotations
 
 import argparse
-import socket
 import subprocess
 import sys
 import tempfile
@@ -21,7 +20,7 @@ from pathlib import Path
 
 from playwright.sync_api import Page, sync_playwright
 
-from tests.conftest import ROOT
+from tests.conftest import ROOT, free_port
 from tests.e2e.conftest import CHROMIUM, CHROMIUM_FLAGS, ENGINE_TIMEOUT_MS, SiteServer, fill_form
 from tests.e2e.test_every_calculator import CASES
 
@@ -34,13 +33,6 @@ EXAMPLES: list[tuple[str, str, dict[str, str]]] = [
 ]
 TABLE_PAGES = ("treatment/", "hsct/")
 CHART_PAGES = ("cases/",)
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port: int = probe.getsockname()[1]
-    return port
 
 
 def shoot_calculators(page: Page, out: Path, width: int) -> None:

@@ -62,9 +62,9 @@ def test_pages_come_with_the_policy(strict_page: tuple[Page, list[str]],
     response = page.goto(sub_path_url)
     assert response is not None and response.ok
     assert response.headers["content-security-policy"] == CONTENT_SECURITY_POLICY
-    assert CONTENT_SECURITY_POLICY == ("default-src 'self'; script-src 'self' 'wasm-unsafe-eval'; "
-                                       "worker-src 'self'; style-src 'self'; frame-ancestors 'self'; "
-                                       "base-uri 'self'; form-action 'self'")
+    assert CONTENT_SECURITY_POLICY == (
+        "default-src 'self'; script-src 'self' 'wasm-unsafe-eval'; worker-src 'self'; "
+        "style-src 'self'; frame-ancestors 'self'; base-uri 'self'; form-action 'self'")
 
 
 @pytest.mark.parametrize(("path", "name", "inputs", "key"),

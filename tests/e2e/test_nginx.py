@@ -26,7 +26,7 @@ from playwright.sync_api import Browser, Response
 
 from build_scripts.hosting import CACHE_FOREVER, CACHE_REVALIDATE, DEPLOY_DIR
 from build_scripts.security import CONTENT_SECURITY_POLICY
-from tests.conftest import ROOT
+from tests.conftest import ROOT, free_port
 from tests.e2e.conftest import ENGINE_TIMEOUT_MS, fill_form
 
 SUB_PATH = "/guides/cmvig/"
@@ -41,13 +41,6 @@ def _nginx() -> str:
     if found is None:
         pytest.fail("nginx is missing: ./dev test installs Debian's nginx-light (or nginx)")
     return found
-
-
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port: int = probe.getsockname()[1]
-    return port
 
 
 def _main_config(prefix: Path, port: int, snippet: Path) -> str:
@@ -77,7 +70,7 @@ def _main_config(prefix: Path, port: int, snippet: Path) -> str:
 @pytest.fixture(scope="module")
 def nginx_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     nginx = _nginx()
-    port = _free_port()
+    port = free_port()
     prefix = tmp_path_factory.mktemp("nginx")
     site = prefix / "site"
     # README: ./dev build --site-url https://YOUR-HOST/guides/cmvig/

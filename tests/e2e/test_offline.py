@@ -11,7 +11,6 @@ from __future__ import annotations
 import json
 import re
 import shutil
-import socket
 import urllib.error
 import urllib.request
 from collections.abc import Iterator
@@ -24,16 +23,10 @@ from playwright.sync_api import Browser, BrowserContext, Page
 
 from build_scripts.offline import MANIFEST, RUNTIME_FOLDERS, write_offline
 from calculators import run
+from tests.conftest import free_port
 from tests.e2e.conftest import ENGINE_TIMEOUT_MS, SiteServer, fill_form
 
 REGIMEN = {"regimen": "chou-1996", "weight_kg": "70", "start_date": "2026-01-01"}
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port: int = probe.getsockname()[1]
-    return port
 
 
 @pytest.fixture

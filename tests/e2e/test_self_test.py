@@ -15,10 +15,9 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import Browser, Page
 
-from tests.conftest import ROOT
-from tests.e2e.conftest import ENGINE_TIMEOUT_MS, Watch, assert_clean
+from tests.conftest import ROOT, free_port
+from tests.e2e.conftest import ENGINE_TIMEOUT_MS, SiteServer, Watch, assert_clean
 from tests.e2e.test_accessibility import axe_violations, describe
-from tests.e2e.test_offline import SiteServer, free_port
 
 CHECKS = [
     "Opened from a web server",
