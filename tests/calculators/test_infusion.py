@@ -214,8 +214,10 @@ def test_custom_product_is_refused_even_when_configured() -> None:
             infusion_plan("70", "custom", "yes")
     finally:
         settings.reset()
-    assert caught.value.field == "product"
-    assert "no labelled infusion rates" in caught.value.message
+    assert (caught.value.field, caught.value.value) == ("product", "custom")
+    # Mutation testing: the whole message, which says where the rates come from instead.
+    assert caught.value.message == ("Product: this hospital's own product has no labelled "
+                                    "infusion rates here; follow its product information.")
 
 
 @pytest.mark.parametrize(("params", "field"), [
