@@ -214,8 +214,10 @@ def test_custom_product_is_refused_even_when_configured() -> None:
             infusion_plan("70", "custom", "yes")
     finally:
         settings.reset()
-    assert caught.value.field == "product"
-    assert "no labelled infusion rates" in caught.value.message
+    assert (caught.value.field, caught.value.value) == ("product", "custom")
+    # Mutation testing: the whole message, which says where the rates come from instead.
+    assert caught.value.message == ("Product: this hospital's own product has no labelled "
+                                    "infusion rates here; follow its product information.")
 
 
 @pytest.mark.parametrize(("params", "field"), [
@@ -277,3 +279,21 @@ def test_any_cytogam_dose_is_delivered_whole_within_the_cap(weight: Decimal, mg_
 def test_first_infusion_field_is_a_flag() -> None:
     assert FIRST_INFUSION_FIELD.kind == "flag"
     assert "safe default" in FIRST_INFUSION_FIELD.hint
+
+
+def test_warnings_and_method_in_full() -> None:
+    # Mutation testing: the whole sentences shown beside the plan. CytoGam label: first-infusion
+    # schedule as the safe default; Cytotect CP SmPC: one plan, no step sizes (clinical-facts.md).
+    unanswered = infusion_plan("50", "cytogam")
+    assert unanswered.duration_method == "No dose given: the last step is open-ended."
+    assert unanswered.warnings[0] == (
+        "First infusion was not answered: the slower first-infusion schedule is shown. Answer "
+        "'no' for the later-infusion schedule.")
+    cytotect = infusion_plan("80", "cytotect-cp", None, "4000")
+    assert cytotect.duration_method == (
+        "Not computed: the label leaves the steps between the start rate and the maximum to the "
+        "prescriber, so the time depends on those steps.")
+    assert cytotect.warnings[:2] == (
+        "The Cytotect CP label gives one rate plan for every infusion, first or later.",
+        "The label gives no step sizes between the start rate and the maximum: the increases are "
+        "the prescriber's; none are invented here.")

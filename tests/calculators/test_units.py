@@ -234,3 +234,37 @@ def test_the_given_amount_is_kept_exactly_at_any_strength() -> None:
     assert unit_conversion("10", "mg", "custom").mg == 10
     assert unit_conversion("10", "U", "custom").units == 10
     assert unit_conversion("10", "mg", "custom").sources == ("institution-config",)
+
+
+def test_refusals_carry_the_value_given_and_the_whole_message() -> None:
+    # Mutation testing: the error's value is what was typed (shown by the page and the command
+    # line), and its message says what to do. CytoGam label: no unit strength; 1,000 mL bound.
+    error = _error(amount="10", unit="U", product="cytogam")
+    assert (error.field, error.value) == ("unit", "U")
+    assert error.message == ("Unit: CytoGam has no labelled unit strength (U/mL); give the amount "
+                             "in mg or mL, or choose a product labelled in units (Cytotect CP).")
+    # The 1,000 mL bound binds before the field's own only for a weak custom product.
+    settings.configure({"custom_product": {"name": "Plain IG", "mg_per_ml": "2",
+                                           "vial_ml": ["100"]}})
+    error = _error(amount="2002", unit="mg", product="custom")
+    assert (error.field, error.value) == ("amount", "2002")
+    assert error.message == ("Amount: 2002 mg of Plain IG is 1001 mL, more than 1000 mL; check "
+                             "the amount and its unit.")
+
+
+def test_above_the_expected_volume_warns_in_full() -> None:
+    # 450 mL is the CytoGam label maximum of 150 mg/kg at 150 kg, at 50 mg/mL (22,500 mg).
+    assert unit_conversion("450", "mL", "cytogam").warnings == ()
+    assert unit_conversion("451", "mL", "cytogam").warnings == (
+        "Amount: 451 mL is more than 450 mL, the CytoGam label maximum of 150 mg/kg per infusion "
+        "for a 150 kg patient: check the amount and its unit. The label maximum needs a weight, "
+        "which this conversion does not have; rounding here is bounded by the tolerance only.",)
+
+
+def test_units_given_are_kept_exactly_when_the_volume_does_not_end() -> None:
+    # A custom 3 U/mL product: 10 U is 10/3 mL, and 10/3 x 3 is 9.999... to 28 digits; the
+    # units given come back exactly (mutation testing; 7 U/mL happens to round back to 10).
+    settings.configure({"custom_product": {"name": "Odd", "mg_per_ml": "3", "units_per_ml": "3",
+                                           "vial_ml": [5]}})
+    result = unit_conversion("10", "U", "custom")
+    assert result.units == 10 and str(result.units) == "10"
