@@ -125,3 +125,14 @@ def test_custom_product_refusal_carries_the_product_and_says_what_to_choose() ->
     assert caught.value.message == (
         "Product: prophylaxis schedules come from a product's label, and this site's custom "
         "product has none; choose CytoGam or Cytotect CP.")
+
+
+def test_ideal_weight_basis_cites_the_weight_guidance_and_doses_by_it() -> None:
+    # Devine IBW for a 170 cm man: 50 + 2.3 x (170 / 2.54 - 60) = 65.9 kg (NBA guidance);
+    # kidney week 0 is 150 mg/kg (CytoGam label): 150 x 65.9 = 9,885 mg.
+    result = prophylaxis_schedule("90", "kidney", "2026-01-01", weight_basis="ideal",
+                                  height_cm="170", sex="male")
+    assert result.sources == ("cytogam-label", "cmvig-monograph", "nba-ig-dosing")
+    assert result.doses[0].dose_mg == 9885
+    actual = prophylaxis_schedule("90", "kidney", "2026-01-01", weight_basis="actual")
+    assert "nba-ig-dosing" not in actual.sources
