@@ -46,9 +46,12 @@ def golden_key(source: str, case: dict[str, Any]) -> str:
 
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
-    """The install test first: it spends minutes in pip and npm, and under pytest-xdist it then
-    runs beside the rest of the suite instead of after it (the sort keeps every other order)."""
-    items.sort(key=lambda item: item.get_closest_marker("install") is None)
+    """Longest first: the install test (minutes in pip and npm), then the files marked ``long``,
+    then the rest in their usual order. pytest-xdist (``./dev test``: ``--dist loadfile
+    --no-loadscope-reorder``) hands out files in this order, so a long file starts while others
+    run beside it instead of finishing last, alone on one core (the sort is stable)."""
+    items.sort(key=lambda item: (item.get_closest_marker("install") is None,
+                                 item.get_closest_marker("long") is None))
 
 
 def _run_folder(tmp_path_factory: pytest.TempPathFactory) -> Path:

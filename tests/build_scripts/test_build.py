@@ -24,6 +24,9 @@ from build_scripts.mkdocs_hooks import (
 from tests.build_scripts.fixture_project import make_project, make_site_src
 from tests.conftest import ROOT
 
+# Minutes long: scheduled first, so it does not finish last (tests/conftest.py).
+pytestmark = pytest.mark.long
+
 
 def _build(project: Path, site: Path, *extra: str) -> subprocess.CompletedProcess[str]:
     return subprocess.run(

@@ -26,6 +26,9 @@ from calculators.registry import CALCULATORS
 from tests.conftest import ROOT
 from tests.e2e.conftest import Watch, assert_clean, fill_form
 
+# Minutes long: scheduled first, so it does not finish last (tests/conftest.py).
+pytestmark = pytest.mark.long
+
 AXE = ROOT / "node_modules" / "axe-core" / "axe.min.js"
 PHONE_WIDTH = 375
 

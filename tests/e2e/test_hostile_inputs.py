@@ -28,6 +28,9 @@ from playwright.sync_api import Locator, Page
 from calculators import InputError, registry, settings
 from tests.e2e.conftest import Watch, assert_clean
 
+# Minutes long: scheduled first, so it does not finish last (tests/conftest.py).
+pytestmark = pytest.mark.long
+
 PAYLOAD = "<img src=x onerror=alert(1)>"
 HOSTILE = ["", "   ", "abc", "1e309", "NaN", "-0", "７０", PAYLOAD, "9" * 10_000]
 # Valid in the date input's own format (so the browser keeps them), refused by the core or odd.

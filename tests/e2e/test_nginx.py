@@ -29,6 +29,9 @@ from build_scripts.security import CONTENT_SECURITY_POLICY
 from tests.conftest import ROOT, free_port
 from tests.e2e.conftest import ENGINE_TIMEOUT_MS, fill_form
 
+# Minutes long: scheduled first, so it does not finish last (tests/conftest.py).
+pytestmark = pytest.mark.long
+
 SUB_PATH = "/guides/cmvig/"
 # The folder nginx.conf names, which the README tells the administrator to replace if the site
 # was copied elsewhere.

@@ -26,6 +26,9 @@ from calculators import run
 from tests.conftest import free_port
 from tests.e2e.conftest import ENGINE_TIMEOUT_MS, SiteServer, fill_form
 
+# Minutes long: scheduled first, so it does not finish last (tests/conftest.py).
+pytestmark = pytest.mark.long
+
 REGIMEN = {"regimen": "chou-1996", "weight_kg": "70", "start_date": "2026-01-01"}
 
 

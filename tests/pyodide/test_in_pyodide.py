@@ -23,6 +23,9 @@ from build_scripts.wheel import build_wheel
 from tests.conftest import ROOT
 from tests.pyodide.answers import golden_answers
 
+# Minutes long: scheduled first, so it does not finish last (tests/conftest.py).
+pytestmark = pytest.mark.long
+
 CACHE = ROOT / ".cache" / "pyodide-wheels"
 TEST_PACKAGES = ("pytest", "pluggy", "iniconfig", "packaging", "pygments")
 
