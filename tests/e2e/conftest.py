@@ -10,6 +10,7 @@ import re
 import subprocess
 import sys
 from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -99,8 +100,11 @@ def watch() -> Watch:
     return Watch()
 
 
-@pytest.fixture
-def page(browser: Browser, base_url: str, watch: Watch) -> Iterator[Page]:
+@contextmanager
+def watched_page(browser: Browser, base_url: str, watch: Watch) -> Iterator[Page]:
+    """A page in a fresh browser context on ``base_url``, every request and error watched: a
+    request to anywhere but the test server is refused and recorded in ``watch``, as is every
+    console error and uncaught exception."""
     context = browser.new_context(base_url=base_url)
     page = context.new_page()
     page.set_default_timeout(ENGINE_TIMEOUT_MS)
@@ -115,8 +119,16 @@ def page(browser: Browser, base_url: str, watch: Watch) -> Iterator[Page]:
     context.route("**/*", guard)
     page.on("console", lambda m: m.type == "error" and watch.console_errors.append(m.text))
     page.on("pageerror", lambda e: watch.console_errors.append(str(e)))
-    yield page
-    context.close()
+    try:
+        yield page
+    finally:
+        context.close()
+
+
+@pytest.fixture
+def page(browser: Browser, base_url: str, watch: Watch) -> Iterator[Page]:
+    with watched_page(browser, base_url, watch) as opened:
+        yield opened
     assert watch.outside == [], "the page fetched from outside the site"
 
 
@@ -144,4 +156,4 @@ def assert_clean(watch: Watch) -> None:
     assert watch.outside == []
 
 
-__all__ = ["CHROMIUM", "ENGINE_TIMEOUT_MS", "SiteServer", "Watch", "assert_clean"]
+__all__ = ["CHROMIUM", "ENGINE_TIMEOUT_MS", "SiteServer", "Watch", "assert_clean", "watched_page"]

@@ -6,8 +6,9 @@
   error, so the result and error states are checked too. No rule is switched off.
 - every form control has a label; an input error is tied to its field (aria-invalid,
   aria-describedby naming the message); keyboard focus is visible on links, inputs and buttons.
-- at 375 px wide no page scrolls sideways (only a table's own scroll wrapper may); a screenshot
-  of each page is saved under the test's tmp_path; axe-core is run at that width too.
+- at 375 px wide no page scrolls sideways (only a table's own scroll wrapper may; a page that
+  does is saved as a screenshot under the test's tmp_path); axe-core is run at that width too,
+  on the same visit to each page.
 """
 
 from __future__ import annotations
@@ -15,16 +16,17 @@ from __future__ import annotations
 import re
 import xml.etree.ElementTree as ET
 from collections import defaultdict
+from dataclasses import dataclass
 from html.parser import HTMLParser
 from pathlib import Path
 from typing import Any
 
 import pytest
-from playwright.sync_api import Page
+from playwright.sync_api import Browser, Page
 
 from calculators.registry import CALCULATORS
 from tests.conftest import ROOT
-from tests.e2e.conftest import Watch, assert_clean, fill_form
+from tests.e2e.conftest import Watch, assert_clean, fill_form, watched_page
 
 # Minutes long: scheduled first, so it does not finish last (tests/conftest.py).
 pytestmark = pytest.mark.long
@@ -314,47 +316,60 @@ OVERFLOWING = """(width) => [...document.querySelectorAll("body *")].filter((e) 
                           + `right=${Math.round(e.getBoundingClientRect().right)}`)"""
 
 
+@dataclass
+class PhoneTour:
+    """Every page at 375 px, visited once by both phone tests (a visit starts every calculator
+    engine on the page, the slowest step): axe-core's violations as the page first shows, then,
+    with every <details> open, whether the page scrolls sideways and, if so, what sticks out."""
+
+    axe: dict[str, list[dict[str, Any]]]
+    overflow: dict[str, Any]
+    pages: int
+    watch: Watch
+
+
 def check_width(page: Page, where: str, shots: Path, problems: dict[str, Any]) -> None:
-    page.screenshot(path=shots / f"{re.sub(r'[^a-z0-9]+', '-', where.lower()).strip('-')}.png",
-                    full_page=True)
+    """Record ``where`` in ``problems`` if the page is wider than the phone, with a screenshot."""
     width = page.evaluate("document.documentElement.scrollWidth")
     if width > PHONE_WIDTH:
+        page.screenshot(path=shots / f"{re.sub(r'[^a-z0-9]+', '-', where.lower()).strip('-')}.png",
+                        full_page=True)
         problems[where] = {"scrollWidth": width,
                            "elements": page.evaluate(OVERFLOWING, PHONE_WIDTH)}
 
 
-@pytest.fixture
-def phone(page: Page) -> Page:
-    page.set_viewport_size({"width": PHONE_WIDTH, "height": 812})
-    return page
-
-
-def test_axe_finds_no_violation_at_375px(phone: Page, watch: Watch, built_site: Path) -> None:
-    # The narrow layout differs (drawer, header, tables that now scroll): checked on its own.
-    found: dict[str, list[dict[str, Any]]] = {}
-    for path in site_pages(built_site):
-        phone.goto(path or "./")
+@pytest.fixture(scope="module")
+def phone_tour(browser: Browser, base_url: str, built_site: Path,
+               tmp_path_factory: pytest.TempPathFactory) -> PhoneTour:
+    shots = tmp_path_factory.mktemp("phone")
+    tour = PhoneTour(axe={}, overflow={}, pages=0, watch=Watch())
+    with watched_page(browser, base_url, tour.watch) as phone:
+        phone.set_viewport_size({"width": PHONE_WIDTH, "height": 812})
+        for path in site_pages(built_site):
+            phone.goto(path or "./")
+            settle(phone)
+            # The narrow layout differs (drawer, header, scrolling tables): axe checks it too.
+            if violations := axe_violations(phone):
+                tour.axe[path or "/"] = violations
+            open_all_details(phone)
+            check_width(phone, path or "home", shots, tour.overflow)
+            tour.pages += 1
+        # A schedule (a wide table) in a result: it scrolls inside its own wrapper, not the page.
+        phone.goto("prophylaxis/")
         settle(phone)
-        if violations := axe_violations(phone):
-            found[path or "/"] = violations
-    assert found == {}, "axe-core found violations at 375 px:\n" + describe(found)
-    assert_clean(watch)
+        fill_form(phone, "prophylaxis", RESULTS["prophylaxis/"][0][1])
+        wait_for_state(phone, "prophylaxis", "done")
+        check_width(phone, "prophylaxis result", shots, tour.overflow)
+    return tour
 
 
-def test_nothing_overflows_at_375px(phone: Page, watch: Watch, built_site: Path,
-                                    tmp_path: Path) -> None:
-    problems: dict[str, Any] = {}
-    for path in site_pages(built_site):
-        phone.goto(path or "./")
-        settle(phone)
-        open_all_details(phone)
-        check_width(phone, path or "home", tmp_path, problems)
-    # A schedule (a wide table) in a result: it scrolls inside its own wrapper, not the page.
-    phone.goto("prophylaxis/")
-    settle(phone)
-    fill_form(phone, "prophylaxis", RESULTS["prophylaxis/"][0][1])
-    wait_for_state(phone, "prophylaxis", "done")
-    check_width(phone, "prophylaxis result", tmp_path, problems)
-    assert problems == {}, problems
-    assert len(list(tmp_path.glob("*.png"))) > 10
-    assert_clean(watch)
+def test_axe_finds_no_violation_at_375px(phone_tour: PhoneTour) -> None:
+    assert phone_tour.pages > 10
+    assert phone_tour.axe == {}, "axe-core found violations at 375 px:\n" + describe(phone_tour.axe)
+    assert_clean(phone_tour.watch)
+
+
+def test_nothing_overflows_at_375px(phone_tour: PhoneTour) -> None:
+    assert phone_tour.pages > 10
+    assert phone_tour.overflow == {}, phone_tour.overflow
+    assert_clean(phone_tour.watch)
