@@ -11,6 +11,10 @@ The snapshot depends on both the runtime and the wheel, so it is named by its ow
 ``assets/runtime.mjs``: a change of either gives a new URL, and the file may be cached for a year.
 Two builds give the same bytes: ``snapshot.mjs`` freezes the clock and the entropy, and the time
 zone is fixed here.
+
+A snapshot that does not restore would cost every page the slow start without a word (the worker
+falls back); ``snapshot-check.mjs`` restores each one as the worker does and runs a calculation,
+and the build fails, saying why, if that does not work.
 """
 
 from __future__ import annotations
@@ -24,9 +28,17 @@ from pathlib import Path
 
 from .wheel import HASH_DIGITS
 
-__all__ = ["SNAPSHOT_SCRIPT", "make_snapshot"]
+__all__ = ["CHECK_SCRIPT", "SNAPSHOT_SCRIPT", "check_snapshot", "make_snapshot"]
 
 SNAPSHOT_SCRIPT = Path(__file__).with_name("snapshot.mjs")
+CHECK_SCRIPT = Path(__file__).with_name("snapshot-check.mjs")
+
+
+def _node() -> str:
+    node = shutil.which("node")
+    if node is None:
+        raise SystemExit("node is missing: the README's set-up installs Node.js (>= 20).")
+    return node
 
 
 def make_snapshot(pyodide_dir: Path, wheels_dir: Path) -> Path:
@@ -36,9 +48,7 @@ def make_snapshot(pyodide_dir: Path, wheels_dir: Path) -> Path:
                                  ("wheels_dir", wheels_dir, "pyodide-lock.json")):
         if not (folder / needed).is_file():
             raise ValueError(f"{name}: {folder} has no {needed}")
-    node = shutil.which("node")
-    if node is None:
-        raise SystemExit("node is missing: the README's set-up installs Node.js (>= 20).")
+    node = _node()
     for old in wheels_dir.glob("snapshot-*.bin"):
         old.unlink()
     # TZ and the locale reach the snapshot through Emscripten's time-zone names.
@@ -54,5 +64,24 @@ def make_snapshot(pyodide_dir: Path, wheels_dir: Path) -> Path:
             # Node prints the whole minified line of an error in Pyodide's glue: keep the end.
             raise SystemExit(f"The memory snapshot could not be made ({SNAPSHOT_SCRIPT.name}):\n"
                              + done.stderr[-3000:])
+        check_snapshot(pyodide_dir, wheels_dir, made)
         digest = hashlib.sha256(made.read_bytes()).hexdigest()[:HASH_DIGITS]
         return Path(shutil.move(made, wheels_dir / f"snapshot-{digest}.bin"))
+
+
+def check_snapshot(pyodide_dir: Path, wheels_dir: Path, snapshot: Path) -> None:
+    """Restore ``snapshot`` under Node.js as the page's worker does and run one calculation;
+    raise SystemExit naming the snapshot, its size and Node's error if that fails."""
+    done = subprocess.run(
+        [_node(), str(CHECK_SCRIPT), f"{pyodide_dir.resolve()}/", f"{wheels_dir.resolve()}/",
+         str(snapshot)],
+        env={**os.environ, "TZ": "UTC", "LC_ALL": "C"}, capture_output=True, text=True,
+        check=False,
+    )
+    if done.returncode != 0:
+        raise SystemExit(
+            f"The memory snapshot {snapshot.name} ({snapshot.stat().st_size:,} bytes) does not "
+            f"restore ({CHECK_SCRIPT.name}): {done.stderr.strip()[-1000:]}\n"
+            "Every calculator page would fall back to the slow start. Pyodide's initial memory "
+            "may be smaller than the snapshot, or its private snapshot API may have changed "
+            "(README, upgrading Pyodide).")

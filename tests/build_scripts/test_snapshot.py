@@ -15,7 +15,7 @@ import pytest
 
 from build_scripts.hosting import CACHE_FOREVER, COMPRESSIBLE_TYPES, MEDIA_TYPES, cache_control
 from build_scripts.runtime import write_runtime_module
-from build_scripts.snapshot import make_snapshot
+from build_scripts.snapshot import check_snapshot, make_snapshot
 from build_scripts.wheel import HASH_DIGITS
 
 
@@ -49,6 +49,22 @@ def test_two_snapshots_of_the_same_files_are_byte_identical(built_site: Path,
     built = built_site / "assets" / constants["SNAPSHOT"]
     assert made.name == built.name
     assert made.read_bytes() == built.read_bytes()
+
+
+def test_a_snapshot_that_does_not_restore_fails_the_build_saying_why(built_site: Path,
+                                                                      tmp_path: Path) -> None:
+    # Pyodide's report: a snapshot larger than the initial WebAssembly memory does not restore.
+    # The worker would silently take the slow start; the build refuses instead.
+    constants = _runtime_constants(built_site)
+    runtime = built_site / "assets" / constants["PYODIDE_DIR"]
+    wheels = built_site / "assets" / constants["WHEELS_DIR"]
+    built = built_site / "assets" / constants["SNAPSHOT"]
+    check_snapshot(runtime, wheels, built)  # the shipped one restores and calculates
+    too_big = tmp_path / "snapshot-too-big.bin"
+    too_big.write_bytes(built.read_bytes() + bytes(4 << 20))
+    with pytest.raises(SystemExit, match=r"snapshot-too-big.bin \([\d,]+ bytes\) does not restore "
+                       r"\(snapshot-check.mjs\): RangeError: offset is out of bounds"):
+        check_snapshot(runtime, wheels, too_big)
 
 
 def test_make_snapshot_says_which_folder_is_wrong(tmp_path: Path) -> None:
