@@ -1,23 +1,43 @@
 """The site generator: ``site_src/`` -> Jinja2 -> ``docs/`` -> ``mkdocs build`` -> ``site/``.
 
-:func:`build_scripts.build.build_site` is the one build (the command line, ``./dev serve``, the
-tests and the benchmark all run it). Its steps, each in its own module and each runnable on its
-own:
+:func:`build_scripts.build.build_site` (:mod:`build_scripts.build`) is the one build (the command
+line, ``./dev serve``, the tests and the benchmark all run it); ``python -m build_scripts``
+(:mod:`build_scripts.__main__`) only reads its arguments. Every module, by the job it does:
 
+Generating ``docs/`` from ``site_src/``
+- :mod:`build_scripts.paths` -- where the generator reads and writes.
 - :mod:`build_scripts.content` -- read and validate ``site_src/`` (front matter, YAML, schemas).
 - :mod:`build_scripts.governance` -- pages whose review is overdue (warn, or fail if configured).
 - :mod:`build_scripts.render` -- render pages, generated pages (references, glossary, changelog),
   the abbreviations snippet and the navigation through Jinja2 into ``docs/``.
 - :mod:`build_scripts.components` -- the Jinja functions of page bodies (``cite``, ``table``,
   ``case_card``, ``case_cards``, ``case_timeline``, ``product_facts``, ``off_label``).
+- :mod:`build_scripts.fallback` -- dose tables for use without the calculator, built by the core.
 - :mod:`build_scripts.charts` -- CMV DNA charts of case timelines (matplotlib, SVG, at build time).
-- :mod:`build_scripts.vendor` -- copy browser libraries (tablesort) from their npm packages.
 - :mod:`build_scripts.mkdocs_hooks` -- MkDocs hooks: institution for the theme, navigation, and
   the print page's anchors.
+
+Assets the browser runs
+- :mod:`build_scripts.integrity` -- refuse npm packages that are not exactly the pinned ones.
+- :mod:`build_scripts.vendor` -- copy browser libraries (tablesort) from their npm packages.
 - :mod:`build_scripts.wheel` -- build the ``calculators`` wheel and its site-local Pyodide lock.
 - :mod:`build_scripts.runtime` -- copy the Pyodide runtime from the pinned npm package.
-- :mod:`build_scripts.serve` -- serve ``site/`` on 127.0.0.1 with the right MIME types.
+- :mod:`build_scripts.snapshot` -- the memory snapshot the worker starts from (with
+  ``snapshot.mjs``, and ``snapshot-check.mjs``, which restores it once before it ships).
 
-``python -m build_scripts`` runs :func:`~build_scripts.build.build_site`: them all, then
-``mkdocs build --strict`` and the finishing steps (``csp``, ``offline``, ``external_refs``).
+Finishing the built site (after ``mkdocs build --strict``)
+- :mod:`build_scripts.csp` -- move inline code out, for a strict Content-Security-Policy.
+- :mod:`build_scripts.offline` -- the service worker (``service-worker.js``): offline use.
+- :mod:`build_scripts.external_refs` -- find anything that would fetch from outside the site.
+- :mod:`build_scripts.build_date` -- the one date the site carries: the commit's.
+
+Serving it
+- :mod:`build_scripts.hosting` -- media types, cache lifetimes, compression, hidden files.
+- :mod:`build_scripts.security` -- the security headers every response carries.
+- :mod:`build_scripts.serve` -- serve ``site/`` on 127.0.0.1 with those headers and types.
+- ``deploy/`` -- the same rules for nginx, Apache httpd and IIS.
+
+Measuring it
+- :mod:`build_scripts.bench` -- the benchmark of the shipped site (``./dev bench``).
+- :mod:`build_scripts.chromium` -- Debian's Chromium and its flags, for the benchmark and tests.
 """

@@ -2,12 +2,33 @@
 
 Standard library only; runs unchanged in CPython >= 3.12 and in Pyodide.
 
+Foundations
 - :mod:`calculators.errors` -- :class:`InputError`, the one error type, naming the bad field.
 - :mod:`calculators.fields` -- input definitions (label, unit, bounds, choices) and parsing.
+- :mod:`calculators.rounding` -- rounding in one place, to stated steps; formulas stay exact.
 - :mod:`calculators.sources` -- the sources every dosing number cites.
-- :mod:`calculators.products` -- products as data (concentration, vials).
-- :mod:`calculators.prophylaxis` -- the CytoGam label prophylaxis schedule.
+- :mod:`calculators.products` -- products as data (concentration, vials, label maximum).
+- :mod:`calculators.settings` -- the institution's settings (custom product, default choices).
+- :mod:`calculators.results` -- what every calculator result has in common.
+
+Doses and schedules
+- :mod:`calculators.body_weight` -- dosing weight: actual, ideal (Devine) or adjusted, and BMI.
+- :mod:`calculators.vials` -- vials for a dose under a rounding policy (the only rounding of doses).
+- :mod:`calculators.prophylaxis` -- the labelled prophylaxis schedules.
+- :mod:`calculators.regimens` -- treatment regimens from the sources, as dated schedules.
+- :mod:`calculators.infusion` -- infusion-rate plans, step by step, from the product labels.
+- :mod:`calculators.units` -- an amount of a product between mg, units (U) and mL.
+
+Other questions
+- :mod:`calculators.renal` -- creatinine clearance and the ganciclovir/valganciclovir rows.
+- :mod:`calculators.viral_load` -- CMV viral load: copies/mL, log10, change, thresholds.
+- :mod:`calculators.hsct` -- the ATG dose group and CMV-IVIG start of Zhang et al. 2021.
+- :mod:`calculators.criteria` -- when to consider CMVIG (Schulz et al. 2016).
+
+Reaching them
+- :mod:`calculators.calculator` -- one calculator described: name, title, function, fields.
 - :mod:`calculators.registry` -- calculators by name; :func:`run` with raw inputs.
+- :mod:`calculators.plain` -- results as plain JSON-ready data.
 - :mod:`calculators.browser` -- JSON-in/JSON-out entry point for the page's Web Worker.
 - ``python -m calculators`` -- the command line.
 """

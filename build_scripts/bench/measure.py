@@ -21,16 +21,13 @@ from urllib.parse import quote
 
 from playwright.sync_api import BrowserContext, Page, Playwright, Request
 
+from ..chromium import CHROMIUM, CHROMIUM_FLAGS
+
 __all__ = [
     "CHROMIUM", "CHROMIUM_FLAGS", "Cold", "PageBytes", "cold_calculator", "floor_ms", "page_bytes",
     "profile",
 ]
 
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_FLAGS = [
-    "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-    "--disable-background-networking", "--disable-component-update", "--disable-sync",
-]
 TIMEOUT_MS = 120_000
 
 # The first calculator page, its inputs, and the calculator page reached from it by a link.

@@ -31,6 +31,7 @@ import pytest
 from build_scripts.bench.__main__ import main
 from build_scripts.bench.server import lock_file, pyodide_dir
 from build_scripts.build_date import source_date_epoch
+from build_scripts.chromium import CHROMIUM
 from build_scripts.csp import inline_code_left
 from tests.conftest import ROOT
 
@@ -53,8 +54,8 @@ class BenchRun:
 def bench_run(built_site_url: str, tmp_path_factory: pytest.TempPathFactory) -> BenchRun:
     """``./dev bench --smoke``, building its own site for the address the run's site was built
     for (the port the benchmark then serves it on), with another hash seed and time zone."""
-    if not Path("/usr/bin/chromium").exists():
-        pytest.fail("/usr/bin/chromium is missing: the README's set-up installs it")
+    if not Path(CHROMIUM).exists():
+        pytest.fail(f"{CHROMIUM} is missing: the README's set-up installs it")
     where = tmp_path_factory.mktemp("bench")
     site, output = where / "site", where / "bench.json"
     port = urlsplit(built_site_url).port

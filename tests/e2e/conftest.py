@@ -17,14 +17,9 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import Browser, Page, Playwright, sync_playwright
 
+from build_scripts.chromium import CHROMIUM, CHROMIUM_FLAGS
 from tests.conftest import ROOT
 
-CHROMIUM = "/usr/bin/chromium"
-# Debian's Chromium as root, on a machine with no network but the package registries.
-CHROMIUM_FLAGS = [
-    "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-    "--disable-background-networking", "--disable-component-update", "--disable-sync",
-]
 # Pyodide's first start (fetch + compile 9.6 MB of WebAssembly) takes seconds, not milliseconds.
 ENGINE_TIMEOUT_MS = 120_000
 
