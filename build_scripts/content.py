@@ -30,8 +30,10 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
+import jinja2
 import jsonschema
 import yaml
+from jinja2 import nodes
 
 from calculators import settings
 from calculators.errors import InputError
@@ -39,6 +41,7 @@ from calculators.regimens import REGIMENS
 from calculators.registry import CALCULATORS
 from calculators.sources import SOURCES
 
+from .fallback import FALLBACKS
 from .paths import SITE_SRC
 
 __all__ = ["ContentError", "Page", "Content", "load_content", "body_calls", "KEY_PATTERN",
@@ -49,13 +52,11 @@ FRONT_MATTER_FENCE = "---"
 KEY_PATTERN = re.compile(r"^[a-z0-9][a-z0-9._-]*$")
 CASE_SETTINGS = ("heart", "lung", "heart-lung", "hsct", "solid-organ")
 
-# The Jinja functions a page body may call with a literal key, and the kind of key each takes.
-_CALL = re.compile(
-    r"\b(?P<function>cite|table|case_card|case_timeline|product_facts|calculator_form)"
-    r"\(\s*(?P<quote>[\"'])(?P<key>[^\"']*)(?P=quote)"
-)
-_CASE_CARDS = re.compile(r"\bcase_cards\((?P<args>[^)]*)\)")
-_SETTING_ARG = re.compile(r"setting\s*=\s*([\"'])(?P<setting>[^\"']*)\1")
+# The Jinja functions a page body may call with a key, the kind of key each takes, and the
+# functions that take none (checked against components.SiteFunctions.functions by a test).
+KEYED_FUNCTIONS = ("cite", "table", "case_card", "case_timeline", "product_facts",
+                   "calculator_form", "fallback_table", "case_cards")
+PLAIN_FUNCTIONS = ("off_label", "hazard_log")
 
 
 class ContentError(Exception):
@@ -196,19 +197,33 @@ class _Checker:
 
 
 def body_calls(body: str) -> list[tuple[int, str, str]]:
-    """(line in body, function, literal key) for every ``cite("key")``-style call in a body.
+    """(line in body, function, key) for every call of a page function in a body, read with
+    Jinja's own parser (so a call split over lines, or with odd spacing, is found too).
 
     ``case_cards(setting="heart")`` is returned as ``("case_cards", "heart")``; without a
-    setting as ``("case_cards", "")``.
+    setting as ``("case_cards", "")``. A key that is not a literal string is returned as
+    ``"(not a literal)"``, and a call of a function that is not a page function, Jinja's or
+    ours, as ``(line, name, "(unknown function)")``, so that validation reports both. Raises
+    :class:`jinja2.TemplateSyntaxError` (with its line) if the body is not valid Jinja.
     """
     calls = []
-    for number, line in enumerate(body.splitlines(), start=1):
-        for match in _CALL.finditer(line):
-            calls.append((number, match["function"], match["key"]))
-        for match in _CASE_CARDS.finditer(line):
-            setting = _SETTING_ARG.search(match["args"])
-            calls.append((number, "case_cards", setting["setting"] if setting else ""))
-    return calls
+    for call in jinja2.Environment().parse(body).find_all(nodes.Call):
+        if not isinstance(call.node, nodes.Name):
+            continue  # a method or filter call (``x.items()``): not a page function
+        name = call.node.name
+        if name == "case_cards":
+            found = [k.value for k in call.kwargs if k.key == "setting"] or [nodes.Const("")]
+            key = found[0]
+        elif name in KEYED_FUNCTIONS:
+            key = call.args[0] if call.args else nodes.Const("")
+        elif name in PLAIN_FUNCTIONS or name in jinja2.Environment().globals:
+            continue
+        else:
+            calls.append((call.lineno, name, "(unknown function)"))
+            continue
+        text = key.value if isinstance(key, nodes.Const) else None
+        calls.append((call.lineno, name, text if isinstance(text, str) else "(not a literal)"))
+    return sorted(calls, key=lambda found: found[0])
 
 
 def _page(path: Path, check: _Checker) -> Page | None:
@@ -267,9 +282,23 @@ def _cross_check(content: Content, check: _Checker) -> None:
             "case_timeline": (content.cases, "a case in site_src/cases/", "cases"),
             "product_facts": (content.products, "a product in site_src/products/", "products"),
             "calculator_form": (set(CALCULATORS), "a calculator", ""),
+            "fallback_table": (set(FALLBACKS), "a fallback table", ""),
             "case_cards": (set(CASE_SETTINGS) | {""}, "a case setting", ""),
         }
-        for line, function, key in body_calls(page.body):
+        try:
+            calls = body_calls(page.body)
+        except jinja2.TemplateSyntaxError as error:
+            line = page.body_line + (error.lineno or 1) - 1
+            check.problems.append(f"{where}: field 'body line {line}': not valid Jinja: "
+                                  f"{error.message}")
+            calls = []
+        for line, function, key in calls:
+            if key == "(unknown function)":
+                known_names = ", ".join(sorted(KEYED_FUNCTIONS + PLAIN_FUNCTIONS))
+                check.problems.append(
+                    f"{where}: field 'body line {page.body_line + line - 1}: {function}()': not a "
+                    f"page function (known: {known_names})")
+                continue
             known, what, folder = kinds[function]
             field_name = f"body line {page.body_line + line - 1}: {function}()"
             check.need(where, field_name, key, known, what, folder)

@@ -10,7 +10,14 @@ from pathlib import Path
 
 import pytest
 
-from build_scripts.content import ContentError, body_calls, load_content
+from build_scripts.components import SiteFunctions
+from build_scripts.content import (
+    KEYED_FUNCTIONS,
+    PLAIN_FUNCTIONS,
+    ContentError,
+    body_calls,
+    load_content,
+)
 from build_scripts.render import render_pages
 from tests.build_scripts.fixture_project import make_site_src
 
@@ -88,6 +95,17 @@ BROKEN = [
      "'regimens' is not a calculator"),
     ("pages/regimens.md", 'calculator_form("regimen")', 'calculator_form("regimens")',
      "body line 11: calculator_form()", "'regimens' is not a calculator"),
+    # Read with Jinja's parser: names a regex missed, calls over two lines, typos, bad syntax.
+    ("pages/regimens.md", 'calculator_form("regimen")', 'fallback_table("regimen")',
+     "body line 11: fallback_table()", "'regimen' is not a fallback table"),
+    ("pages/regimens.md", 'calculator_form("regimen")', 'calculator_form(\n  "regimens")',
+     "body line 11: calculator_form()", "'regimens' is not a calculator"),
+    ("pages/regimens.md", 'calculator_form("regimen")', 'calculator_from("regimen")',
+     "body line 11: calculator_from()", "not a page function (known: calculator_form, "),
+    ("pages/regimens.md", 'calculator_form("regimen")', 'calculator_form(regimen)',
+     "body line 11: calculator_form()", "'(not a literal)' is not a calculator"),
+    ("pages/regimens.md", '{{ calculator_form("regimen") }}', '{{ calculator_form("regimen") }',
+     "body line 11", "not valid Jinja: unexpected '}'"),
     # config
     ("config.yml", "review_owner: Fixture review lead\n", "", "(top level)",
      "'review_owner' is a required property"),
@@ -221,6 +239,14 @@ def test_body_calls_finds_every_function() -> None:
     assert body_calls(body) == [(1, "cite", "a"), (1, "cite", "b"), (2, "table", "t"),
                                 (3, "case_cards", ""), (3, "case_cards", "lung"),
                                 (4, "calculator_form", "units")]
+
+
+def test_every_page_function_is_known_to_validation() -> None:
+    # The functions a page body may call (components.SiteFunctions, and render's calculator_form)
+    # are exactly those content.py checks.
+    site = SiteFunctions.__new__(SiteFunctions)
+    offered = set(SiteFunctions.functions(site)) | {"calculator_form"}
+    assert offered == set(KEYED_FUNCTIONS) | set(PLAIN_FUNCTIONS)
 
 
 def test_undefined_template_variable_fails_the_build(site_src: Path, tmp_path: Path) -> None:
