@@ -11,6 +11,8 @@ import json
 from decimal import Decimal
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from calculators import browser
 from calculators.display import PRECISION, as_plain, duration, rounded, shown
@@ -52,3 +54,15 @@ def test_the_page_gets_the_same_table() -> None:
     assert sent["mg"] == {"step": 1, "rounding": "half-up", "why": "doses to whole mg"}
     assert sent["rate_ml_h"]["rounding"] == "down" and sent["minutes"]["rounding"] == "up"
     assert sent["kg"]["step"] == 0.1
+
+
+@settings(max_examples=300, deadline=None)
+@given(value=st.decimals(min_value="0", max_value="100000", places=9))
+def test_a_shown_rate_is_never_faster_and_a_shown_time_never_shorter(value: Decimal) -> None:
+    # Safety of display: the pump is never shown a rate above the exact one; a step or an
+    # infusion is never shown as ending sooner than it does. Every other figure is within half a
+    # step of the exact value.
+    assert value - 1 < rounded(value, "rate_ml_h") <= value
+    assert value <= rounded(value, "minutes") < value + 1
+    for quantity, rule in PRECISION.items():
+        assert abs(rounded(value, quantity) - value) <= rule.step, quantity
