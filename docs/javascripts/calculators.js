@@ -364,8 +364,9 @@ const RENDERERS = {
     const rateText = (s) => `${s.rate_is_limit ? "up to " : ""}${mlh(s.rate_ml_h)}${s.capped ? " (capped)" : ""}`;
     const columns = [
       { head: "Step", cell: (s) => String(s.number), lead: true },
-      { head: "From", cell: (s) => duration(s.start_min), lead: true },
-      { head: "For", cell: (s) => (s.duration_min === null ? "until done" : duration(s.duration_min)), lead: true },
+      { head: "From", cell: (s) => duration(s.start_min), lead: true, numeric: true },
+      { head: "For", cell: (s) => (s.duration_min === null ? "until done" : duration(s.duration_min)),
+        lead: true, numeric: true },
       { head: "Rate (mL/h)", cell: (s) => rateText(s), quantity: "rate" },
       // In the unit the label speaks in (CytoGam mg/kg/h, Cytotect CP mL/kg/h).
       { head: "Label rate", cell: (s) => (s.label_rate_unit === "mL/kg/h"
