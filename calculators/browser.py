@@ -9,11 +9,11 @@ from __future__ import annotations
 
 import json
 
-from . import settings
+from . import display, settings
 from .errors import InputError
 from .registry import run
 
-__all__ = ["handle", "configure"]
+__all__ = ["handle", "configure", "display_precision"]
 
 
 def _answer(action: str, payload_json: str) -> str:
@@ -37,3 +37,8 @@ def handle(name: str, params_json: str) -> str:
 def configure(settings_json: str) -> str:
     """Apply the institution's calculator settings (JSON object); answer in JSON."""
     return _answer("configure", settings_json)
+
+
+def display_precision() -> str:
+    """How the page shows each quantity (:data:`calculators.display.PRECISION`), in JSON."""
+    return json.dumps(display.as_plain())

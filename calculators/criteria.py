@@ -114,10 +114,13 @@ VIRAL_LOAD_FIELDS = (PCR_LOG10_FIELD, PCR_RISING_FIELD, ON_ANTIVIRALS_FIELD, SYM
 CRITERIA_FIELDS: tuple[AnyField, ...] = (*FINDING_FIELDS, CMV_INFECTION_FIELD,
                                          *VIRAL_LOAD_FIELDS)
 
+# Hazards, shown to stand out; notes, true of every answer, shown quietly.
 WARNINGS = (
+    "Treating CMV with CMVIG is off-label: Cytotect and CytoGam are licensed only for prophylaxis.",
+)
+NOTES = (
     "Decision support, not a rule: the review bases these on limited evidence and clinical "
     "experience, without controlled trials; the decision is the treating team's.",
-    "Treating CMV with CMVIG is off-label: Cytotect and CytoGam are licensed only for prophylaxis.",
     "The review's abstract numbers the list (i)-(iv), (vi), (vii), skipping (v), and runs (iv) and "
     "(v) together; this follows the full list in its Conclusions.",
 )
@@ -142,7 +145,8 @@ class CmvigCriteria(Result):
     consider_cmvig: bool  # at least one criterion met, with CMV infection or disease present
     reason: str  # which criteria led there, or what is missing
     sources: tuple[str, ...]
-    warnings: tuple[str, ...]
+    warnings: tuple[str, ...]  # hazards (off-label use)
+    notes: tuple[str, ...]  # how the answer was reached, and what is true of every answer
 
 
 def _viral_load_meets_iii(pcr_log10: object, pcr_rising: object, on_antivirals: object,
@@ -211,7 +215,7 @@ def cmvig_criteria(
         reason = "No criterion met: the review gives no reason here to consider CMVIG."
     return CmvigCriteria(
         met=met, criteria=results, infection_present=infection, consider_cmvig=consider,
-        reason=reason, sources=(SOURCE,), warnings=(*pcr_warnings, *WARNINGS),
+        reason=reason, sources=(SOURCE,), warnings=WARNINGS, notes=(*pcr_warnings, *NOTES),
     )
 
 

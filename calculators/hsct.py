@@ -144,7 +144,7 @@ OUTCOME_NOTE = ("The study's figures for its patients in this group (6 to 31 pat
                 "one retrospective single-centre study of 70 evaluable patients, CMV-IVIG given "
                 "with ganciclovir or foscarnet): context, not a prediction for this patient. The "
                 "difference in days to conversion was significant in the high-dose group "
-                "(P=0.000), not in the low-dose group (P=0.291); reactivation did not differ "
+                "(P < 0.001), not in the low-dose group (P = 0.291); reactivation did not differ "
                 "significantly.")
 PRODUCT_NOTE = ("The study's CMV-IVIG (Chengdu Rongsheng) is investigational and has no labelled "
                 "dose; the study gave 100 mg/kg once every two days.")

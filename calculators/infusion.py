@@ -12,15 +12,20 @@
 Each step gives the labelled rate per kg, the rate in mL/h before and after the cap, and whether
 the cap applied. With a dose, :func:`infusion_plan` also works out how the dose runs through the
 steps and the total time, exactly, assuming each increase is made on time.
+
+``warnings`` are hazards to act on (a dose above the label maximum, a preparation window that
+cannot be met, an assumed schedule); ``notes`` hold what is true of the plan (the cap applied, the
+product's strength), and the renal-impairment note only when renal impairment is ticked.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from decimal import Decimal, Inexact, localcontext
+from decimal import Decimal
 
 from .body_weight import WEIGHT_FIELD
 from .calculator import Calculator
+from .display import shown
 from .errors import InputError
 from .fields import Expectation, FlagField, NumberField
 from .products import PRODUCT_FIELD, Product, label_maximum
@@ -32,7 +37,8 @@ __all__ = [
     "CALCULATORS",
     "DOSE_FIELD",
     "FIRST_INFUSION_FIELD",
-    "RENAL_WARNING",
+    "RENAL_IMPAIRMENT_FIELD",
+    "RENAL_NOTE",
     "SCHEDULES",
     "InfusionPlan",
     "InfusionStep",
@@ -45,8 +51,14 @@ __all__ = [
 
 CYTOGAM_MAX_ML_H = Decimal(75)
 MINUTES_PER_HOUR = Decimal(60)
-RENAL_WARNING = ("Renal impairment: keep the infusion rate as low as possible "
-                 "(CMV Ig monograph, dosage adjustments).")
+RENAL_NOTE = ("Renal impairment: keep the infusion rate as low as possible "
+              "(CMV Ig monograph, dosage adjustments).")
+# The monograph's renal advice is about the patient, not the product: shown only when ticked.
+RENAL_IMPAIRMENT_FIELD = FlagField(
+    name="renal_impairment", label="Renal impairment",
+    hint="Tick if the patient has renal impairment: the monograph's advice on the infusion rate "
+         "is then shown.",
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -135,6 +147,7 @@ class InfusionStep(Result):
     duration_min: Decimal | None  # None: open-ended (no dose given, or not computable)
     rate_mg_per_kg_h: Decimal
     rate_ml_per_kg_h: Decimal
+    label_rate_unit: str  # the per-kg rate the label speaks in: "mg/kg/h" or "mL/kg/h"
     uncapped_rate_ml_h: Decimal
     rate_ml_h: Decimal  # after the cap
     rate_mg_h: Decimal  # after the cap
@@ -160,7 +173,8 @@ class InfusionPlan(Result):
     duration_min: Decimal | None  # total, with a dose, when the label's steps allow it
     duration_method: str
     sources: tuple[str, ...]
-    warnings: tuple[str, ...]
+    warnings: tuple[str, ...]  # hazards: act on them
+    notes: tuple[str, ...]  # true of this plan; shown quietly
 
 
 def _schedule(product_id: str, first: bool) -> RateSchedule:
@@ -182,7 +196,9 @@ def _step(number: int, start_min: Decimal, label: LabelStep, weight: Decimal,
     rate_ml_h = max_ml_h if capped and max_ml_h is not None else uncapped
     return InfusionStep(
         number=number, start_min=start_min, duration_min=label.duration_min,
-        rate_mg_per_kg_h=mg_per_kg_h, rate_ml_per_kg_h=ml_per_kg_h, uncapped_rate_ml_h=uncapped,
+        rate_mg_per_kg_h=mg_per_kg_h, rate_ml_per_kg_h=ml_per_kg_h,
+        label_rate_unit="mg/kg/h" if label.mg_per_kg_h is not None else "mL/kg/h",
+        uncapped_rate_ml_h=uncapped,
         rate_ml_h=rate_ml_h, rate_mg_h=rate_ml_h * mg_per_ml, capped=capped,
         rate_is_limit=label.rate_is_limit, dose_mg=None, volume_ml=None,
         instruction=label.instruction,
@@ -204,28 +220,23 @@ def _deliver(steps: tuple[InfusionStep, ...], dose_mg: Decimal,
     """Run ``dose_mg`` through ``steps``: the steps reached, the total minutes, and how."""
     delivered: list[InfusionStep] = []
     remaining = dose_mg
-    with localcontext() as context:
-        context.clear_flags()
-        for step in steps:
-            if remaining == 0:
-                break
-            needed = remaining * MINUTES_PER_HOUR / step.rate_mg_h
-            minutes = needed if step.duration_min is None else min(needed, step.duration_min)
-            given = remaining if minutes == needed else step.rate_mg_h * minutes / MINUTES_PER_HOUR
-            delivered.append(_with_dose(step, minutes, given, mg_per_ml))
-            remaining -= given
-        exact = not context.flags[Inexact]
+    for step in steps:
+        if remaining == 0:
+            break
+        needed = remaining * MINUTES_PER_HOUR / step.rate_mg_h
+        minutes = needed if step.duration_min is None else min(needed, step.duration_min)
+        given = remaining if minutes == needed else step.rate_mg_h * minutes / MINUTES_PER_HOUR
+        delivered.append(_with_dose(step, minutes, given, mg_per_ml))
+        remaining -= given
     last = delivered[-1]
     assert last.duration_min is not None  # every delivered step has its minutes
     total = last.start_min + last.duration_min
-    how = ("Each timed step gives its rate (mg/h, after the cap) x its length; the dose still "
-           "left when the open-ended step starts runs at that step's rate: minutes = mg left x "
-           "60 / mg/h. This assumes each increase is made on time, with no reaction, and the "
-           "highest labelled rate in an 'up to' step; slower rates take longer.")
+    how = ("Each timed step runs at its rate for its length; what is left of the dose when the "
+           "last step starts runs at that step's rate. This assumes each increase is made on "
+           "time, with no reaction, and the highest labelled rate in an 'up to' step; slower "
+           "rates take longer.")
     if len(delivered) < len(steps):
         how += f" The dose is complete during step {last.number}; later steps are not reached."
-    how += (" Exact." if exact else
-            " The division does not end: times are to 28 significant digits.")
     return tuple(delivered), total, how
 
 
@@ -234,14 +245,15 @@ def _with_dose(step: InfusionStep, minutes: Decimal, mg: Decimal,
     return InfusionStep(
         number=step.number, start_min=step.start_min, duration_min=minutes,
         rate_mg_per_kg_h=step.rate_mg_per_kg_h, rate_ml_per_kg_h=step.rate_ml_per_kg_h,
-        uncapped_rate_ml_h=step.uncapped_rate_ml_h, rate_ml_h=step.rate_ml_h,
+        label_rate_unit=step.label_rate_unit, uncapped_rate_ml_h=step.uncapped_rate_ml_h,
+        rate_ml_h=step.rate_ml_h,
         rate_mg_h=step.rate_mg_h, capped=step.capped, rate_is_limit=step.rate_is_limit,
         dose_mg=mg, volume_ml=mg / mg_per_ml, instruction=step.instruction,
     )
 
 
 def infusion_plan(weight_kg: object, product: object = None, first_infusion: object = None,
-                  dose_mg: object = None) -> InfusionPlan:
+                  dose_mg: object = None, renal_impairment: object = None) -> InfusionPlan:
     """The labelled infusion-rate steps for ``product`` at ``weight_kg``.
 
     ``first_infusion`` defaults to yes (the slower schedule) when not answered. ``dose_mg``
@@ -254,6 +266,7 @@ def infusion_plan(weight_kg: object, product: object = None, first_infusion: obj
     assumed = FIRST_INFUSION_FIELD.is_missing(first_infusion)
     first = True if assumed else FIRST_INFUSION_FIELD.parse(first_infusion)
     dose = DOSE_FIELD.parse_optional(dose_mg)
+    renal = RENAL_IMPAIRMENT_FIELD.parse(renal_impairment)
     if product_id == "custom":
         raise InputError("product", product,
                          "Product: this hospital's own product has no labelled infusion rates "
@@ -272,27 +285,30 @@ def infusion_plan(weight_kg: object, product: object = None, first_infusion: obj
         plan_steps, total, how = _deliver(plan_steps, dose, chosen.mg_per_ml)
 
     warnings: list[str] = []
+    notes: list[str] = []
     if assumed and schedule.first_infusion is not None:
         warnings.append("First infusion was not answered: the slower first-infusion schedule is "
                         "shown. Answer 'no' for the later-infusion schedule.")
     if schedule.first_infusion is None:
-        warnings.append(f"The {chosen.name} label gives one rate plan for every infusion, first "
-                        "or later.")
+        notes.append(f"The {chosen.name} label gives one rate plan for every infusion, first "
+                     "or later.")
     if not schedule.steps_in_full:
-        warnings.append("The label gives no step sizes between the start rate and the maximum: "
-                        "the increases are the prescriber's; none are invented here.")
+        notes.append("The label gives no step sizes between the start rate and the maximum: "
+                     "the increases are the prescriber's; none are invented here.")
     capped = [step for step in plan_steps if step.capped]
     if capped:
         step = capped[0]
-        warnings.append(
-            f"The {schedule.max_ml_h} mL/h cap applies from step {step.number}: "
-            f"{step.rate_mg_per_kg_h} mg/kg/h would be {step.uncapped_rate_ml_h} mL/h at "
-            f"{weight} kg; run at {step.rate_ml_h} mL/h ({step.rate_mg_h} mg/h).")
+        notes.append(
+            f"The {shown(step.rate_ml_h, 'rate_ml_h')} mL/h cap applies from step {step.number}: "
+            f"{shown(step.rate_mg_per_kg_h, 'mg_per_kg_h')} mg/kg/h would be "
+            f"{shown(step.uncapped_rate_ml_h, 'rate_ml_h')} mL/h at {shown(weight, 'kg')} kg; "
+            f"run at {shown(step.rate_ml_h, 'rate_ml_h')} mL/h.")
     if dose is not None:
         warnings.extend(_dose_warnings(chosen, dose, weight))
         warnings.extend(window_warnings(schedule, total, dose / chosen.mg_per_ml))
-    warnings.append(RENAL_WARNING)
-    warnings.extend(chosen.notes)
+    if renal:
+        notes.append(RENAL_NOTE)
+    notes.extend(chosen.notes)
 
     return InfusionPlan(
         product=chosen.id, product_name=chosen.name, weight_kg=weight, first_infusion=first,
@@ -301,7 +317,7 @@ def infusion_plan(weight_kg: object, product: object = None, first_infusion: obj
         dose_ml=None if dose is None else dose / chosen.mg_per_ml,
         duration_min=total, duration_method=how,
         sources=unique((schedule.source, chosen.source, "cmvig-monograph")),
-        warnings=tuple(warnings),
+        warnings=tuple(warnings), notes=tuple(notes),
     )
 
 
@@ -356,5 +372,6 @@ def infusion_time(product_id: str, weight_kg: Decimal, dose_mg: Decimal,
 
 CALCULATORS = (
     Calculator("infusion", "Infusion-rate plan", infusion_plan,
-               (WEIGHT_FIELD, PRODUCT_FIELD, FIRST_INFUSION_FIELD, DOSE_FIELD)),
+               (WEIGHT_FIELD, PRODUCT_FIELD, FIRST_INFUSION_FIELD, DOSE_FIELD,
+                RENAL_IMPAIRMENT_FIELD)),
 )

@@ -33,6 +33,7 @@ from .body_weight import (
 from .calculator import Calculator
 from .errors import InputError
 from .fields import ChoiceField, DateExpectation, DateField, NumberField
+from .infusion import RENAL_IMPAIRMENT_FIELD
 from .products import PRODUCT_FIELD
 from .results import Result, unique
 from .vials import ROUNDING_FIELD, TOLERANCE_FIELD, VialPlan, rounding_choice, vial_plan
@@ -106,7 +107,8 @@ INTERVAL_FIELD = NumberField(
 )
 PROPHYLAXIS_FIELDS = (WEIGHT_FIELD, ORGAN_FIELD, TRANSPLANT_DATE_FIELD, PRODUCT_FIELD,
                       INTERVAL_FIELD, WEIGHT_BASIS_FIELD, OPTIONAL_HEIGHT_FIELD, OPTIONAL_SEX_FIELD,
-                      OPTIONAL_AGE_FIELD, PREGNANT_FIELD, ROUNDING_FIELD, TOLERANCE_FIELD)
+                      OPTIONAL_AGE_FIELD, PREGNANT_FIELD, ROUNDING_FIELD, TOLERANCE_FIELD,
+                      RENAL_IMPAIRMENT_FIELD)
 
 
 @dataclass(frozen=True, slots=True)
@@ -157,7 +159,7 @@ def prophylaxis_schedule(
     weight_kg: object, organ: object, transplant_date: object, product: object = None,
     interval_days: object = None, weight_basis: object = None, height_cm: object = None,
     sex: object = None, age: object = None, pregnant: object = None, rounding: object = None,
-    rounding_tolerance_pct: object = None,
+    rounding_tolerance_pct: object = None, renal_impairment: object = None,
 ) -> ProphylaxisSchedule:
     """The labelled prophylaxis doses for a recipient of ``organ``, dated from the transplant.
 
@@ -193,9 +195,11 @@ def prophylaxis_schedule(
         "The first dose is dated on the transplant day"
         + ("; the label allows it within 72 hours." if drug.id == "cytogam" else "."),
         *drug.notes,
-        "Renal impairment: no labelled dose change, but infuse as slowly as practical "
-        "(CMV Ig monograph).",
     ]
+    # The monograph's renal advice is about the patient: only when renal impairment is ticked.
+    if RENAL_IMPAIRMENT_FIELD.parse(renal_impairment):
+        notes.append("Renal impairment: no labelled dose change, but infuse as slowly as "
+                     "practical (CMV Ig monograph).")
     if drug.id == "cytotect-cp":
         notes.append(f"Doses {interval} days apart; the SmPC allows 14 to 21 days and at least "
                      "six doses.")

@@ -121,7 +121,7 @@ class Regimen:
     source_product: str  # as the source names it
     warnings: tuple[str, ...]  # shown with every schedule (off-label use, product, ambiguity)
     cites: tuple[str, ...] = ()  # further source keys that the warnings rely on
-    ambiguous: bool = False  # the reading is a choice: shown as a warning
+    ambiguous: bool = False  # the reading is a choice: said so in the notes
     options: tuple[OptionRule, ...] = ()
     until_conversion: UntilConversion | None = None
     course_complete: bool = True  # False where the source leaves the number of doses open
@@ -606,6 +606,16 @@ def _text(value: Decimal) -> str:
     return f"{value.normalize():f}"
 
 
+def _by_wording(per_dose: list[tuple[int, str]]) -> list[str]:
+    """Each wording once, naming every dose it is about: "Doses 1, 2, 3: ..." (a long schedule
+    would otherwise repeat one sentence for each of its doses)."""
+    numbers: dict[str, list[str]] = {}
+    for number, warning in per_dose:
+        numbers.setdefault(warning, []).append(str(number))
+    return [f"Dose{'s' if len(names) > 1 else ''} {', '.join(names)}: {warning}"
+            for warning, names in numbers.items()]
+
+
 def _above_label_max(given: list[tuple[int | None, Decimal]], drug: Product) -> list[str]:
     """One warning naming every dose above the label maximum, grouped by mg/kg given.
 
@@ -680,8 +690,6 @@ def regimen_schedule(
     conversion = _conversion(chosen, start, conversion_date)
 
     warnings: list[str] = list(chosen.warnings)
-    if chosen.ambiguous:
-        warnings.append(f"How the wording was read: {chosen.reading}")
     warnings.extend(_product_warnings(chosen, drug))
     steps = chosen.steps
     complete = chosen.course_complete
@@ -691,18 +699,20 @@ def regimen_schedule(
         complete = conversion is not None
 
     doses: list[Dose] = []
+    per_dose: list[tuple[int, str]] = []  # (dose number, warning), said once per wording
     for number, step in enumerate(steps, start=1):
         amount = _amount(chosen, step.amount, weight, drug, policy, tolerance)
         minutes, window = infusion_time(drug.id, weight.actual_kg, amount.vials.rounded_mg,
                                         first=number == 1)
-        warnings.extend(f"Dose {number}: {warning}" for warning in window)
+        per_dose.extend((number, warning) for warning in window)
         doses.append(Dose(
             number=number, date=start + timedelta(days=step.day - 1), day=step.day,
             phase=step.phase, mg_per_kg=amount.mg_per_kg, units_per_kg=amount.units_per_kg,
             dose_mg=amount.dose_mg, volume_ml=amount.volume_ml, dose_units=amount.dose_units,
             mg_per_kg_given=round_to(_per_kg_given(amount.vials, weight), "0.1"),
             vials=amount.vials, infusion_min=minutes))
-        warnings.extend(f"Dose {number}: {warning}" for warning in amount.vials.warnings)
+        per_dose.extend((number, warning) for warning in amount.vials.warnings)
+    warnings.extend(_by_wording(per_dose))
     above_max = _above_label_max(
         [(d.number, _per_kg_given(d.vials, weight)) for d in doses], drug)
     warnings.extend(above_max)
@@ -729,7 +739,8 @@ def regimen_schedule(
             warnings=unique(amount.vials.warnings, option_above_max),
         ))
 
-    notes = list(drug.notes)
+    choice = " (a choice: the wording allows more than one reading)" if chosen.ambiguous else ""
+    notes = [f"How the wording was read{choice}: {chosen.reading}", *drug.notes]
     if chosen.id == "zhang-2021-hsct":
         notes.append("The study used 'an integral number of vials ... whenever possible'; here the "
                      f"rounding policy is '{policy}'.")

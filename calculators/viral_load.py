@@ -62,11 +62,10 @@ SOURCES = ("zhang-2021", "schulz-2016", "fryer-2016")
 IU_NOTE = ("Copies/mL only: IU/mL is never converted to copies/mL or back, because there is no "
            "fixed factor; it depends on the assay (Fryer et al. 2016). The sources' thresholds are "
            "in copies/mL.")
-ROUNDING_NOTE = (f"log10 values, 10^x and fold changes are computed to {PRECISION} significant "
-                 "digits; the *_display values are rounded half up to 0.01 (copies to whole "
-                 "copies). Changes are rounded once, so they may differ by 0.01 from the "
-                 "difference of the rounded values. Flags use the entered value, not a rounded "
-                 "one.")
+ROUNDING_NOTE = ("log10 values are shown to 0.01 and copies/mL to whole copies. A change is "
+                 "worked out from the values as entered and then rounded, so it may differ by "
+                 "0.01 from the difference of the rounded values. The thresholds are checked "
+                 "against the value as entered, not a rounded one.")
 
 _COPY_UNITS = (("copies", ONE), ("cp/mL", ONE))
 _GROUPED = re.compile(r"\d[.,]\d{3}(?!\d)")  # '5,200' or '5.200': perhaps a thousands separator
@@ -282,7 +281,7 @@ def viral_load(copies: object = None, log10: object = None, previous_copies: obj
             quote=SCHULZ_III_QUOTE, source="schulz-2016",
             note=("The viral-load part of the thoracic review's criterion (iii) only: above 5.0 "
                   "log10 and higher than the previous result. 'Rising' needs a previous result; "
-                  "without one it is unknown (null). The review gives 5.0 log10 as an example "
+                  "without one it is not known. The review gives 5.0 log10 as an example "
                   "('eg'), and also asks for symptoms despite antiviral treatment: see the "
                   "criteria calculator."),
         ),

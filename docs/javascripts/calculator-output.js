@@ -6,9 +6,14 @@
 // produced the result (the exact text the core was given, units included: "154 lb"), never from
 // the form as it is now; a changed input marks the result out of date and disables the buttons
 // (calculators.js). Each input is shown as entered and, for a unit other than the field's own,
-// as converted ("154 lb = 69.853 kg").
+// as converted ("154 lb = 69.9 kg").
 //
-//   number(value)                    a figure as every screen, sheet and file shows it
+//   number(value)                    a count or other plain figure (at most three decimals)
+//   usePrecision(table)              the core's display precision per quantity (calculators/
+//                                    display.py), sent by the worker once it is ready
+//   figure(value, quantity)          a quantity as every screen, sheet and file shows it:
+//                                    "10,478" (mg), "209.6" (mL), "21" (mL/h), "69.9" (kg)
+//   duration(minutes)                "3 h 23 min"
 //   formInputs(form)                 the form's inputs as the core receives them (units included)
 //   actionsBar(form, name, result, hasTable, inputs)  buttons: Print, Copy as text, Download CSV,
 //                                    Calendar (.ics), Link to this calculation
@@ -17,8 +22,42 @@
 //                                    the link from the address bar; true if it did
 
 const numberFormat = new Intl.NumberFormat("en-GB", { maximumFractionDigits: 3 });
-/** A figure as the page shows it: en-GB grouping, at most three decimals, never E-notation. */
+/** A plain figure (a count, a day): en-GB grouping, at most three decimals, never E-notation. */
 export const number = (value) => numberFormat.format(value);
+
+// The core's table of quantity -> {step, rounding} (calculators/display.py): stated once, there.
+let precision = null;
+export function usePrecision(table) {
+  precision = table;
+}
+
+const ROUNDING = {
+  "half-up": (x) => Math.sign(x) * Math.round(Math.abs(x)),
+  down: Math.floor,
+  up: Math.ceil,
+};
+
+/** `value` rounded and grouped as the core's display precision says for `quantity`. */
+export function figure(value, quantity) {
+  const rule = precision?.[quantity];
+  if (!rule) throw new Error(`no display precision for "${quantity}"`);
+  const digits = String(rule.step).split(".")[1]?.length ?? 0;
+  // toPrecision(12) drops binary noise first (20.95 / 0.1 is 209.49999…), as the core's decimals have none.
+  const steps = ROUNDING[rule.rounding](Number((value / rule.step).toPrecision(12)));
+  return new Intl.NumberFormat("en-GB", { maximumFractionDigits: digits })
+    .format(Number((steps * rule.step).toFixed(digits)));
+}
+
+/** Minutes as "3 h 23 min", "45 min" or "2 h" (whole minutes, rounded as the core says). */
+export function duration(minutes) {
+  const whole = Number(figure(minutes, "minutes").replaceAll(",", ""));
+  const [hours, rest] = [Math.floor(whole / 60), whole % 60];
+  if (!hours) return `${rest} min`;
+  return rest ? `${hours} h ${rest} min` : `${hours} h`;
+}
+
+// A number typed with a unit is shown converted into the field's own unit, as that quantity.
+const QUANTITY_OF_UNIT = { kg: "kg", cm: "cm", mg: "mg" };
 
 const LINK_PREFIX = "#calculate:";
 
@@ -56,7 +95,7 @@ function splitUnit(select, text) {
   return option ? [found[1], option] : [text.trim(), null];
 }
 
-/** One input as the reader should see it: "154 lb = 69.853 kg", "70 kg", "Kidney", "yes". */
+/** One input as the reader should see it: "154 lb = 69.9 kg", "70 kg", "Kidney", "yes". */
 function shownValue(form, control, raw) {
   if (control.type === "checkbox") return raw === "true" ? "yes" : "no";
   if (control.tagName === "SELECT") {
@@ -65,13 +104,13 @@ function shownValue(form, control, raw) {
   const select = unitSelect(form, control.name);
   if (!select) return raw;
   const own = select.options[0].value;
-  const [figure, option] = splitUnit(select, raw);
-  if (!option || option.index === 0) return `${figure} ${own}`;
-  const plain = figure.replace(",", ".");
+  const [typed, option] = splitUnit(select, raw);
+  if (!option || option.index === 0) return `${typed} ${own}`;
+  const plain = typed.replace(",", ".");
   const factor = Number(option.dataset.factor);
   return /^[+-]?(\d+\.?\d*|\.\d+)$/.test(plain) && factor
-    ? `${figure} ${option.value} = ${number(Number(plain) * factor)} ${own}`
-    : `${figure} ${option.value}`;
+    ? `${typed} ${option.value} = ${figure(Number(plain) * factor, QUANTITY_OF_UNIT[own])} ${own}`
+    : `${typed} ${option.value}`;
 }
 
 /** The inputs that produced a result as [label, value] pairs, in the form's order. */
@@ -86,11 +125,12 @@ function inputsShown(form, inputs) {
   return pairs;
 }
 
-/** The result region as plain text: paragraphs and list items as lines, tables tab-separated. */
+/** The result region as plain text: paragraphs and list items as lines, tables tab-separated;
+ * boxes (the answer, the warnings, the notes) line by line. */
 function resultText(region) {
   const lines = [];
-  for (const node of region.children) {
-    if (node.matches(".cmvig-actions, .cmvig-action-status, .cmvig-link, .cmvig-stale")) continue;
+  const add = (node) => {
+    if (node.matches(".cmvig-actions, .cmvig-action-status, .cmvig-link, .cmvig-stale")) return;
     const table = node.matches("table") ? node : node.querySelector("table");
     if (table) {
       const caption = table.querySelector("caption")?.textContent.trim();
@@ -100,10 +140,13 @@ function resultText(region) {
       }
     } else if (node.matches("ul, ol")) {
       for (const item of node.querySelectorAll("li")) lines.push(`- ${item.textContent.trim()}`);
+    } else if (node.matches("div") && node.children.length) {
+      for (const child of node.children) add(child);
     } else if (node.textContent.trim()) {
       lines.push(node.textContent.trim());
     }
-  }
+  };
+  for (const node of region.children) add(node);
   return lines.join("\n");
 }
 
@@ -197,9 +240,9 @@ function calendar(form, name, result, inputs) {
   const events = doses.map((dose) => {
     const day = dose.date.replaceAll("-", "");
     const prepare = dose.vials?.rounded_mg ?? dose.dose_mg;
-    const summary = `CMVIG dose ${dose.number}: ${number(prepare)} mg ${product}`;
-    const description = `Dose ${dose.number}: ${number(dose.dose_mg)} mg calculated, ` +
-      `${number(prepare)} mg to prepare, ${number(dose.volume_ml)} mL.\n${given}\n` +
+    const summary = `CMVIG dose ${dose.number}: ${figure(prepare, "mg")} mg ${product}`;
+    const description = `Dose ${dose.number}: ${figure(dose.dose_mg, "mg")} mg calculated, ` +
+      `${figure(prepare, "mg")} mg to prepare, ${figure(dose.volume_ml, "ml")} mL.\n${given}\n` +
       "Calculated with CMVIG Guide; check against the order and the label.";
     return [
       "BEGIN:VEVENT",

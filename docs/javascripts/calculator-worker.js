@@ -3,8 +3,9 @@
 //
 // Messages in:  {type: "run", id, name, params}   (params: the form's raw text, by field name)
 // Messages out: {type: "progress", text} while starting,
-//               {type: "ready", snapshot} once Pyodide and the wheel are loaded (snapshot: true
-//               if restored from the build's memory snapshot, false if started the full way),
+//               {type: "ready", snapshot, precision} once Pyodide and the wheel are loaded
+//               (snapshot: true if restored from the build's memory snapshot, false if started
+//               the full way; precision: the core's display precision per quantity),
 //               {type: "failed", message} if they cannot be,
 //               {type: "reply", id, reply} with reply = {ok: true, result} | {ok: false, error},
 //               {type: "stopped", message} if something fails outside those.
@@ -69,11 +70,11 @@ const handle = (async () => {
   if (!response.ok) throw new Error(`calculator settings: HTTP ${response.status}`);
   const configured = JSON.parse(browser.configure(await response.text()));
   if (!configured.ok) throw new Error(`calculator settings: ${configured.error.message}`);
-  return browser.handle;
-})();
+  return browser;
+})().then((browser) => ({ run: browser.handle, precision: JSON.parse(browser.display_precision()) }));
 
 handle.then(
-  () => postMessage({ type: "ready", snapshot: fromSnapshot }),
+  ({ precision }) => postMessage({ type: "ready", snapshot: fromSnapshot, precision }),
   (error) => postMessage({ type: "failed", message: String(error?.message ?? error) }),
 );
 
@@ -81,7 +82,7 @@ addEventListener("message", async ({ data }) => {
   if (data?.type !== "run") return;
   let reply;
   try {
-    reply = JSON.parse((await handle)(data.name, JSON.stringify(data.params)));
+    reply = JSON.parse((await handle).run(data.name, JSON.stringify(data.params)));
   } catch (error) {
     // Input errors come back as {ok: false}; reaching here is a bug in the core or the glue.
     reply = {

@@ -7,10 +7,14 @@
 //   inputs named as the core function's parameters;
 //   [data-result] with data-state = loading | ready | done | stale | error ("stale": a result
 //   whose inputs have changed since; it is marked out of date and its buttons are disabled);
-//   each dose row of a schedule is a <tr data-dose-mg="...">.
+//   each dose row of a schedule is a <tr data-dose-mg="...">;
+//   a result opens with .cmvig-answer; hazards in .cmvig-warnings, quiet notes in .cmvig-notes;
+//   figures to act on carry data-quantity = mg | ml | vials | rate (README, "The DOM contract").
 //   <html data-engine-start=snapshot|full> once the engine is ready: how the worker started.
 
-import { actionsBar, disableActions, formInputs, number, restoreFromLink } from "./calculator-output.js";
+import {
+  actionsBar, disableActions, duration, figure, formInputs, number, restoreFromLink, usePrecision,
+} from "./calculator-output.js";
 
 const START_TIMEOUT_MS = 90_000;
 const REPLY_TIMEOUT_MS = 30_000;
@@ -81,6 +85,7 @@ function startEngine() {
         clearTimeout(watchdog);
         started = true;
         document.documentElement.dataset.engineStart = data.snapshot ? "snapshot" : "full";
+        usePrecision(data.precision); // how the core says each quantity is shown
         settle.resolve();
         // offline.js then asks the service worker to keep the runtime just loaded.
         document.dispatchEvent(new Event("cmvig:engine-ready"));
@@ -128,6 +133,11 @@ function startEngine() {
 }
 
 // ---- presenting results -------------------------------------------------------------------
+// A result reads: the answer a nurse acts on, first (.cmvig-answer); then the hazards, in one
+// style that stands out (.cmvig-warnings: the core's `warnings` and `input_warnings`); then the
+// detail (tables whose cells carry data-quantity="mg|ml|vials|rate" and data-label, so a phone
+// shows each row as a card led by those figures); then the quiet notes (the core's `notes`).
+// Every figure is shown by its quantity with the core's precision (figure(), duration()).
 
 function element(tag, attributes = {}, ...children) {
   const node = document.createElement(tag);
@@ -135,6 +145,9 @@ function element(tag, attributes = {}, ...children) {
   node.append(...children);
   return node;
 }
+
+/** A figure marked with its quantity (mg, ml, vials, rate), so tests and phones can find it. */
+const quantity = (kind, text) => element("span", { "data-quantity": kind }, text);
 
 /** "Sources: …", each a link to its entry on the references page. */
 function sourcesLine(form, keys) {
@@ -148,26 +161,32 @@ function sourcesLine(form, keys) {
   return element("p", { class: "cmvig-sources" }, "Sources: ", ...items, ".");
 }
 
+const mg = (value) => `${figure(value, "mg")} mg`;
+const ml = (value) => `${figure(value, "ml")} mL`;
+const kg = (value) => `${figure(value, "kg")} kg`;
+const mlh = (value) => `${figure(value, "rate_ml_h")} mL/h`;
+
 // "How this was calculated": the formula with the numbers put in, for each calculator.
 const HOW = {
-  prophylaxis: (r) => `Dose = mg/kg × dosing weight (first dose: ${number(r.doses[0].mg_per_kg)} × ` +
-    `${number(r.weight_kg)} kg = ${number(r.doses[0].dose_mg)} mg); volume = dose ÷ ` +
-    `${number(r.mg_per_ml)} mg/mL (${number(r.doses[0].volume_ml)} mL); vials under rounding "${r.rounding}".`,
+  prophylaxis: (r) => `Dose = mg/kg × dosing weight (first dose: ${figure(r.doses[0].mg_per_kg, "mg_per_kg")} × ` +
+    `${kg(r.weight_kg)} = ${mg(r.doses[0].dose_mg)}); volume = dose ÷ ` +
+    `${number(r.mg_per_ml)} mg/mL (${ml(r.doses[0].volume_ml)}); vials under rounding "${r.rounding}".`,
   regimen: (r) => {
     const d = r.doses[0];
     return d.mg_per_kg === null
-      ? `Fixed dose from the source: ${number(d.dose_mg)} mg; volume = dose ÷ ${number(r.mg_per_ml)} mg/mL.`
-      : `Dose = mg/kg × dosing weight (first dose: ${number(d.mg_per_kg)} × ${number(r.weight_kg)} kg = ` +
-        `${number(d.dose_mg)} mg); volume = dose ÷ ${number(r.mg_per_ml)} mg/mL.`;
+      ? `Fixed dose from the source: ${mg(d.dose_mg)}; volume = dose ÷ ${number(r.mg_per_ml)} mg/mL.`
+      : `Dose = mg/kg × dosing weight (first dose: ${figure(d.mg_per_kg, "mg_per_kg")} × ${kg(r.weight_kg)} = ` +
+        `${mg(d.dose_mg)}); volume = dose ÷ ${number(r.mg_per_ml)} mg/mL.`;
   },
   units: (r) => `mL = mg ÷ ${number(r.mg_per_ml)} mg/mL` +
     (r.units_per_ml === null ? "." : `; U = mL × ${number(r.units_per_ml)} U/mL.`),
-  infusion: (r) => `Rate (mL/h) = mg/kg/h × ${number(r.weight_kg)} kg ÷ ${number(r.mg_per_ml)} mg/mL, ` +
-    `never above ${number(r.max_rate_ml_h)} mL/h.`,
+  infusion: (r) => `Rate (mL/h) = mg/kg/h × ${kg(r.weight_kg)} ÷ ${number(r.mg_per_ml)} mg/mL, ` +
+    (r.max_rate_ml_h === null ? "" : `never above ${mlh(r.max_rate_ml_h)}, `) +
+    "rounded down to whole mL/h.",
   "body-weight": (r) => `Ideal (Devine) = ${r.sex === "male" ? "50" : "45.5"} kg + 2.3 kg per inch over ` +
-    `60 in (${number(r.height_cm)} cm = ${number(r.height_cm / 2.54)} in); adjusted = ideal + 0.4 × ` +
+    `60 in (${figure(r.height_cm, "cm")} cm = ${figure(r.height_cm / 2.54, "cm")} in); adjusted = ideal + 0.4 × ` +
     `(actual − ideal); BMI = kg ÷ m².`,
-  "viral-load": (r) => `log10 of ${number(r.copies_per_ml ?? 0)} copies/mL; change = current − previous ` +
+  "viral-load": (r) => `log10 of ${figure(r.copies_per_ml ?? 0, "copies")} copies/mL; change = current − previous ` +
     "log10; fold change = current ÷ previous.",
   atg: (r) => `Group by the study's definition: ${r.definition}.`,
   criteria: (r) => `${r.met.length} of ${r.criteria.length} criteria met: each ticked box, and ` +
@@ -178,60 +197,111 @@ const HOW = {
 const howLine = (name, result) => element("p", { class: "cmvig-how" },
   element("strong", {}, "How this was calculated: "), HOW[name](result));
 
-function list(className, items) {
-  return items.length ? element("ul", { class: className }, ...items.map((item) => element("li", {}, item))) : "";
-}
+/** The answer box: one line per figure a nurse acts on; each line is [text or node, …]. */
+const answer = (...lines) => element("div", { class: "cmvig-answer" },
+  ...lines.filter(Boolean).map((parts) => element("p", {}, ...parts)));
 
-// Inputs accepted outside their expected range (the registry's input_warnings) come first.
+// Hazards stand out, in one style: inputs outside their expected range (the registry's
+// input_warnings), then the core's warnings (label maximum, off-label, what cannot be met).
 const allWarnings = (result) => [...(result.input_warnings ?? []), ...(result.warnings ?? [])];
-const warnings = (result) => list("cmvig-warnings", allWarnings(result).map((w) => `Warning: ${w}`));
-const notes = (result) => list("cmvig-notes", result.notes ?? []);
+function warnings(result) {
+  const found = allWarnings(result);
+  return found.length ? element("div", { class: "cmvig-warnings" },
+    ...found.map((w) => element("p", {}, element("strong", {}, "Warning: "), w))) : "";
+}
+// Notes: true of this answer, and shown only when their condition holds (the core decides);
+// quiet, at the end.
+function notes(result, ...more) {
+  const items = [...more.filter(Boolean), ...(result.notes ?? [])];
+  return items.length ? element("div", { class: "cmvig-notes" }, element("p", { class: "cmvig-notes-title" }, "Notes"),
+    element("ul", {}, ...items.map((item) => element("li", {}, item)))) : "";
+}
 const paragraph = (text, className = "") => element("p", className ? { class: className } : {}, text);
 
 function weightLine(weight) {
   const basis = { actual: "actual", ideal: "ideal (Devine)", adjusted: "adjusted" }[weight.basis];
-  return paragraph(`Dosing weight: ${number(weight.dosing_kg)} kg, ${basis} body weight` +
-    (weight.basis === "actual" ? "." : ` (actual ${number(weight.actual_kg)} kg).`), "cmvig-basis");
+  return paragraph(`Dosing weight: ${kg(weight.dosing_kg)}, ${basis} body weight` +
+    (weight.basis === "actual" ? "." : ` (actual ${kg(weight.actual_kg)}).`), "cmvig-basis");
 }
 
-/** A table with a caption; `columns` are [heading, cell(row), numeric?]; rows may set attributes. */
+/**
+ * A table with a caption. `columns` are {head, cell(row), quantity?, numeric?, lead?, wide?}:
+ * `quantity` (mg, ml, vials, rate) marks the figures a phone's card shows first, `lead` the cells
+ * that name the row (first on a card), `wide` text that takes a card's whole width. Rows may set
+ * attributes.
+ */
 function dataTable(captionText, columns, rows, rowAttributes = () => ({}), footer = null) {
-  const head = element("tr", {}, ...columns.map(([heading, , numeric]) =>
-    element("th", { scope: "col", class: numeric ? "cmvig-number" : "" }, heading)));
-  const body = rows.map((row) => element("tr", rowAttributes(row), ...columns.map(([, cell, numeric]) =>
-    element("td", { class: numeric ? "cmvig-number" : "" }, cell(row)))));
+  const numeric = (c) => (c.numeric || c.quantity ? "cmvig-number" : "");
+  const head = element("tr", {}, ...columns.map((c) => element("th", { scope: "col", class: numeric(c) }, c.head)));
+  const cellAttributes = (c) => ({
+    class: numeric(c), "data-label": c.head,
+    ...(c.quantity ? { "data-quantity": c.quantity } : {}),
+    ...(c.lead ? { "data-lead": "" } : {}), ...(c.wide ? { "data-wide": "" } : {}),
+  });
+  const body = rows.map((row) => element("tr", rowAttributes(row), ...columns.map((c) =>
+    element("td", cellAttributes(c), c.cell(row)))));
   // No class on the table, so mkdocs-material styles it like every other table on the site.
   const table = element("table", {}, element("caption", {}, captionText), element("thead", {}, head),
-    element("tbody", {}, ...body), footer ? element("tfoot", {}, footer) : "");
-  // A table wider than the column scrolls inside this wrapper: keyboard users must reach it
-  // (tabindex), and a focusable region needs a name (the caption's text).
+    element("tbody", {}, ...body), footer ? element("tfoot", {}, footer(cellAttributes)) : "");
+  // Should a table still be wider than the column, it scrolls inside this wrapper: keyboard users
+  // must reach it (tabindex), and a focusable region needs a name (the caption's text).
   return element("div", { class: "md-typeset__scrollwrap", tabindex: "0", role: "region", "aria-label": captionText },
     element("div", { class: "md-typeset__table" }, table));
 }
 
 // The vials to open, and what is left to discard, apart from the dose to give.
 const vialText = (plan) => plan.vials.map((v) => `${v.count} × ${number(v.vial_ml)} mL`).join(" + ") +
-  (plan.left_over_ml > 0 ? `; discard ${number(plan.left_over_ml)} mL` : "");
-const prepared = (plan) => number(plan.rounded_mg) + (plan.difference_pct
-  ? ` (${plan.difference_pct > 0 ? "+" : ""}${number(plan.difference_pct)} %)` : "");
+  (plan.left_over_ml > 0 ? `; discard ${ml(plan.left_over_ml)}` : "");
+const vialsShort = (plan) => (plan.vials.length === 1
+  ? `${plan.vial_count} vial${plan.vial_count === 1 ? "" : "s"} (${number(plan.vials[0].vial_ml)} mL)`
+  : `${plan.vials.map((v) => `${v.count} × ${number(v.vial_ml)} mL`).join(" + ")} vials`);
+const prepared = (plan) => figure(plan.rounded_mg, "mg") + (plan.difference_pct
+  ? ` (${plan.difference_pct > 0 ? "+" : ""}${figure(plan.difference_pct, "percent")} %)` : "");
+const rounded = (dose) => dose.vials.rounded_mg !== dose.dose_mg;
+
+/** "10,500 mg = 210 mL = 5 vials (50 mL)": the dose to give, its volume and the vials to open. */
+const doseParts = (plan) => [
+  quantity("mg", mg(plan.rounded_mg)), " = ", quantity("ml", ml(plan.rounded_ml)), " = ",
+  quantity("vials", vialsShort(plan)),
+  plan.left_over_ml > 0 ? `; discard ${ml(plan.left_over_ml)}` : "",
+];
+
+/** The answer for a dated schedule: one line per run of equal doses, then the course. */
+function scheduleAnswer(doses, totals) {
+  const runs = [];
+  for (const dose of doses) {
+    const last = runs.at(-1);
+    if (last && last.at(-1).vials.rounded_mg === dose.vials.rounded_mg) last.push(dose);
+    else runs.push([dose]);
+  }
+  const named = (run) => (run.length === 1 ? `Dose ${run[0].number}`
+    : `Doses ${run[0].number}–${run.at(-1).number}`);
+  return answer(
+    ...runs.map((run) => [element("strong", {}, `${named(run)}: `), ...doseParts(run[0].vials)]),
+    [`Course: ${doses.length} dose${doses.length === 1 ? "" : "s"}, ${mg(totals.rounded_mg)}, ` +
+      `${totals.vials} vials.`],
+  );
+}
 
 function scheduleTable(captionText, doses, when, totals) {
+  // "To give (mg)" only where a dose was rounded to whole vials: otherwise it repeats the dose.
+  const anyRounded = doses.some(rounded);
   const columns = [
-    ["Dose", (d) => String(d.number)],
-    ["Date", (d) => element("time", { datetime: d.date }, d.date)],
-    ["When", when],
-    ["mg/kg", (d) => (d.mg_per_kg === null ? "fixed" : number(d.mg_per_kg)), true],
-    ["Dose (mg)", (d) => number(d.dose_mg), true],
-    ["Volume (mL)", (d) => number(d.volume_ml), true],
-    ["To give (mg)", (d) => prepared(d.vials), true],
-    ["Vials to open", (d) => vialText(d.vials), true],
+    { head: "Dose", cell: (d) => String(d.number), lead: true },
+    { head: "Date", cell: (d) => element("time", { datetime: d.date }, d.date), lead: true },
+    { head: "When", cell: when, lead: true },
+    { head: "mg/kg", cell: (d) => (d.mg_per_kg === null ? "fixed" : figure(d.mg_per_kg, "mg_per_kg")), numeric: true },
+    { head: "Dose (mg)", cell: (d) => figure(d.dose_mg, "mg"), quantity: "mg" },
+    { head: "Volume (mL)", cell: (d) => figure(d.volume_ml, "ml"), quantity: "ml" },
+    ...(anyRounded ? [{ head: "To give (mg)", cell: (d) => prepared(d.vials), quantity: "mg" }] : []),
+    { head: "Vials to open", cell: (d) => vialText(d.vials), quantity: "vials" },
   ];
-  const footer = element("tr", { class: "cmvig-total" },
+  const footer = (attributes) => element("tr", { class: "cmvig-total" },
     element("th", { scope: "row", colspan: "4" }, "Total"),
-    element("td", { class: "cmvig-number" }, number(totals.mg)),
-    element("td", { class: "cmvig-number" }, number(totals.ml)),
-    element("td", { class: "cmvig-number" }, number(totals.rounded_mg)),
-    element("td", { class: "cmvig-number" }, `${totals.vials} vials`));
+    element("td", attributes(columns[4]), figure(totals.mg, "mg")),
+    element("td", attributes(columns[5]), figure(totals.ml, "ml")),
+    ...(anyRounded ? [element("td", attributes(columns[6]), figure(totals.rounded_mg, "mg"))] : []),
+    element("td", attributes(columns.at(-1)), `${totals.vials} vials`));
   return dataTable(captionText, columns, doses, (d) => ({ "data-dose-mg": String(d.dose_mg) }), footer);
 }
 
@@ -240,31 +310,32 @@ const yesNo = (value) => (value === null || value === undefined ? "—" : value 
 const RENDERERS = {
   prophylaxis(result, form) {
     const caption = `${result.product_name} prophylaxis: ${result.organ} transplant on ` +
-      `${result.transplant_date}, ${number(result.weight_kg)} kg, ${number(result.mg_per_ml)} mg/mL, ` +
+      `${result.transplant_date}, ${kg(result.weight_kg)}, ${number(result.mg_per_ml)} mg/mL, ` +
       `rounding: ${result.rounding}`;
     const when = (d) => (d.day === 0 ? "transplant day" : d.week !== null ? `week ${d.week}` : `day ${d.day}`);
+    const totals = { mg: result.total_mg, ml: result.total_ml, rounded_mg: result.total_rounded_mg,
+      vials: result.total_vials };
     return [
-      warnings(result), weightLine(result.weight),
-      scheduleTable(caption, result.doses, when, { mg: result.total_mg, ml: result.total_ml,
-        rounded_mg: result.total_rounded_mg, vials: result.total_vials }),
+      scheduleAnswer(result.doses, totals), warnings(result), weightLine(result.weight),
+      scheduleTable(caption, result.doses, when, totals),
       paragraph(`Rule: ${result.rule}`, "cmvig-rule"), notes(result), sourcesLine(form, result.sources),
     ];
   },
 
   regimen(result, form) {
-    const caption = `${result.title}: ${result.product_name}, ${number(result.weight_kg)} kg, ` +
+    const caption = `${result.title}: ${result.product_name}, ${kg(result.weight_kg)}, ` +
       `from ${result.start_date}, rounding: ${result.rounding}`;
     const options = result.options.map((o) => element("li", {},
-      `${o.label}: ${number(o.dose_mg)} mg (${number(o.volume_ml)} mL), ${o.frequency}` +
+      `${o.label}: ${mg(o.dose_mg)} (${ml(o.volume_ml)}), ${o.frequency}` +
       (o.dates.length ? ` — ${o.dates.join(", ")}` : "") + `. Source wording: “${o.quote.text}”`));
+    const totals = { mg: result.total_mg, ml: result.total_ml, rounded_mg: result.total_rounded_mg,
+      vials: result.total_vials };
     return [
-      warnings(result), weightLine(result.dosing_weight),
-      scheduleTable(caption, result.doses, (d) => `day ${d.day}: ${d.phase}`, { mg: result.total_mg,
-        ml: result.total_ml, rounded_mg: result.total_rounded_mg, vials: result.total_vials }),
+      scheduleAnswer(result.doses, totals), warnings(result), weightLine(result.dosing_weight),
+      scheduleTable(caption, result.doses, (d) => `day ${d.day}: ${d.phase}`, totals),
       result.course_complete ? "" : paragraph("The source leaves the number of doses open: the totals cover the doses shown only."),
       options.length ? element("div", {}, paragraph("Options the source offers (not included above):"),
         element("ul", {}, ...options)) : "",
-      paragraph(`How the source's wording was read: ${result.reading}`, "cmvig-rule"),
       list("cmvig-quotes", result.wording.map((q) => `“${q.text}”`)),
       notes(result), sourcesLine(form, result.sources),
     ];
@@ -273,44 +344,58 @@ const RENDERERS = {
   units(result, form) {
     const plan = result.vial_plan;
     return [
+      answer([result.units === null ? "" : `${figure(result.units, "units")} U = `,
+        ...doseParts(plan)]),
       warnings(result),
       dataTable(`${number(result.amount)} ${result.unit} of ${result.product_name}`, [
-        ["mg", (r) => number(r.mg), true],
-        ["Units (U)", (r) => (r.units === null ? "not labelled" : number(r.units)), true],
-        ["mL", (r) => number(r.ml), true],
-        ["To give (mg)", () => prepared(plan), true],
-        ["Vials to open", () => vialText(plan), true],
+        { head: "mg", cell: (r) => figure(r.mg, "mg"), quantity: "mg" },
+        { head: "Units (U)", cell: (r) => (r.units === null ? "not labelled" : figure(r.units, "units")), numeric: true },
+        { head: "mL", cell: (r) => figure(r.ml, "ml"), quantity: "ml" },
+        ...(plan.rounded_mg !== plan.calculated_mg
+          ? [{ head: "To give (mg)", cell: () => prepared(plan), quantity: "mg" }] : []),
+        { head: "Vials to open", cell: () => vialText(plan), quantity: "vials" },
       ], [result]),
       notes(result), sourcesLine(form, result.sources),
     ];
   },
 
   infusion(result, form) {
+    const [first, ...later] = result.steps;
+    const rateText = (s) => `${s.rate_is_limit ? "up to " : ""}${mlh(s.rate_ml_h)}${s.capped ? " (capped)" : ""}`;
     const columns = [
-      ["Step", (s) => String(s.number)],
-      ["From minute", (s) => number(s.start_min), true],
-      ["For (min)", (s) => (s.duration_min === null ? "until done" : number(s.duration_min)), true],
-      ["mg/kg/h", (s) => number(s.rate_mg_per_kg_h), true],
-      ["mL/h", (s) => `${s.rate_is_limit ? "up to " : ""}${number(s.rate_ml_h)}${s.capped ? " (capped)" : ""}`, true],
-      ["Instruction", (s) => s.instruction],
+      { head: "Step", cell: (s) => String(s.number), lead: true },
+      { head: "From", cell: (s) => duration(s.start_min), lead: true, numeric: true },
+      { head: "For", cell: (s) => (s.duration_min === null ? "until done" : duration(s.duration_min)),
+        lead: true, numeric: true },
+      { head: "Rate (mL/h)", cell: (s) => rateText(s), quantity: "rate" },
+      // In the unit the label speaks in (CytoGam mg/kg/h, Cytotect CP mL/kg/h).
+      { head: "Label rate", cell: (s) => (s.label_rate_unit === "mL/kg/h"
+        ? `${figure(s.rate_ml_per_kg_h, "ml_per_kg_h")} mL/kg/h` : `${figure(s.rate_mg_per_kg_h, "mg_per_kg_h")} mg/kg/h`), numeric: true },
+      { head: "Instruction", cell: (s) => s.instruction, wide: true },
     ];
     return [
+      answer(
+        [element("strong", {}, "Start at "), quantity("rate", mlh(first.rate_ml_h)),
+          ...later.map((s) => [`; from ${duration(s.start_min)}, `, quantity("rate", rateText(s))]).flat()],
+        result.dose_mg === null ? null : [quantity("mg", mg(result.dose_mg)), " = ", quantity("ml", ml(result.dose_ml)),
+          result.duration_min === null ? "" : `: takes ${duration(result.duration_min)} at these rates`],
+      ),
       warnings(result),
-      dataTable(`${result.product_name}, ${number(result.weight_kg)} kg, ` +
+      dataTable(`${result.product_name}, ${kg(result.weight_kg)}, ` +
         `${result.first_infusion ? "first" : "later"} infusion`, columns, result.steps),
-      result.duration_min === null ? "" : paragraph(
-        `${number(result.dose_mg)} mg (${number(result.dose_ml)} mL) takes ${number(result.duration_min)} minutes. ${result.duration_method}`),
+      notes(result, result.dose_mg === null ? null : result.duration_method),
       sourcesLine(form, result.sources),
     ];
   },
 
   "body-weight"(result, form) {
     return [
+      answer([`Ideal ${kg(result.ibw_kg)}; adjusted ${kg(result.adjbw_kg)}; BMI ${figure(result.bmi, "bmi")} kg/m²`]),
       warnings(result),
-      dataTable(`${number(result.weight_kg)} kg, ${number(result.height_cm)} cm, ${result.sex}`, [
-        ["Ideal body weight (kg)", (r) => number(r.ibw_kg), true],
-        ["Adjusted body weight (kg)", (r) => number(r.adjbw_kg), true],
-        ["BMI (kg/m²)", (r) => number(r.bmi), true],
+      dataTable(`${kg(result.weight_kg)}, ${figure(result.height_cm, "cm")} cm, ${result.sex}`, [
+        { head: "Ideal body weight (kg)", cell: (r) => figure(r.ibw_kg, "kg"), numeric: true },
+        { head: "Adjusted body weight (kg)", cell: (r) => figure(r.adjbw_kg, "kg"), numeric: true },
+        { head: "BMI (kg/m²)", cell: (r) => figure(r.bmi, "bmi"), numeric: true },
       ], [result]),
       sourcesLine(form, result.sources),
     ];
@@ -318,34 +403,37 @@ const RENDERERS = {
 
   "viral-load"(result, form) {
     const rows = [["Current", result.current], ["Previous", result.previous]].filter(([, m]) => m);
+    const log10 = (m) => (m.log10_display === null ? "not detected" : figure(m.log10_display, "log10"));
+    const change = result.log10_change_display === null ? "" :
+      `${result.log10_change_display > 0 ? "+" : ""}${figure(result.log10_change_display, "log10")} log10` +
+      (result.fold_change_display === null ? "" : `, ${figure(result.fold_change_display, "fold")}-fold`);
     const flags = result.flags.map((f) => element("li", {},
       `${f.threshold}: ${f.met === null ? "needs a previous result" : f.met ? "met" : "not met"}. ${f.note}`));
     return [
+      answer([`${figure(result.current.copies_per_ml_display, "copies")} copies/mL = ${log10(result.current)} log10` +
+        (change ? `; change ${change}` : "")]),
       warnings(result),
       dataTable("CMV DNA", [
-        ["Result", ([label]) => label],
-        ["copies/mL", ([, m]) => number(m.copies_per_ml_display), true],
-        ["log10", ([, m]) => (m.log10_display === null ? "not detected" : number(m.log10_display)), true],
+        { head: "Result", cell: ([label]) => label },
+        { head: "copies/mL", cell: ([, m]) => figure(m.copies_per_ml_display, "copies"), numeric: true },
+        { head: "log10", cell: ([, m]) => log10(m), numeric: true },
       ], rows),
-      result.log10_change_display === null ? "" : paragraph(
-        `Change: ${result.log10_change_display > 0 ? "+" : ""}${number(result.log10_change_display)} log10` +
-        (result.fold_change_display === null ? "" : `, ${number(result.fold_change_display)}-fold`) + "."),
       element("ul", { class: "cmvig-flags" }, ...flags),
       notes(result), sourcesLine(form, result.sources),
     ];
   },
 
   atg(result, form) {
-    const figure = (f) => (f === null ? "—" : f.printed);
+    const shown = (f) => (f === null ? "—" : f.printed);
     return [
+      answer([`ATG group: ${result.group} dose (${result.definition})` +
+        (result.start ? `; CMV-IVIG start: ${result.start}` : "")]),
       warnings(result),
-      paragraph(`ATG group: ${result.group} (${result.definition})` +
-        (result.start ? `; CMV-IVIG start: ${result.start}.` : ".")),
       dataTable("What the HSCT study found for this group", [
-        ["Start", (o) => o.start],
-        ["Two-week response", (o) => figure(o.two_week_response_rate)],
-        ["Median days to CMV-DNA conversion", (o) => figure(o.median_days_to_conversion)],
-        ["Reactivation", (o) => figure(o.reactivation_rate)],
+        { head: "Start", cell: (o) => o.start, lead: true },
+        { head: "Two-week response", cell: (o) => shown(o.two_week_response_rate) },
+        { head: "Median days to CMV-DNA conversion", cell: (o) => shown(o.median_days_to_conversion) },
+        { head: "Reactivation", cell: (o) => shown(o.reactivation_rate) },
       ], result.outcomes),
       notes(result), sourcesLine(form, result.sources),
     ];
@@ -353,15 +441,15 @@ const RENDERERS = {
 
   criteria(result, form) {
     return [
+      answer([result.reason]),
       warnings(result),
-      paragraph(result.reason),
       dataTable("Criteria for considering CMVIG (thoracic review)", [
-        ["No.", (c) => (c.numeral ? `(${c.numeral})` : "—")],
-        ["Criterion", (c) => c.label],
-        ["Met", (c) => yesNo(c.met)],
-        ["Source wording", (c) => `“${c.quote}”`],
+        { head: "No.", cell: (c) => (c.numeral ? `(${c.numeral})` : "—"), lead: true },
+        { head: "Criterion", cell: (c) => c.label, wide: true },
+        { head: "Met", cell: (c) => yesNo(c.met), lead: true },
+        { head: "Source wording", cell: (c) => `“${c.quote}”`, wide: true },
       ], result.criteria),
-      sourcesLine(form, result.sources),
+      notes(result), sourcesLine(form, result.sources),
     ];
   },
 
@@ -369,18 +457,23 @@ const RENDERERS = {
     const drug = (d) => [d.drug, d.row ?? "—", d.induction ?? "no dose in the table",
       d.maintenance ?? "no dose in the table"];
     return [
+      answer(["Creatinine clearance (Cockcroft–Gault): ",
+        element("strong", {}, `${figure(result.crcl_ml_min_rounded, "ml_min")} mL/min`),
+        result.crcl_applies ? "" : " (for information only: on haemodialysis)"]),
       warnings(result),
-      paragraph(`Creatinine clearance (Cockcroft–Gault): ${number(result.crcl_ml_min_rounded)} mL/min` +
-        `${result.crcl_applies ? "" : " (for information only: on haemodialysis)"}. ${result.formula}`),
       dataTable(result.crcl_applies ? "Antiviral doses for this clearance (label tables)"
         : "Antiviral doses on haemodialysis (label tables)", [
-        ["Drug", (r) => r[0]], ["CrCl row (mL/min)", (r) => r[1]],
-        ["Induction", (r) => r[2]], ["Maintenance / prevention", (r) => r[3]],
+        { head: "Drug", cell: (r) => r[0], lead: true }, { head: "CrCl row (mL/min)", cell: (r) => r[1], lead: true },
+        { head: "Induction", cell: (r) => r[2] }, { head: "Maintenance / prevention", cell: (r) => r[3] },
       ], [drug(result.ganciclovir), drug(result.valganciclovir)]),
       sourcesLine(form, result.sources),
     ];
   },
 };
+
+function list(className, items) {
+  return items.length ? element("ul", { class: className }, ...items.map((item) => element("li", {}, item))) : "";
+}
 
 // ---- binding forms ------------------------------------------------------------------------
 
@@ -404,21 +497,34 @@ function announce(form, text) {
   if (live) live.textContent = text;
 }
 
+/**
+ * An input error is shown once: beside its field, the result region only pointing to that field.
+ * While typing, a field folded away under "More options" is left folded and its message goes in
+ * the result region instead, as does a message that names no field of this form.
+ */
 function showInputError(form, region, error, fromSubmit) {
   const control = error.field ? form.elements.namedItem(error.field) : null;
-  if (control instanceof Element) {
-    control.setAttribute("aria-invalid", "true");
-    const slot = form.querySelector(`#${CSS.escape(control.id)}-error`);
-    if (slot) slot.textContent = error.message;
-    // After Calculate, take the reader to what needs fixing (opening "More options" if it is
-    // there); while typing, leave the cursor where it is.
-    if (fromSubmit) {
-      const options = control.closest("details");
-      if (options) options.open = true;
-      control.focus();
-    }
+  if (!(control instanceof Element)) {
+    setState(region, "error", element("p", {}, error.message));
+    announce(form, `Not calculated: ${error.message}`);
+    return;
   }
-  setState(region, "error", element("p", {}, error.message));
+  control.setAttribute("aria-invalid", "true");
+  // After Calculate, take the reader to what needs fixing, opening "More options" if it is
+  // there; while typing, leave the cursor (and the form) as it is.
+  if (fromSubmit) {
+    const options = control.closest("details");
+    if (options) options.open = true;
+    control.focus();
+  }
+  const slot = form.querySelector(`#${CSS.escape(control.id)}-error`);
+  if (slot && control.checkVisibility()) {
+    slot.textContent = error.message;
+    const label = form.querySelector(`label[for="${CSS.escape(control.id)}"]`)?.textContent.trim() ?? error.field;
+    setState(region, "error", element("p", {}, `Not calculated: correct “${label}” (see the message beside it).`));
+  } else {
+    setState(region, "error", element("p", {}, error.message));
+  }
   announce(form, `Not calculated: ${error.message}`);
 }
 

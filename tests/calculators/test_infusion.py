@@ -27,7 +27,7 @@ from calculators.infusion import (
     CALCULATORS,
     DOSE_FIELD,
     FIRST_INFUSION_FIELD,
-    RENAL_WARNING,
+    RENAL_NOTE,
     SCHEDULES,
     infusion_plan,
 )
@@ -40,7 +40,7 @@ from tests.conftest import ROOT
 def test_registered_with_its_fields() -> None:
     assert REGISTRY["infusion"] is CALCULATORS[0]
     assert [f.name for f in CALCULATORS[0].fields] == [
-        "weight_kg", "product", "first_infusion", "dose_mg"]
+        "weight_kg", "product", "first_infusion", "dose_mg", "renal_impairment"]
     assert DOSE_FIELD.required is False
 
 
@@ -89,21 +89,29 @@ def test_cap_binds_only_above_62_5_kg() -> None:
     assert (above.rate_ml_h, above.rate_mg_h, above.capped) == (75, 3750, True)
 
 
-def test_cap_warning_names_the_first_capped_step() -> None:
-    # 100 kg: 30 mg/kg/h = 60 mL/h (not capped); 60 mg/kg/h = 120 mL/h -> 75 mL/h.
+def test_cap_note_names_the_first_capped_step() -> None:
+    # 100 kg: 30 mg/kg/h = 60 mL/h (not capped); 60 mg/kg/h = 120 mL/h -> 75 mL/h. The cap is
+    # what the plan is, not a hazard: a note, in mL/h as the pump is set (issue 15).
     plan = infusion_plan("100", "cytogam", "no")
     assert ("The 75 mL/h cap applies from step 3: 60 mg/kg/h would be 120 mL/h at 100 kg; "
-            "run at 75 mL/h (3750 mg/h).") in plan.warnings
+            "run at 75 mL/h.") in plan.notes
+    assert not any("cap applies" in w for w in plan.warnings)
     no_cap = infusion_plan("50", "cytogam", "no")
-    assert not any("cap applies" in w for w in no_cap.warnings)
+    assert not any("cap applies" in n for n in no_cap.notes)
+    # 154 lb: the figures as the page shows them, not 83.823869976 mL/h at 69.85322498 kg.
+    pounds = infusion_plan("154 lb", "cytogam", "no")
+    assert ("60 mg/kg/h would be 83 mL/h at 69.9 kg; run at 75 mL/h.") in pounds.notes[0]
 
 
-def test_renal_warning_and_sources() -> None:
+def test_renal_note_only_with_renal_impairment_and_sources() -> None:
     # CMV Ig monograph, dosage adjustments: in renal impairment keep the rate as low as possible.
+    # A note about the patient: shown only when renal impairment is ticked (issue 15).
     for product in ("cytogam", "cytotect-cp"):
-        plan = infusion_plan("70", product, "yes")
-        assert RENAL_WARNING in plan.warnings
+        plan = infusion_plan("70", product, "yes", renal_impairment="yes")
+        assert RENAL_NOTE in plan.notes and RENAL_NOTE not in plan.warnings
         assert "cmvig-monograph" in plan.sources
+        assert RENAL_NOTE not in infusion_plan("70", product, "yes").notes
+        assert RENAL_NOTE not in infusion_plan("70", product, "yes", renal_impairment="no").notes
     assert infusion_plan("70", "cytogam").sources == ("cytogam-label", "cmvig-monograph")
     assert infusion_plan("70", "cytotect-cp").sources == ("cytotect-cp-smpc", "cmvig-monograph")
 
@@ -113,14 +121,17 @@ def test_cytotect_cp_start_rate_and_maximum_only() -> None:
     plan = infusion_plan("80", "cytotect-cp", "no", "4000")
     first, maximum = plan.steps
     assert (first.start_min, first.duration_min, first.rate_ml_h) == (0, 10, Decimal("6.4"))
+    # The SmPC speaks in mL/kg/h; the CytoGam label in mg/kg/h: the page shows each in its own.
+    assert {s.label_rate_unit for s in plan.steps} == {"mL/kg/h"}
+    assert {s.label_rate_unit for s in infusion_plan("80", "cytogam").steps} == {"mg/kg/h"}
     assert (maximum.start_min, maximum.duration_min, maximum.rate_ml_h) == (10, None, 64)
     assert maximum.rate_is_limit and not first.rate_is_limit
     assert "prescriber's" in maximum.instruction
     assert plan.max_rate_ml_h is None and not any(s.capped for s in plan.steps)
     assert plan.duration_min is None and plan.dose_ml == 80
     assert plan.duration_method.startswith("Not computed")
-    assert any("none are invented" in w for w in plan.warnings)
-    assert any("one rate plan for every infusion" in w for w in plan.warnings)
+    assert any("none are invented" in n for n in plan.notes)
+    assert any("one rate plan for every infusion" in n for n in plan.notes)
     # Issue 13: the SmPC facts held give Cytotect CP no maximum per infusion, so CytoGam's
     # 150 mg/kg (the only one the sources state) is the bound, and the warning says whose it is
     # (before, Cytotect CP got no warning at 160 mg/kg).
@@ -140,7 +151,7 @@ def test_dose_delivered_through_the_steps() -> None:
     assert plan.steps[-1].duration_min == Decimal("142.8")
     assert plan.duration_min == Decimal("202.8")
     assert plan.dose_ml == 210
-    assert plan.duration_method.endswith("Exact.")
+    assert "Exact" not in plan.duration_method  # no programmer words in a result (issue 15)
 
 
 def test_dose_finished_before_the_last_step() -> None:
@@ -160,13 +171,13 @@ def test_dose_exactly_filling_a_step() -> None:
     assert plan.duration_min == 30
 
 
-def test_duration_that_does_not_end_says_so() -> None:
+def test_duration_that_does_not_end_is_kept_exact() -> None:
     # 7 kg later infusion, 100 mg: 26.25 + 52.5 mg in the first 30 min; 21.25 mg at 420 mg/h
     # = 85/28 min, a recurring decimal.
     plan = infusion_plan("7", "cytogam", "no", "100")
     assert plan.duration_min is not None
     assert abs(Fraction(plan.duration_min) - (30 + Fraction(85, 28))) < Fraction(1, 10**25)
-    assert "28 significant digits" in plan.duration_method
+    assert "significant digits" not in plan.duration_method
 
 
 def test_dose_above_the_label_maximum_warns() -> None:
@@ -293,7 +304,7 @@ def test_warnings_and_method_in_full() -> None:
     assert cytotect.duration_method == (
         "Not computed: the label leaves the steps between the start rate and the maximum to the "
         "prescriber, so the time depends on those steps.")
-    assert cytotect.warnings[:2] == (
+    assert cytotect.notes[:2] == (
         "The Cytotect CP label gives one rate plan for every infusion, first or later.",
         "The label gives no step sizes between the start rate and the maximum: the increases are "
         "the prescriber's; none are invented here.")

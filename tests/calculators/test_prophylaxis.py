@@ -101,9 +101,11 @@ def test_every_reported_field_of_a_kidney_schedule() -> None:
     assert result.sources == ("cytogam-label", "cmvig-monograph")
     assert result.notes == (
         "The first dose is dated on the transplant day; the label allows it within 72 hours.",
-        "The label gives 50 +/- 10 mg/mL; calculations use the nominal 50 mg/mL.",
-        "Renal impairment: no labelled dose change, but infuse as slowly as practical "
-        "(CMV Ig monograph).")
+        "The label gives 50 +/- 10 mg/mL; calculations use the nominal 50 mg/mL.")
+    # The monograph's renal advice only when renal impairment is ticked (issue 15).
+    renal = prophylaxis_schedule("70", "kidney", "2026-01-01", renal_impairment="yes")
+    assert renal.notes[-1] == ("Renal impairment: no labelled dose change, but infuse as slowly "
+                               "as practical (CMV Ig monograph).")
     cytotect = prophylaxis_schedule("70", "kidney", "2026-01-01", product="cytotect-cp")
     assert cytotect.notes[0] == "The first dose is dated on the transplant day."
     assert [d.mg_per_kg for d in cytotect.doses] == [50] * 6

@@ -122,13 +122,15 @@ def test_lopez_gives_the_tables_six_doses_and_says_how() -> None:
     result = run("regimen", {"regimen": "lopez-garcia-gallo-2005", "weight_kg": "70",
                              "start_date": START})
     assert len(result["doses"]) == 6
-    reading = [w for w in result["warnings"] if w.startswith("How the wording was read")]
+    # A reading that is a choice is said once, as a note, not as a hazard (issue 15).
+    reading = [n for n in result["notes"] if n.startswith("How the wording was read (a choice")]
+    assert not any("How the wording was read" in w for w in result["warnings"])
     assert reading and "8 doses" in reading[0] and "6 doses" in reading[0]
 
 
 def test_chou_says_which_dose_count_it_chose() -> None:
     result = run("regimen", {"regimen": "chou-1996", "weight_kg": "70", "start_date": START})
-    assert any("7 doses" in w and "day 15" in w for w in result["warnings"])
+    assert any("7 doses" in n and "day 15" in n for n in result["notes"])
 
 
 @pytest.mark.parametrize(("conversion", "days"), [
@@ -263,7 +265,8 @@ def test_rounding_up_never_takes_a_dose_over_the_maximum() -> None:
     assert first["mg_per_kg_given"] == 100 and first["vials"]["rounded_mg"] == 1600
     assert first["vials"]["opened_mg"] == 2500 and first["vials"]["discard_mg"] == 900
     assert not any("Above the CytoGam label maximum" in w for w in result["warnings"])
-    assert any(w.startswith("Dose 1: Not rounded: the whole-vial dose (2,500 mg) would be above")
+    assert any(w.startswith("Doses 1, 2, 3") and
+               "Not rounded: the whole-vial dose (2,500 mg) would be above" in w
                for w in result["warnings"])
 
 
@@ -273,7 +276,10 @@ def test_vial_warnings_name_the_dose() -> None:
     result = regimen_schedule("zhang-2021-hsct", "70", START, rounding="nearest",
                               rounding_tolerance_pct="5").to_dict()
     assert result["rounding_tolerance_pct"] == 5
-    assert any(w.startswith("Dose 1: Not rounded") for w in result["warnings"])
+    # One sentence naming every dose it is about, not the same sentence once per dose (issue 15).
+    not_rounded = [w for w in result["warnings"] if "Not rounded" in w]
+    assert len(not_rounded) == 1
+    assert not_rounded[0].startswith("Doses 1, 2, 3, ")
     assert result["options"][0]["warnings"][0].startswith("Not rounded")
 
 

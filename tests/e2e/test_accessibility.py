@@ -188,8 +188,14 @@ def test_axe_core_is_not_shipped(built_site: Path) -> None:
 SAMPLES = """
 <p class="cmvig-hint">A hint under a field.</p>
 <p class="cmvig-field-error">Weight (kg): must be more than 0.</p>
-<div class="cmvig-result" data-state="error"><p>Weight (kg): must be more than 0.</p></div>
-<ul class="cmvig-warnings"><li>Warning: above the label maximum.</li></ul>
+<div class="cmvig-result" data-state="error"><p>Not calculated: correct “Weight (kg)”.</p></div>
+<div class="cmvig-result md-typeset" data-state="done">
+  <div class="cmvig-answer"><p><strong>Dose 1: </strong>
+    <span data-quantity="mg">10,500 mg</span></p></div>
+  <div class="cmvig-warnings"><p><strong>Warning: </strong>above the label maximum.</p></div>
+  <div class="cmvig-notes"><p class="cmvig-notes-title">Notes</p>
+    <ul><li>A quiet note.</li></ul></div>
+</div>
 <p class="cmvig-review">Reviewed 2026-01-01.</p>
 <p><span class="cmvig-off-label">off-label</span>
    <span class="cmvig-unverified-badge">unverified</span>

@@ -32,7 +32,8 @@ def test_csv_and_calendar_downloads(page: Page, watch: Watch, tmp_path: Path) ->
     assert lines[0].startswith("Dose,Date,When,mg/kg")
     assert lines[1].startswith("1,2026-01-01,transplant day,150,\"10,500\"")
     assert lines[8].startswith("Total,,,,\"66,500\"")  # as wide as the header
-    assert "Weight (kg),70 kg,,,,,," in lines
+    # As wide as the table: 7 columns, "To give (mg)" left out when no dose is rounded (issue 15).
+    assert "Weight (kg),70 kg,,,,," in lines
     with page.expect_download() as ics_download:
         page.get_by_role("button", name="Add dates to a calendar (.ics)").click()
     ics = Path(ics_download.value.path()).read_bytes().decode("utf-8")  # keep the CRLFs

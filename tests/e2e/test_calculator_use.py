@@ -39,7 +39,8 @@ def test_weight_in_pounds_chosen_beside_the_number(page: Page, watch: Watch) -> 
     page.click(f"{FORM} button[type=submit]")
     expected = doses_of_core(weight_kg="154 lb", organ="kidney", transplant_date="2026-01-01")
     assert [f"{float(d):g}" for d in doses_shown(page)] == expected
-    assert "69.853" in page.inner_text(RESULT)  # 154 lb in kg, as the result states it
+    # 154 lb in kg, as the result states it: to 0.1 kg (issue 15), not 69.853.
+    assert "Dosing weight: 69.9 kg" in page.inner_text(RESULT)
     unit.select_option("kg")  # and back: 154 kg
     page.wait_for_selector(f"{RESULT} tr[data-dose-mg='23100']")
     assert_clean(watch)

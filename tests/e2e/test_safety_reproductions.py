@@ -22,13 +22,15 @@ def test_rounding_up_gives_the_dose_and_shows_the_vials_apart(page: Page, watch:
     week_12 = result.locator("tr[data-dose-mg]").nth(5)
     assert week_12.get_attribute("data-dose-mg") == "500"  # waits for the row
     cells = week_12.locator("td").all_inner_texts()
-    assert cells[-2] == "500"  # to give
+    # No dose could be rounded, so the dose is the dose to give: no "To give (mg)" column
+    # repeating it (issue 15); the vials to open are shown apart.
+    assert week_12.locator("td[data-quantity=mg]").all_inner_texts() == ["500"]
     assert cells[-1] == "1 × 50 mL; discard 40 mL"  # vials to open
-    given = [row.locator("td").nth(-2).inner_text()
+    given = [row.locator("td[data-quantity=mg]").last.inner_text()
              for row in result.locator("tr[data-dose-mg]").all()]
     assert "2,500" not in given and "2500" not in given
     text = result.inner_text()
-    assert "To give (mg)" in text and "Vials to open" in text
+    assert "To give (mg)" not in text and "Vials to open" in text
     assert "label maximum of 150 mg/kg" in text and "The dose to give stays 500 mg" in text
     assert_clean(watch)
 

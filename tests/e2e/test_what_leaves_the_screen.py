@@ -3,9 +3,10 @@
 For every calculator, inputs with units and options other than the defaults are typed into its
 form; then the link it gives is opened in a new page, which must show the same result, and the
 print sheet, the copied text, the CSV and the calendar file must carry the inputs as entered and
-converted ("154 lb = 69.853 kg") and the figures on screen. A result whose inputs have changed is
-marked out of date and can't be printed or shared; the link never enters the address bar; a link
-with digits of another script is refused naming the field.
+converted ("154 lb = 69.9 kg", to the quantity's display precision) and the figures on
+screen. A result whose inputs have changed is marked out of date and can't be printed or shared;
+the link never enters the address bar; a link with digits of another script is refused naming
+the field.
 """
 
 from __future__ import annotations
@@ -20,6 +21,7 @@ import pytest
 from playwright.sync_api import Locator, Page
 
 from calculators import run
+from calculators.display import shown as display
 from calculators.registry import describe
 from tests.e2e.conftest import Watch, assert_clean, fill_form
 
@@ -50,13 +52,9 @@ CASES: list[tuple[str, str, dict[str, str]]] = [
 FIELDS = {name: {f["name"]: f for f in calc["fields"]} for name, calc in describe().items()}
 
 
-def shown(value: Decimal) -> str:
-    """A number as the page shows it (en-GB grouping, at most three decimals)."""
-    return f"{value:,.3f}".rstrip("0").rstrip(".")
-
-
 def as_entered_and_converted(name: str, field: str, typed: str) -> str:
-    """What every output must say for a number typed with a unit: "154 lb = 69.853 kg"."""
+    """What every output must say for a number typed with a unit: "154 lb = 69.9 kg" (the field's
+    own unit is the quantity whose display precision applies: kg, cm, mg)."""
     definition = FIELDS[name][field]
     figure, _, unit = typed.partition(" ")
     factor = definition.get("unit_factors", {}).get(unit)
@@ -64,7 +62,7 @@ def as_entered_and_converted(name: str, field: str, typed: str) -> str:
     if not factor:
         return f"{figure} {own}" if definition.get("unit_choices") else figure
     value = Decimal(figure.replace(",", ".")) * Decimal(factor)
-    return f"{figure} {unit} = {shown(value)} {own}"
+    return f"{figure} {unit} = {display(value, own)} {own}"
 
 
 def form_of(page: Page, name: str) -> Locator:
@@ -192,7 +190,10 @@ def test_link_sheet_text_and_files_carry_what_was_computed(
         assert all(len(line.encode()) <= 75 for line in ics.split("\r\n")), ics
         lines = unfolded(ics)
         summaries = [line for line in lines if line.startswith("SUMMARY:")]
-        prepared = form_of(page, name).locator("tr[data-dose-mg] td:nth-child(7)").all_inner_texts()
+        # The dose to give: "To give (mg)" where a dose was rounded, else the dose itself.
+        prepared = form_of(page, name).locator("tr[data-dose-mg]").evaluate_all(
+            "(rows) => rows.map((r) => "
+            "[...r.querySelectorAll('td[data-quantity=mg]')].at(-1).innerText)")
         assert [s.split(": ", 1)[1].split(" mg")[0].replace("\\,", ",") for s in summaries] == [
             p.split(" ")[0] for p in prepared]
         description = "".join(line for line in lines if line.startswith("DESCRIPTION:"))
@@ -219,7 +220,7 @@ def test_the_reported_unit_case_reproduces(page: Page, watch: Watch) -> None:
     assert result_of(fresh, "prophylaxis")["doses"][0] == "10477.983747"
     assert fresh.locator("select[data-unit-for=weight_kg]").input_value() == "lb"
     fresh.close()
-    assert "154 lb = 69.853 kg" in print_sheet(page, "prophylaxis")
+    assert "154 lb = 69.9 kg" in print_sheet(page, "prophylaxis")
     # Infusion: a 7 g dose became dose_mg=7 (7 mg).
     page.goto("administration/")
     fill(page, "infusion", {"weight_kg": "70", "dose_mg": "7 g"})
@@ -276,7 +277,10 @@ def test_a_link_with_foreign_digits_or_a_vanishing_value_is_refused(
               "&transplant_date=2026-01-01")
     result = result_of(page, "prophylaxis")
     assert result["state"] == "error" and result["doses"] == []
-    assert result["text"].startswith("Weight (kg)"), result["text"]
+    # The message once, beside the field; the result region names the field (issue 15).
+    assert "“Weight (kg)”" in result["text"], result["text"]
+    message = form_of(page, "prophylaxis").locator("#calc-prophylaxis-weight_kg-error").inner_text()
+    assert message.startswith("Weight (kg)") and message not in result["text"], message
     assert "E-" not in result["text"] and " 0 kg" not in result["text"]
     field = form_of(page, "prophylaxis").locator("[name=weight_kg]")
     assert field.get_attribute("aria-invalid") == "true"
