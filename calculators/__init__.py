@@ -6,6 +6,7 @@ Foundations
 - :mod:`calculators.errors` -- :class:`InputError`, the one error type, naming the bad field.
 - :mod:`calculators.fields` -- input definitions (label, unit, bounds, choices) and parsing.
 - :mod:`calculators.rounding` -- rounding in one place, to stated steps; formulas stay exact.
+- :mod:`calculators.display` -- the precision each quantity is shown with, stated once.
 - :mod:`calculators.sources` -- the sources every dosing number cites.
 - :mod:`calculators.products` -- products as data (concentration, vials, label maximum).
 - :mod:`calculators.settings` -- the institution's settings (custom product, default choices).
