@@ -9,6 +9,7 @@
 // as converted ("154 lb = 69.853 kg").
 //
 //   number(value)                    a figure as every screen, sheet and file shows it
+//   dateText(iso)                    a date as every screen, sheet and file shows it: "Mon 5 Jan 2026"
 //   formInputs(form)                 the form's inputs as the core receives them (units included)
 //   actionsBar(form, name, result, hasTable, inputs)  buttons: Print, Copy as text, Download CSV,
 //                                    Calendar (.ics), Link to this calculation
@@ -19,6 +20,18 @@
 const numberFormat = new Intl.NumberFormat("en-GB", { maximumFractionDigits: 3 });
 /** A figure as the page shows it: en-GB grouping, at most three decimals, never E-notation. */
 export const number = (value) => numberFormat.format(value);
+
+const WEEKDAYS = ["Sun", "Mon", "Tue", "Wed", "Thu", "Fri", "Sat"];
+const MONTHS = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"];
+/** An ISO date (YYYY-MM-DD) with its weekday, "Mon 5 Jan 2026": the calendar date as given,
+ * whatever this computer's time zone. Anything else is returned as it is. */
+export function dateText(iso) {
+  const parts = /^(\d{4})-(\d{2})-(\d{2})$/.exec(String(iso));
+  if (!parts) return String(iso);
+  const [year, month, day] = parts.slice(1).map(Number);
+  const weekday = new Date(Date.UTC(year, month - 1, day)).getUTCDay();
+  return `${WEEKDAYS[weekday]} ${day} ${MONTHS[month - 1]} ${year}`;
+}
 
 const LINK_PREFIX = "#calculate:";
 
@@ -59,6 +72,7 @@ function splitUnit(select, text) {
 /** One input as the reader should see it: "154 lb = 69.853 kg", "70 kg", "Kidney", "yes". */
 function shownValue(form, control, raw) {
   if (control.type === "checkbox") return raw === "true" ? "yes" : "no";
+  if (control.type === "date") return dateText(raw);
   if (control.tagName === "SELECT") {
     return [...control.options].find((o) => o.value === raw)?.textContent.trim() ?? raw;
   }
@@ -86,17 +100,22 @@ function inputsShown(form, inputs) {
   return pairs;
 }
 
-/** The result region as plain text: paragraphs and list items as lines, tables tab-separated. */
+/** The result region as plain text: paragraphs and list items as lines, tables tab-separated
+ * (every table of a part: the infusion-rate plans hold two). */
 function resultText(region) {
   const lines = [];
   for (const node of region.children) {
     if (node.matches(".cmvig-actions, .cmvig-action-status, .cmvig-link, .cmvig-stale")) continue;
-    const table = node.matches("table") ? node : node.querySelector("table");
-    if (table) {
-      const caption = table.querySelector("caption")?.textContent.trim();
-      if (caption) lines.push(caption);
-      for (const row of table.querySelectorAll("tr")) {
-        lines.push([...row.cells].map((cell) => cell.textContent.trim()).join("\t"));
+    const tables = node.matches("table") ? [node] : [...node.querySelectorAll("table")];
+    if (tables.length) {
+      const heading = node.querySelector(":scope > summary")?.textContent.trim();
+      if (heading) lines.push(heading);
+      for (const table of tables) {
+        const caption = table.querySelector("caption")?.textContent.trim();
+        if (caption) lines.push(caption);
+        for (const row of table.querySelectorAll("tr")) {
+          lines.push([...row.cells].map((cell) => cell.textContent.trim()).join("\t"));
+        }
       }
     } else if (node.matches("ul, ol")) {
       for (const item of node.querySelectorAll("li")) lines.push(`- ${item.textContent.trim()}`);
@@ -149,16 +168,21 @@ function download(filename, type, text) {
 }
 
 /**
- * The result's table as CSV, then the inputs and the stamp: UTF-8 with a byte-order mark (so
- * Excel reads "×" and "µ"), every row as wide as the header (a cell spanning columns is followed
- * by empty cells), lines ending CRLF (RFC 4180).
+ * The result's tables as CSV (the first as it is; each further one after an empty row and its
+ * caption, such as the infusion-rate plans), then the inputs and the stamp: UTF-8 with a
+ * byte-order mark (so Excel reads "×" and "µ"), every row as wide as the widest (a cell spanning
+ * columns is followed by empty cells), lines ending CRLF (RFC 4180).
  */
 function csv(form, region, inputs) {
-  const table = region.querySelector("table");
-  if (!table) return null;
+  const tables = [...region.querySelectorAll("table")];
+  if (!tables.length) return null;
   const quote = (text) => (/[",\r\n]/.test(text) ? `"${text.replaceAll('"', '""')}"` : text);
-  const rows = [...table.querySelectorAll("tr")].map((row) => [...row.cells].flatMap((cell) =>
+  const rowsOf = (table) => [...table.querySelectorAll("tr")].map((row) => [...row.cells].flatMap((cell) =>
     [cell.textContent.trim(), ...Array(Math.max(cell.colSpan, 1) - 1).fill("")]));
+  const rows = rowsOf(tables[0]);
+  for (const table of tables.slice(1)) {
+    rows.push([], [table.querySelector("caption")?.textContent.trim() ?? ""], ...rowsOf(table));
+  }
   rows.push([], ["Input", "Value"], ...inputsShown(form, inputs), [], [stampLine(stamp())]);
   const width = Math.max(...rows.map((row) => row.length));
   return "\uFEFF" + rows.map((row) => [...row, ...Array(width - row.length).fill("")].map(quote).join(","))
@@ -198,7 +222,7 @@ function calendar(form, name, result, inputs) {
     const day = dose.date.replaceAll("-", "");
     const prepare = dose.vials?.rounded_mg ?? dose.dose_mg;
     const summary = `CMVIG dose ${dose.number}: ${number(prepare)} mg ${product}`;
-    const description = `Dose ${dose.number}: ${number(dose.dose_mg)} mg calculated, ` +
+    const description = `Dose ${dose.number}, ${dateText(dose.date)}: ${number(dose.dose_mg)} mg calculated, ` +
       `${number(prepare)} mg to prepare, ${number(dose.volume_ml)} mL.\n${given}\n` +
       "Calculated with CMVIG Guide; check against the order and the label.";
     return [
@@ -252,6 +276,21 @@ export function restoreFromLink(form) {
   return true;
 }
 
+/** Empty boxes to write or stick in on paper: nothing is stored or filled in by the site. */
+function sheetBoxes() {
+  const boxes = document.createElement("div");
+  boxes.className = "cmvig-sheet-boxes";
+  for (const label of ["Patient label", "Prescriber", "Product lot"]) {
+    const box = document.createElement("div");
+    box.className = "cmvig-sheet-box";
+    const name = document.createElement("p");
+    name.textContent = label;
+    box.append(name);
+    boxes.append(box);
+  }
+  return boxes;
+}
+
 function printResult(form, region, inputs) {
   const s = stamp();
   const sheet = document.createElement("section");
@@ -268,6 +307,8 @@ function printResult(form, region, inputs) {
   }
   const result = region.cloneNode(true);
   for (const extra of result.querySelectorAll(".cmvig-actions, .cmvig-action-status, .cmvig-link")) extra.remove();
+  // Folded parts of the result (the infusion-rate plan for the first and later doses) print.
+  for (const folded of result.querySelectorAll("details")) folded.open = true;
   const stampText = document.createElement("p");
   stampText.textContent = stampLine(s);
   const disclaimer = document.createElement("p");
@@ -280,7 +321,7 @@ function printResult(form, region, inputs) {
     line.textContent = `${role}: ______________________  Signature: ____________  Date and time: ____________`;
     signatures.append(line);
   }
-  sheet.append(heading, given, result, stampText, disclaimer, signatures);
+  sheet.append(heading, sheetBoxes(), given, result, stampText, disclaimer, signatures);
   document.body.append(sheet);
   document.body.classList.add("cmvig-printing");
   const cleanUp = () => {

@@ -10,7 +10,7 @@
 //   each dose row of a schedule is a <tr data-dose-mg="...">.
 //   <html data-engine-start=snapshot|full> once the engine is ready: how the worker started.
 
-import { actionsBar, disableActions, formInputs, number, restoreFromLink } from "./calculator-output.js";
+import { actionsBar, dateText, disableActions, formInputs, number, restoreFromLink } from "./calculator-output.js";
 
 const START_TIMEOUT_MS = 90_000;
 const REPLY_TIMEOUT_MS = 30_000;
@@ -218,7 +218,7 @@ const prepared = (plan) => number(plan.rounded_mg) + (plan.difference_pct
 function scheduleTable(captionText, doses, when, totals) {
   const columns = [
     ["Dose", (d) => String(d.number)],
-    ["Date", (d) => element("time", { datetime: d.date }, d.date)],
+    ["Date", (d) => element("time", { datetime: d.date }, dateText(d.date))],
     ["When", when],
     ["mg/kg", (d) => (d.mg_per_kg === null ? "fixed" : number(d.mg_per_kg)), true],
     ["Dose (mg)", (d) => number(d.dose_mg), true],
@@ -235,29 +235,56 @@ function scheduleTable(captionText, doses, when, totals) {
   return dataTable(captionText, columns, doses, (d) => ({ "data-dose-mg": String(d.dose_mg) }), footer);
 }
 
+/**
+ * The label's infusion-rate plans at the patient's weight (the core's rate_plans: first and later
+ * infusions, or one for every infusion), folded under the schedule; the print sheet unfolds them.
+ */
+function ratePlans(result) {
+  if (!result.rate_plans?.length) return "";
+  const heading = { first: "First infusion", later: "Later infusions", every: "Every infusion" };
+  const tables = result.rate_plans.map((plan) => dataTable(
+    `${heading[plan.infusions]}: ${result.product_name}, ${number(result.weight?.actual_kg ?? result.dosing_weight.actual_kg)} kg`, [
+      ["Step", (s) => String(s.number)],
+      ["From minute", (s) => number(s.start_min), true],
+      ["For (min)", (s) => (s.duration_min === null ? "until done" : number(s.duration_min)), true],
+      ["mL/h", (s) => `${s.rate_is_limit ? "up to " : ""}${number(s.rate_ml_h)}${s.capped ? " (capped)" : ""}`, true],
+      ["Instruction", (s) => s.instruction],
+    ], plan.steps));
+  return element("details", { class: "cmvig-rate-plans" },
+    element("summary", {}, "Infusion-rate plan for the first and later doses (label rates, actual weight)"),
+    ...tables);
+}
+
 const yesNo = (value) => (value === null || value === undefined ? "—" : value ? "yes" : "no");
+
+/** Where the regimen was used and what kind of source reports it (data on the core's regimen). */
+const settingLine = (result) => element("p", { class: "cmvig-evidence" },
+  element("strong", {}, "For: "), `${result.setting_label}. `,
+  element("strong", {}, "Evidence: "), `${result.evidence}.`);
 
 const RENDERERS = {
   prophylaxis(result, form) {
     const caption = `${result.product_name} prophylaxis: ${result.organ} transplant on ` +
-      `${result.transplant_date}, ${number(result.weight_kg)} kg, ${number(result.mg_per_ml)} mg/mL, ` +
+      `${dateText(result.transplant_date)}, ${number(result.weight_kg)} kg, ${number(result.mg_per_ml)} mg/mL, ` +
       `rounding: ${result.rounding}`;
     const when = (d) => (d.day === 0 ? "transplant day" : d.week !== null ? `week ${d.week}` : `day ${d.day}`);
     return [
       warnings(result), weightLine(result.weight),
       scheduleTable(caption, result.doses, when, { mg: result.total_mg, ml: result.total_ml,
         rounded_mg: result.total_rounded_mg, vials: result.total_vials }),
-      paragraph(`Rule: ${result.rule}`, "cmvig-rule"), notes(result), sourcesLine(form, result.sources),
+      paragraph(`Rule: ${result.rule}`, "cmvig-rule"), ratePlans(result), notes(result),
+      sourcesLine(form, result.sources),
     ];
   },
 
   regimen(result, form) {
     const caption = `${result.title}: ${result.product_name}, ${number(result.weight_kg)} kg, ` +
-      `from ${result.start_date}, rounding: ${result.rounding}`;
+      `from ${dateText(result.start_date)}, rounding: ${result.rounding}`;
     const options = result.options.map((o) => element("li", {},
       `${o.label}: ${number(o.dose_mg)} mg (${number(o.volume_ml)} mL), ${o.frequency}` +
-      (o.dates.length ? ` — ${o.dates.join(", ")}` : "") + `. Source wording: “${o.quote.text}”`));
+      (o.dates.length ? ` — ${o.dates.map(dateText).join(", ")}` : "") + `. Source wording: “${o.quote.text}”`));
     return [
+      settingLine(result),
       warnings(result), weightLine(result.dosing_weight),
       scheduleTable(caption, result.doses, (d) => `day ${d.day}: ${d.phase}`, { mg: result.total_mg,
         ml: result.total_ml, rounded_mg: result.total_rounded_mg, vials: result.total_vials }),
@@ -266,7 +293,7 @@ const RENDERERS = {
         element("ul", {}, ...options)) : "",
       paragraph(`How the source's wording was read: ${result.reading}`, "cmvig-rule"),
       list("cmvig-quotes", result.wording.map((q) => `“${q.text}”`)),
-      notes(result), sourcesLine(form, result.sources),
+      ratePlans(result), notes(result), sourcesLine(form, result.sources),
     ];
   },
 
@@ -340,13 +367,14 @@ const RENDERERS = {
     return [
       warnings(result),
       paragraph(`ATG group: ${result.group} (${result.definition})` +
-        (result.start ? `; CMV-IVIG start: ${result.start}.` : ".")),
-      dataTable("What the HSCT study found for this group", [
-        ["Start", (o) => o.start],
+        (result.start ? `; CMV-IVIG start: ${result.start} (day ${result.days_from_viremia}).` : ".")),
+      // Both starts, always (the study's comparison); the patient's row is marked.
+      dataTable("What the HSCT study found for this group, early and late start", [
+        ["Start", (o) => (o.start === result.start ? `${o.start} (this patient)` : o.start)],
         ["Two-week response", (o) => figure(o.two_week_response_rate)],
         ["Median days to CMV-DNA conversion", (o) => figure(o.median_days_to_conversion)],
         ["Reactivation", (o) => figure(o.reactivation_rate)],
-      ], result.outcomes),
+      ], result.outcomes, (o) => (o.start === result.start ? { class: "cmvig-patient-row", "aria-current": "true" } : {})),
       notes(result), sourcesLine(form, result.sources),
     ];
   },
@@ -366,18 +394,24 @@ const RENDERERS = {
   },
 
   crcl(result, form) {
-    const drug = (d) => [d.drug, d.row ?? "—", d.induction ?? "no dose in the table",
-      d.maintenance ?? "no dose in the table"];
+    // Each dose as the table gives it, then in mg (ganciclovir: for the weight the result names).
+    const dose = (text, mg, perKg) => (text === null ? "no dose in the table"
+      : mg === null ? text : perKg ? `${number(mg)} mg (${text})` : text);
+    const drug = (d, perKg) => [d.drug, d.row ?? "—", dose(d.induction, d.induction_mg, perKg),
+      dose(d.maintenance, d.maintenance_mg, perKg)];
     return [
+      element("p", { class: "cmvig-crcl" }, "Creatinine clearance (Cockcroft–Gault): ",
+        element("strong", {}, `${number(result.crcl_ml_min_rounded)} mL/min`),
+        result.crcl_applies ? "" : " (for information only: on haemodialysis)"),
       warnings(result),
-      paragraph(`Creatinine clearance (Cockcroft–Gault): ${number(result.crcl_ml_min_rounded)} mL/min` +
-        `${result.crcl_applies ? "" : " (for information only: on haemodialysis)"}. ${result.formula}`),
+      paragraph(result.formula, "cmvig-rule"),
       dataTable(result.crcl_applies ? "Antiviral doses for this clearance (label tables)"
         : "Antiviral doses on haemodialysis (label tables)", [
         ["Drug", (r) => r[0]], ["CrCl row (mL/min)", (r) => r[1]],
         ["Induction", (r) => r[2]], ["Maintenance / prevention", (r) => r[3]],
-      ], [drug(result.ganciclovir), drug(result.valganciclovir)]),
-      sourcesLine(form, result.sources),
+      ], [drug(result.ganciclovir, true), drug(result.valganciclovir, false)]),
+      // The notes say which weight the mg are for, and why there is no tablet count.
+      notes(result), sourcesLine(form, result.sources),
     ];
   },
 };
@@ -435,9 +469,29 @@ function offerFallback(region, message) {
   setState(region, "error", ...content);
 }
 
+/** This computer's date as YYYY-MM-DD (local, not UTC: just after midnight is still today). */
+function localToday() {
+  const now = new Date();
+  const pad = (n) => String(n).padStart(2, "0");
+  return `${now.getFullYear()}-${pad(now.getMonth() + 1)}-${pad(now.getDate())}`;
+}
+
+/** Each "Today" button beside a date sets that field to this computer's date, as typing would. */
+function bindTodayButtons(form) {
+  for (const button of form.querySelectorAll("button[data-today-for]")) {
+    button.addEventListener("click", () => {
+      const field = form.elements.namedItem(button.dataset.todayFor);
+      field.value = localToday();
+      field.dispatchEvent(new Event("input", { bubbles: true }));
+      field.dispatchEvent(new Event("change", { bubbles: true }));
+    });
+  }
+}
+
 function bindForm(form) {
   if (boundForms.has(form)) return;
   boundForms.add(form);
+  bindTodayButtons(form);
   const name = form.dataset.calculator;
   const region = form.querySelector("[data-result]");
   const current = startEngine();
