@@ -33,3 +33,15 @@ def test_command_line_criteria_with_nothing_ticked_asks_for_the_boxes() -> None:
     out, err = io.StringIO(), io.StringIO()
     assert main(["criteria", "--none-apply"], out, err) == 0
     assert "No criterion met (none applies, as ticked)" in out.getvalue()
+
+
+def test_the_inputs_each_answer_needs_are_in_view() -> None:
+    # Issue 15: serum creatinine (either unit) and haemodialysis, the infusion's first-infusion
+    # and dose, the current viral load and the criteria boxes were under "More options".
+    in_view = {name: [f.name for f in c.fields if f.in_view] for name, c in CALCULATORS.items()}
+    assert in_view["crcl"] == ["age", "weight_kg", "sex", "creatinine_mg_dl",
+                               "creatinine_umol_l", "haemodialysis"]
+    assert in_view["infusion"] == ["weight_kg", "first_infusion", "dose_mg"]
+    assert in_view["viral-load"] == ["copies", "log10"]
+    assert in_view["criteria"][-2:] == ["none_apply", "cmv_infection"]
+    assert len(in_view["criteria"]) == 10
