@@ -21,6 +21,11 @@ to (iv): ``shows_infection``); (v) to (vii) do not (a risk factor such as a nega
 status, ganciclovir intolerance or hypogammaglobulinemia may be present without any infection),
 so with only those met the result is "not yet", unless ``cmv_infection`` is ticked. The result
 says which criteria led to it and what is missing.
+
+An unticked box cannot tell "does not apply" from "not looked at": a form left untouched must not
+read as "no criterion met". "No criterion met" is therefore given only when ``none_apply`` ("None
+of these applies") is ticked; with nothing ticked and nothing met the calculator refuses, naming
+the boxes, and the page and the command line say the same.
 """
 
 from __future__ import annotations
@@ -28,6 +33,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from .calculator import Calculator
+from .errors import InputError
 from .fields import AnyField, FlagField, NumberField
 from .results import Result
 from .viral_load import LOG10_FIELD, SCHULZ_PCR_LOG10, parse_log10
@@ -90,13 +96,18 @@ _III = CRITERIA[3]
 
 FINDING_FIELDS = tuple(
     FlagField(name=c.field, label=c.label,
-              hint=f"Schulz et al. 2016, ({c.numeral})" if c.numeral else "Schulz et al. 2016")
+              hint=f"Schulz et al. 2016, ({c.numeral})" if c.numeral else "Schulz et al. 2016",
+              needed=True)
     for c in CRITERIA
 )
+NONE_APPLY_FIELD = FlagField(
+    name="none_apply", label="None of these applies",
+    hint="Tick it to record that you checked every finding above and none applies.",
+    needed=True)
 CMV_INFECTION_FIELD = FlagField(
     name="cmv_infection", label="CMV infection or disease present",
     hint="The review's criteria are for serious or complicated CMV infection or disease: a risk "
-         "factor, intolerance or hypogammaglobulinemia alone is not enough.")
+         "factor, intolerance or hypogammaglobulinemia alone is not enough.", needed=True)
 PCR_LOG10_FIELD = NumberField(
     name="pcr_log10", label="CMV PCR (log10 copies/mL)",
     hint="Optional, for (iii): the latest viral load as log10 copies/mL.",
@@ -111,8 +122,11 @@ ON_ANTIVIRALS_FIELD = FlagField(name="on_antivirals", label="On antiviral treatm
 SYMPTOMATIC_FIELD = FlagField(name="symptomatic", label="Symptomatic",
                               hint="For (iii): the review's criterion is for symptomatic cases.")
 VIRAL_LOAD_FIELDS = (PCR_LOG10_FIELD, PCR_RISING_FIELD, ON_ANTIVIRALS_FIELD, SYMPTOMATIC_FIELD)
-CRITERIA_FIELDS: tuple[AnyField, ...] = (*FINDING_FIELDS, CMV_INFECTION_FIELD,
+CRITERIA_FIELDS: tuple[AnyField, ...] = (*FINDING_FIELDS, NONE_APPLY_FIELD, CMV_INFECTION_FIELD,
                                          *VIRAL_LOAD_FIELDS)
+NOTHING_TICKED = ("Nothing is ticked: tick each finding that applies to this patient (ganciclovir "
+                  "resistance, (i) to (vii)), or 'None of these applies' once you have checked "
+                  "that none does.")
 
 # Hazards, shown to stand out; notes, true of every answer, shown quietly.
 WARNINGS = (
@@ -175,15 +189,17 @@ def cmvig_criteria(
     ganciclovir_resistant: object = None, severe_manifestation: object = None,
     positive_biopsy: object = None, rising_pcr: object = None, severe_leukopenia: object = None,
     recurrent_or_risk_factors: object = None, ganciclovir_intolerance: object = None,
-    hypogammaglobulinemia: object = None, cmv_infection: object = None,
-    pcr_log10: object = None, pcr_rising: object = None, on_antivirals: object = None,
-    symptomatic: object = None,
+    hypogammaglobulinemia: object = None, none_apply: object = None,
+    cmv_infection: object = None, pcr_log10: object = None, pcr_rising: object = None,
+    on_antivirals: object = None, symptomatic: object = None,
 ) -> CmvigCriteria:
     """Which of the review's reasons to consider CMVIG treatment apply; one yes/no per finding.
 
     Every finding defaults to no. (iii) is also met when ``pcr_log10`` is above 5.0 and
-    ``pcr_rising``, ``on_antivirals`` and ``symptomatic`` are all yes. Raises
-    :class:`~calculators.errors.InputError` naming the field when a value is invalid.
+    ``pcr_rising``, ``on_antivirals`` and ``symptomatic`` are all yes. "No criterion met" needs
+    ``none_apply``: with no criterion met and it unticked, or with it ticked beside a criterion
+    met, :class:`~calculators.errors.InputError` names ``none_apply``. Raises it too, naming the
+    field, when a value is invalid.
     """
     given = (ganciclovir_resistant, severe_manifestation, positive_biopsy, rising_pcr,
              severe_leukopenia, recurrent_or_risk_factors, ganciclovir_intolerance,
@@ -201,6 +217,13 @@ def cmvig_criteria(
         for c, finding in zip(CRITERIA, findings, strict=True)
     )
     met = tuple(r.id for r in results if r.met)
+    none_ticked = NONE_APPLY_FIELD.parse(none_apply)
+    if not met and not none_ticked:
+        raise InputError("none_apply", none_apply, " ".join((NOTHING_TICKED, *pcr_warnings)))
+    if met and none_ticked:
+        raise InputError("none_apply", none_apply,
+                         "None of these applies is ticked, but so is a criterion (or the viral "
+                         "load meets (iii)): untick one of them.")
     infection = CMV_INFECTION_FIELD.parse(cmv_infection) or any(
         c.shows_infection for c, r in zip(CRITERIA, results, strict=True) if r.met)
     consider = bool(met) and infection
@@ -212,7 +235,8 @@ def cmvig_criteria(
                   "the review's criteria are for. Missing: CMV infection or disease present "
                   "(tick it if so), or a criterion that shows it.")
     else:
-        reason = "No criterion met: the review gives no reason here to consider CMVIG."
+        reason = ("No criterion met (none applies, as ticked): the review gives no reason here to "
+                  "consider CMVIG.")
     return CmvigCriteria(
         met=met, criteria=results, infection_present=infection, consider_cmvig=consider,
         reason=reason, sources=(SOURCE,), warnings=WARNINGS, notes=(*pcr_warnings, *NOTES),

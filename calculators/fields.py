@@ -47,6 +47,10 @@ class Field:
     name: str
     label: str
     hint: str = ""
+    # The calculator needs this input to answer although parsing lets it be missing: one of a
+    # group stands in for another (serum creatinine in mg/dL or in µmol/L), or missing has a
+    # meaning (an unticked finding is "no"). A form shows it in view, never under "More options".
+    needed: bool = False
 
     @property
     def kind(self) -> str:
@@ -63,10 +67,15 @@ class Field:
     def _required(self, raw: object) -> InputError:
         return InputError(self.name, raw, f"{self.label} is required.")
 
+    @property
+    def in_view(self) -> bool:
+        """Shown in the form's first part: required, or needed to answer (``needed``)."""
+        return self.required or self.needed
+
     def describe(self) -> dict[str, object]:
         """The field as plain data, for templates that draw forms and for the command line."""
         return {"name": self.name, "label": self.label, "hint": self.hint, "kind": self.kind,
-                "required": self.required}
+                "required": self.required, "in_view": self.in_view}
 
 
 @dataclass(frozen=True, slots=True)
@@ -267,6 +276,13 @@ class ChoiceField(Field):
 
     choices: tuple[tuple[str, str], ...] = ()
     default: str | None = None
+    # (heading, values) in display order: a form draws each as an <optgroup>. Empty: one list.
+    groups: tuple[tuple[str, tuple[str, ...]], ...] = ()
+
+    def __post_init__(self) -> None:
+        grouped = [value for _, values in self.groups for value in values]
+        if self.groups and sorted(grouped) != sorted(value for value, _ in self.choices):
+            raise ValueError(f"{self.name}: groups must hold every choice exactly once")
 
     @property
     def kind(self) -> str:
@@ -296,6 +312,10 @@ class ChoiceField(Field):
         plain = Field.describe(self)
         plain["choices"] = [{"value": v, "label": label} for v, label in self.choices]
         plain["default"] = self.default
+        labels = dict(self.choices)
+        plain["groups"] = [{"label": heading,
+                            "choices": [{"value": v, "label": labels[v]} for v in values]}
+                           for heading, values in self.groups]
         return plain
 
 

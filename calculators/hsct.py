@@ -138,7 +138,6 @@ STUDY_OUTCOMES: tuple[StudyOutcome, ...] = (
     _outcome("high", "early", "61.90", 13, 21, 14, "45.00", _HIGH_QUOTE),
     _outcome("high", "late", "12.90", 4, 31, 23, "58.06", _HIGH_QUOTE),
 )
-STARTS = ("early", "late")
 
 OUTCOME_NOTE = ("The study's figures for its patients in this group (6 to 31 patients per group, "
                 "one retrospective single-centre study of 70 evaluable patients, CMV-IVIG given "
@@ -158,7 +157,7 @@ class AtgGroup(Result):
     definition: str  # the Methods' rule that placed the dose
     days_from_viremia: int | None
     start: str | None  # "early" or "late"; None without days_from_viremia
-    outcomes: tuple[StudyOutcome, ...]  # the study's figures: for the start, or both starts
+    outcomes: tuple[StudyOutcome, ...]  # the study's figures for the group: early, then late
     quotes: tuple[str, ...]
     notes: tuple[str, ...]
     sources: tuple[str, ...]
@@ -170,7 +169,8 @@ def atg_group(agent: object, dose_mg_per_kg: object, days_from_viremia: object =
 
     ``agent`` is ``rabbit`` or ``porcine``; ``dose_mg_per_kg`` the total ATG dose of conditioning;
     ``days_from_viremia`` (optional) the whole days from the diagnosis of CMV viremia to the first
-    CMV-IVIG. Without it both starts' outcomes are given. Raises
+    CMV-IVIG, which places the patient's row (``start``). Both starts' outcomes are always given,
+    so the comparison stays in view. Raises
     :class:`~calculators.errors.InputError` naming the field when a value is missing or invalid.
     """
     agent_id = ATG_AGENT_FIELD.parse(agent)
@@ -195,11 +195,12 @@ def atg_group(agent: object, dose_mg_per_kg: object, days_from_viremia: object =
     start: str | None = None
     if days is not None:
         start = "early" if days <= EARLY_START_MAX_DAYS else "late"
-    starts = STARTS if start is None else (start,)
     return AtgGroup(
         agent=agent_id, dose_mg_per_kg=dose, group=group, definition=definition,
         days_from_viremia=None if days is None else int(days), start=start,
-        outcomes=tuple(o for o in STUDY_OUTCOMES if o.group == group and o.start in starts),
+        # Both starts, always: the study's point is the early/late comparison; ``start`` says
+        # which row is this patient's.
+        outcomes=tuple(o for o in STUDY_OUTCOMES if o.group == group),
         quotes=(METHODS_QUOTE, ABSTRACT_QUOTE, START_QUOTE),
         notes=(OUTCOME_NOTE, PRODUCT_NOTE),
         sources=(SOURCE, "hsct-product-filings"),

@@ -43,9 +43,11 @@ __all__ = [
     "InfusionPlan",
     "InfusionStep",
     "LabelStep",
+    "RatePlan",
     "RateSchedule",
     "infusion_plan",
     "infusion_time",
+    "rate_plans",
     "window_warnings",
 ]
 
@@ -122,7 +124,7 @@ FIRST_INFUSION_FIELD = FlagField(
     name="first_infusion", label="First infusion",
     hint="Answer 'no' for later infusions. If not answered, the slower first-infusion schedule "
          "is used, as the safe default.",
-    default=True,
+    default=True, needed=True,  # first or later infusion: the rate steps differ
 )
 DOSE_FIELD = NumberField(
     name="dose_mg", label="Dose (mg)",
@@ -131,7 +133,7 @@ DOSE_FIELD = NumberField(
     # A plausibility bound, not a clinical limit: 400 mg/kg (the monograph's off-label
     # pneumonitis dose, the largest in the sources) for 300 kg.
     unit="mg", maximum=Decimal(120000), example="10500", other_units=(("g", Decimal(1000)),),
-    optional=True,
+    optional=True, needed=True,  # without it the plan cannot say how long the infusion takes
     range_reason="above 120,000 mg (400 mg/kg, the largest dose in the sources, at 300 kg) is a "
                  "typing or unit slip.", range_source="cmvig-monograph",
     expected=Expectation(Decimal(50), Decimal(45000),
@@ -353,6 +355,28 @@ def window_warnings(schedule: RateSchedule, total_min: Decimal | None,
         return [f"The infusion takes {shown} at the labelled rates: {window}, so start it within "
                 f"{latest} minutes of entering the vial, not {schedule.start_within_h} hours."]
     return []
+
+
+@dataclass(frozen=True, slots=True)
+class RatePlan(Result):
+    """The label's rate steps at one weight for the first infusions, the later ones, or every
+    infusion (``infusions``: "first", "later", "every"), for a schedule's print sheet."""
+
+    infusions: str
+    steps: tuple[InfusionStep, ...]
+    max_rate_ml_h: Decimal | None
+    source: str
+
+
+def rate_plans(product_id: str, weight_kg: Decimal) -> tuple[RatePlan, ...]:
+    """The rate plans of ``product_id`` at ``weight_kg`` (first and later infusions, or one for
+    every infusion), as :func:`infusion_plan` gives them without a dose; () for a product with
+    no labelled rates."""
+    chosen = find_product(product_id)
+    return tuple(
+        RatePlan("every" if s.first_infusion is None else "first" if s.first_infusion else "later",
+                 _steps(s, weight_kg, chosen.mg_per_ml), s.max_ml_h, s.source)
+        for s in SCHEDULES if s.product == product_id)
 
 
 def infusion_time(product_id: str, weight_kg: Decimal, dose_mg: Decimal,

@@ -33,7 +33,7 @@ from .body_weight import (
 from .calculator import Calculator
 from .errors import InputError
 from .fields import ChoiceField, DateExpectation, DateField, NumberField
-from .infusion import RENAL_IMPAIRMENT_FIELD
+from .infusion import RENAL_IMPAIRMENT_FIELD, RatePlan, rate_plans
 from .products import PRODUCT_FIELD
 from .results import Result, unique
 from .vials import ROUNDING_FIELD, TOLERANCE_FIELD, VialPlan, rounding_choice, vial_plan
@@ -141,6 +141,7 @@ class ProphylaxisSchedule(Result):
     total_ml: Decimal
     total_rounded_mg: Decimal  # sum of the doses to prepare
     total_vials: int
+    rate_plans: tuple[RatePlan, ...]  # the label's rates at the actual weight: first, later
     sources: tuple[str, ...]
     warnings: tuple[str, ...]
     notes: tuple[str, ...]
@@ -211,6 +212,7 @@ def prophylaxis_schedule(
         total_ml=sum((d.volume_ml for d in doses), Decimal(0)),
         total_rounded_mg=cumulative,
         total_vials=sum(d.vials.vial_count for d in doses),
+        rate_plans=rate_plans(drug.id, weight.actual_kg),
         sources=unique(schedule.sources, weight.sources, *(d.vials.sources for d in doses)),
         warnings=unique(weight.warnings, warnings),
         notes=tuple(notes),

@@ -25,6 +25,11 @@ Regimens (ids):
 
 Where wording is ambiguous, the reading that agrees with the source's own dose count is encoded,
 said in ``reading`` and shown as a warning beside the quoted wording.
+
+Each regimen also carries its ``setting`` (a key of :data:`SETTINGS`: solid-organ, thoracic or
+stem-cell transplant) and its ``evidence`` (what kind of source reports it, and for how many
+patients), each backed by the source's own words; the form's dropdown groups the regimens by
+setting, derived from this data.
 """
 
 from __future__ import annotations
@@ -47,14 +52,15 @@ from .body_weight import (
 from .calculator import Calculator
 from .errors import InputError
 from .fields import ChoiceField, DateExpectation, DateField
-from .infusion import infusion_time
+from .infusion import RatePlan, infusion_time, rate_plans
 from .products import PRODUCT_FIELD, Product
 from .results import Result, unique
 from .rounding import round_to
 from .vials import ROUNDING_FIELD, TOLERANCE_FIELD, VialPlan, rounding_choice, vial_plan
 
-__all__ = ["MG_PER_KG", "UNITS_PER_KG", "FIXED_MG", "CONVERSION_MAX_DAYS",
-           "Quote", "Step", "OptionRule", "UntilConversion", "Regimen", "REGIMENS",
+__all__ = ["MG_PER_KG", "UNITS_PER_KG", "FIXED_MG", "CONVERSION_MAX_DAYS", "SETTINGS",
+           "EVIDENCE_KINDS", "Evidence", "Quote", "Step", "OptionRule", "UntilConversion",
+           "Regimen", "REGIMENS",
            "REGIMEN_FIELDS", "Dose", "Option", "RegimenSchedule", "regimen_schedule",
            "CALCULATORS"]
 
@@ -109,10 +115,43 @@ class UntilConversion:
     horizon_days: int
 
 
+# Where a regimen was used, as the form's groups name it (in this order).
+SETTINGS = {
+    "sot": "Solid-organ transplant",
+    "thoracic": "Thoracic transplant (heart, lung)",
+    "hsct": "Stem-cell transplant (HSCT)",
+}
+# What kind of source reports a regimen; "{n}" is the number of patients it reports.
+EVIDENCE_KINDS = {
+    "label": "Product label",
+    "guideline": "Guideline or consensus",
+    "monograph": "Drug monograph, off-label use",
+    "study": "Retrospective study of {n} patients",
+    "series": "Case series of {n} patients",
+    "case": "Single case",
+}
+
+
+@dataclass(frozen=True, slots=True)
+class Evidence:
+    """What kind of source reports a regimen (a key of :data:`EVIDENCE_KINDS`), for how many
+    patients, and the source's words that say so (and name the setting)."""
+
+    kind: str
+    quote: Quote
+    patients: int | None = None
+
+    @property
+    def tag(self) -> str:
+        return EVIDENCE_KINDS[self.kind].format(n=self.patients)
+
+
 @dataclass(frozen=True, slots=True)
 class Regimen:
     id: str
     title: str
+    setting: str  # a key of SETTINGS
+    evidence: Evidence
     sources: tuple[str, ...]
     wording: tuple[Quote, ...]
     unit: str  # MG_PER_KG, UNITS_PER_KG or FIXED_MG
@@ -159,6 +198,9 @@ _ZHANG_RULE = (
     "number of vials was used whenever possible. After CMV-DNA conversion (confirmed with two "
     "consecutive tests), CMV-IVIG was administered once a week for two weeks."
 )
+# Cremer 1988: "described 2 heart transplant recipients", one course each.
+_CREMER = Quote("schulz-2016", "Cremer et al18 described 2 heart transplant recipients who were "
+                "not given any antiviral therapy")
 _CASE_TWICE_WEEKLY = ("The patient received another course of steroids and CMVIg (50U/kg) was "
                       "continued twiceweekly fromMay 2 toMay 14.")
 
@@ -167,7 +209,12 @@ REGIMENS: dict[str, Regimen] = {
     for r in (
         Regimen(
             id="pneumonitis-label",
-            title="Severe CMV pneumonitis (CMV Ig monograph, off-label)",
+            title="Severe CMV pneumonitis after stem-cell transplant (CMV Ig monograph)",
+            setting="hsct",
+            evidence=Evidence("monograph", Quote(
+                "cmvig-monograph",
+                "CMV Ig may also be used off-label in treating severe CMV pneumonitis in patients"
+                " who have had hematopoietic stem cell transplants")),
             sources=("cmvig-monograph",),
             wording=(Quote("cmvig-monograph", _MONOGRAPH_HEADING),
                      Quote("cmvig-monograph", _MONOGRAPH_PNEUMONITIS)),
@@ -193,7 +240,12 @@ REGIMENS: dict[str, Regimen] = {
         ),
         Regimen(
             id="novick-1990",
-            title="Novick 1990: CMV pneumonitis after heart-lung transplant (one case)",
+            title="Novick 1990: CMV pneumonitis after heart-lung transplant",
+            setting="thoracic",
+            evidence=Evidence("case", Quote(
+                "schulz-2016",
+                "Novick et al21 have reported a case in which a patient developed severe "
+                "pulmonary rejection 3 weeks after receipt of a D+/R− heart-lung transplant"), 1),
             sources=("schulz-2016",),
             wording=(
                 Quote("schulz-2016", "CMVIG (Immuno-AG, Vienna) 400 mg/kg on days 1, 2, 7, then "
@@ -210,7 +262,11 @@ REGIMENS: dict[str, Regimen] = {
         ),
         Regimen(
             id="chou-1996",
-            title="Chou 1996: CMV retinitis after heart transplant (one case)",
+            title="Chou 1996: CMV retinitis after heart transplant",
+            setting="thoracic",
+            evidence=Evidence("case", Quote(
+                "schulz-2016",
+                "Chou et al/199617 1 51-year-old man with CMV retinitis 1 y after heart tx"), 1),
             sources=("schulz-2016",),
             wording=(
                 Quote("schulz-2016", "Cytotect, 200 mg/kg on alternate days for 14 days with "
@@ -231,7 +287,12 @@ REGIMENS: dict[str, Regimen] = {
         Regimen(
             id="lopez-garcia-gallo-2005",
             title="López Garcia-Gallo 2005: invasive CMV intestinal disease after lung "
-                  "transplant (4 cases)",
+                  "transplant",
+            setting="thoracic",
+            evidence=Evidence("series", Quote(
+                "schulz-2016",
+                "López Garcia-Gallo et al/200520 4 4 cases of invasive CMV intestinal disease "
+                "after lung tx"), 4),
             sources=("schulz-2016",),
             wording=(
                 Quote("schulz-2016", "CMVIG (Cytotect) 200 mg/kg on alternate days for 1 wk, "
@@ -255,7 +316,13 @@ REGIMENS: dict[str, Regimen] = {
         ),
         Regimen(
             id="zhang-2021-hsct",
-            title="Zhang 2021: CMV viremia after allogeneic HSCT (73 patients, with antivirals)",
+            title="Zhang 2021: CMV viremia after allogeneic HSCT, with antivirals",
+            setting="hsct",
+            evidence=Evidence("study", Quote(
+                "zhang-2021",
+                "The clinical data of 73 patients who received allo-HSCT and concurrent CMV-IVIG "
+                "to treat postallo-HSCT CMV viremia at our hospital between January and September"
+                " 2020 were retrospectively analyzed."), 73),
             sources=("zhang-2021",),
             cites=("hsct-product-filings",),
             wording=(Quote("zhang-2021", _ZHANG_RULE),),
@@ -282,7 +349,11 @@ REGIMENS: dict[str, Regimen] = {
         Regimen(
             id="schulz-single-50ml",
             title="Schulz 2014: one 50 mL dose of Cytotect for asymptomatic CMV infection "
-                  "(15 heart recipients)",
+                  "in heart recipients",
+            setting="thoracic",
+            evidence=Evidence("series", Quote(
+                "schulz-2016",
+                "In a series of 15 asymptomatic heart transplant recipients"), 15),
             sources=("schulz-2016",),
             wording=(
                 Quote("schulz-2016", "Cytotect single dose (50 mL [2500 mg])"),
@@ -313,6 +384,8 @@ REGIMENS: dict[str, Regimen] = {
         Regimen(
             id="cremer-1988-12.5g",
             title="Cremer 1988, first case: 12.5 g a day for 6 days (a 14-year-old boy)",
+            setting="thoracic",
+            evidence=Evidence("case", _CREMER, 1),
             sources=("schulz-2016",),
             wording=(
                 Quote("schulz-2016", "CMVIG (type not stated) 12.5 g/d for 6 d"),
@@ -331,6 +404,8 @@ REGIMENS: dict[str, Regimen] = {
         Regimen(
             id="cremer-1988-15g",
             title="Cremer 1988, second case: 15 g a day for 5 days (a 29-year-old man)",
+            setting="thoracic",
+            evidence=Evidence("case", _CREMER, 1),
             sources=("schulz-2016",),
             wording=(
                 Quote("schulz-2016", "CMVIG (type not stated) 15 g/d for 5 d"),
@@ -351,6 +426,8 @@ REGIMENS: dict[str, Regimen] = {
             id="cremer-1988",
             title="Cremer 1988: two heart recipients, two courses (12.5 g a day for 6 days; "
                   "15 g a day for 5 days)",
+            setting="thoracic",
+            evidence=Evidence("series", _CREMER, 2),
             sources=("schulz-2016",),
             wording=(
                 Quote("schulz-2016", "CMVIG (type not stated) 12.5 g/d for 6 d"),
@@ -377,7 +454,12 @@ REGIMENS: dict[str, Regimen] = {
         ),
         Regimen(
             id="case-intensive-50u",
-            title="Schulz 2016 case study: 'intensive' 50 U/kg every second day (one case)",
+            title="Schulz 2016 case study: 'intensive' 50 U/kg every second day",
+            setting="thoracic",
+            evidence=Evidence("case", Quote(
+                "schulz-2016",
+                "A 30-year-old woman received a high-urgency heart transplant on March 19, "
+                "2010."), 1),
             sources=("schulz-2016",),
             wording=(
                 Quote("schulz-2016", "combined with CMVIg (Cytotect, Biotest AG, Dreieich, "
@@ -408,8 +490,12 @@ REGIMENS: dict[str, Regimen] = {
         ),
         Regimen(
             id="kneidinger-2014",
-            title="Kneidinger 2014: ganciclovir-resistant CMV disease after lung transplant "
-                  "(one case)",
+            title="Kneidinger 2014: ganciclovir-resistant CMV disease after lung transplant",
+            setting="thoracic",
+            evidence=Evidence("case", Quote(
+                "schulz-2016",
+                "Kneidinger et al/201419 1 42-year-old female with ganciclovir-resistant CMV "
+                "disease after double D+/R− lung tx."), 1),
             sources=("schulz-2016",),
             wording=(Quote("schulz-2016", "CMVIG (Cytotect) 100 IU (50 mg)/kg"),),
             unit=UNITS_PER_KG,
@@ -430,7 +516,10 @@ REGIMENS: dict[str, Regimen] = {
 
 REGIMEN_FIELD = ChoiceField(
     name="regimen", label="Regimen",
-    choices=tuple((r.id, r.title) for r in REGIMENS.values()),
+    hint="Grouped by where the source used it; each names its evidence.",
+    choices=tuple((r.id, f"{r.title} — {r.evidence.tag}") for r in REGIMENS.values()),
+    groups=tuple((label, ids) for setting, label in SETTINGS.items()
+                 if (ids := tuple(r.id for r in REGIMENS.values() if r.setting == setting))),
 )
 START_DATE_FIELD = DateField(
     name="start_date", label="Start date",
@@ -486,6 +575,10 @@ class Option(Result):
 class RegimenSchedule(Result):
     regimen: str
     title: str
+    setting: str  # a key of SETTINGS
+    setting_label: str
+    evidence: str  # the evidence tag: "Single case", "Case series of 4 patients", ...
+    evidence_quote: Quote  # the source's words behind the setting and the tag
     regimen_sources: tuple[str, ...]
     wording: tuple[Quote, ...]
     reading: str
@@ -507,6 +600,7 @@ class RegimenSchedule(Result):
     total_rounded_mg: Decimal  # sum of the doses to prepare
     total_rounded_ml: Decimal
     total_vials: int
+    rate_plans: tuple[RatePlan, ...]  # the label's rates at the actual weight: first, later
     options: tuple[Option, ...]
     notes: tuple[str, ...]
     sources: tuple[str, ...]
@@ -745,7 +839,9 @@ def regimen_schedule(
         notes.append("The study used 'an integral number of vials ... whenever possible'; here the "
                      f"rounding policy is '{policy}'.")
     return RegimenSchedule(
-        regimen=chosen.id, title=chosen.title, regimen_sources=chosen.sources,
+        regimen=chosen.id, title=chosen.title, setting=chosen.setting,
+        setting_label=SETTINGS[chosen.setting], evidence=chosen.evidence.tag,
+        evidence_quote=chosen.evidence.quote, regimen_sources=chosen.sources,
         wording=chosen.wording, reading=chosen.reading, source_product=chosen.source_product,
         start_date=start, conversion_date=conversion, product=drug.id, product_name=drug.name,
         mg_per_ml=drug.mg_per_ml, units_per_ml=drug.units_per_ml, dosing_weight=weight,
@@ -757,6 +853,7 @@ def regimen_schedule(
         total_rounded_mg=sum((d.vials.rounded_mg for d in doses), Decimal(0)),
         total_rounded_ml=sum((d.vials.rounded_ml for d in doses), Decimal(0)),
         total_vials=sum(d.vials.vial_count for d in doses),
+        rate_plans=rate_plans(drug.id, weight.actual_kg),
         options=tuple(options), notes=tuple(notes),
         sources=unique(chosen.sources, chosen.cites, weight.sources, (drug.source,),
                        *(d.vials.sources for d in doses), *(o.vials.sources for o in options),

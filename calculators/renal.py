@@ -8,6 +8,13 @@ valganciclovir tablet table (label Table 2). Each row covers its lower bound up 
 the next row's: 69.9 mL/min is in the 50–69 row, 70 in the ≥ 70 row. Bands use the unrounded
 clearance, computed exactly, so rounding for display never moves a patient to a higher dose.
 
+Each cell of a table is data: an amount (ganciclovir in mg/kg, valganciclovir in mg) and how
+often, or the table's words where it gives no dose. The result gives each dose in mg too: for
+ganciclovir the table's mg/kg times the weight entered (the actual body weight, the one
+Cockcroft–Gault used; the sources do not say which weight to dose ganciclovir by, and the result
+says so). The sources give valganciclovir doses in mg and state no tablet strength, so no tablet
+count is given, and the result says why.
+
 On haemodialysis the tables' haemodialysis rows are the answer, whatever the estimate: the
 Cockcroft–Gault estimate does not apply on dialysis (the tables give it its own rows), so the
 clearance is shown for information only, with that reason. Without haemodialysis, below 10 mL/min
@@ -40,6 +47,7 @@ __all__ = [
     "DrugAdjustment",
     "RenalDosing",
     "RenalRow",
+    "TableDose",
     "creatinine_clearance",
 ]
 
@@ -70,6 +78,7 @@ CREATININE_MG_DL_FIELD = NumberField(
     name="creatinine_mg_dl", label="Serum creatinine (mg/dL)",
     hint="Give this or serum creatinine in µmol/L, not both.",
     unit="mg/dL", minimum=Decimal("0.1"), maximum=Decimal(25), example="1.1", optional=True,
+    needed=True,  # this or µmol/L: Cockcroft–Gault needs a creatinine
     range_reason="outside 0.1 to 25 mg/dL is a typing or unit slip.",
     expected=Expectation(Decimal("0.4"), Decimal(15), _CREATININE_EXPECTED_REASON),
 )
@@ -77,14 +86,37 @@ CREATININE_UMOL_L_FIELD = NumberField(
     name="creatinine_umol_l", label="Serum creatinine (µmol/L)",
     hint="Give this or serum creatinine in mg/dL, not both.",
     unit="µmol/L", minimum=Decimal("8.84"), maximum=Decimal(2210), example="97",
-    other_units=(("umol/L", Decimal(1)),), optional=True,
+    other_units=(("umol/L", Decimal(1)),), optional=True, needed=True,
     range_reason="outside 8.84 to 2,210 µmol/L (0.1 to 25 mg/dL) is a typing or unit slip.",
     expected=Expectation(Decimal("35.36"), Decimal(1326), _CREATININE_EXPECTED_REASON),
 )
 HAEMODIALYSIS_FIELD = FlagField(
     name="haemodialysis", label="On haemodialysis",
     hint="Yes: the tables' haemodialysis rows apply, whatever the estimated clearance.",
+    needed=True,  # unticked means "not on haemodialysis", which picks the rows
 )
+
+
+@dataclass(frozen=True, slots=True)
+class TableDose(Result):
+    """One cell of a table: ``amount`` in ``unit`` and how often, or (amount None) the table's
+    words where it gives no dose."""
+
+    amount: Decimal | None
+    unit: str  # "mg/kg" or "mg"
+    frequency: str
+
+    @property
+    def text(self) -> str:
+        """The cell as the table prints it: '5 mg/kg every 12 h'."""
+        return self.frequency if self.amount is None else (
+            f"{self.amount} {self.unit} {self.frequency}")
+
+    def mg(self, weight_kg: Decimal) -> Decimal | None:
+        """The dose in mg for ``weight_kg`` (a dose in mg/kg), or the dose in mg; None if none."""
+        if self.amount is None:
+            return None
+        return self.amount * weight_kg if self.unit == MG_PER_KG else self.amount
 
 
 @dataclass(frozen=True, slots=True)
@@ -96,41 +128,57 @@ class RenalRow(Result):
     min_crcl: Decimal | None
     below_crcl: Decimal | None
     haemodialysis: bool
-    induction: str
+    induction: str  # as the table prints it
     maintenance: str
     source: str
+    induction_dose: TableDose
+    maintenance_dose: TableDose
 
 
-def _row(drug: str, source: str, row: str, low: int | None, below: int | None, induction: str,
-         maintenance: str) -> RenalRow:
+Cell = tuple[str | None, str]  # (amount, how often), or (None, the table's words)
+
+
+def _row(drug: str, source: str, unit: str, row: str, low: int | None, below: int | None,
+         induction: Cell, maintenance: Cell) -> RenalRow:
+    doses = [TableDose(None if amount is None else Decimal(amount), unit, frequency)
+             for amount, frequency in (induction, maintenance)]
     # The only rows without a lower bound are the "< 10 on haemodialysis" rows.
     return RenalRow(drug, row, None if low is None else Decimal(low),
-                    None if below is None else Decimal(below), low is None, induction,
-                    maintenance, source)
+                    None if below is None else Decimal(below), low is None, doses[0].text,
+                    doses[1].text, source, doses[0], doses[1])
 
 
+MG_PER_KG = "mg/kg"
 GANCICLOVIR_ROWS: tuple[RenalRow, ...] = tuple(
-    _row("ganciclovir", "ganciclovir-label", *columns)
+    _row("ganciclovir", "ganciclovir-label", MG_PER_KG, *columns)
     for columns in (
-        ("≥ 70", 70, None, "5 mg/kg every 12 h", "5 mg/kg every 24 h"),
-        ("50–69", 50, 70, "2.5 mg/kg every 12 h", "2.5 mg/kg every 24 h"),
-        ("25–49", 25, 50, "2.5 mg/kg every 24 h", "1.25 mg/kg every 24 h"),
-        ("10–24", 10, 25, "1.25 mg/kg every 24 h", "0.625 mg/kg every 24 h"),
-        ("< 10 on haemodialysis", None, 10, "1.25 mg/kg 3 times a week, after dialysis",
-         "0.625 mg/kg 3 times a week, after dialysis"),
+        ("≥ 70", 70, None, ("5", "every 12 h"), ("5", "every 24 h")),
+        ("50–69", 50, 70, ("2.5", "every 12 h"), ("2.5", "every 24 h")),
+        ("25–49", 25, 50, ("2.5", "every 24 h"), ("1.25", "every 24 h")),
+        ("10–24", 10, 25, ("1.25", "every 24 h"), ("0.625", "every 24 h")),
+        ("< 10 on haemodialysis", None, 10, ("1.25", "3 times a week, after dialysis"),
+         ("0.625", "3 times a week, after dialysis")),
     )
 )
 VALGANCICLOVIR_ROWS: tuple[RenalRow, ...] = tuple(
-    _row("valganciclovir", "valganciclovir-label", *columns)
+    _row("valganciclovir", "valganciclovir-label", "mg", *columns)
     for columns in (
-        ("≥ 60", 60, None, "900 mg twice daily", "900 mg once daily"),
-        ("40–59", 40, 60, "450 mg twice daily", "450 mg once daily"),
-        ("25–39", 25, 40, "450 mg once daily", "450 mg every 2 days"),
-        ("10–24", 10, 25, "450 mg every 2 days", "450 mg twice weekly"),
+        ("≥ 60", 60, None, ("900", "twice daily"), ("900", "once daily")),
+        ("40–59", 40, 60, ("450", "twice daily"), ("450", "once daily")),
+        ("25–39", 25, 40, ("450", "once daily"), ("450", "every 2 days")),
+        ("10–24", 10, 25, ("450", "every 2 days"), ("450", "twice weekly")),
         ("< 10 on haemodialysis", None, 10,
-         "tablets not recommended (label gives no tablet dose)", "not recommended"),
+         (None, "tablets not recommended (label gives no tablet dose)"),
+         (None, "not recommended")),
     )
 )
+# What the result says about the doses in mg: which weight, and why no tablet count.
+WEIGHT_NOTE = ("Ganciclovir in mg: the table's mg/kg × {weight} kg, the actual body weight entered "
+               "(the weight Cockcroft–Gault used). The sources do not say whether to dose "
+               "ganciclovir by actual or ideal body weight: check the local protocol.")
+TABLET_NOTE = ("Valganciclovir: the label table gives each dose in mg. The sources here state no "
+               "tablet strength, so no tablet count is given: count tablets from the product "
+               "dispensed.")
 
 TABLES = {"ganciclovir": GANCICLOVIR_ROWS, "valganciclovir": VALGANCICLOVIR_ROWS}
 
@@ -144,6 +192,9 @@ class DrugAdjustment(Result):
     induction: str | None
     maintenance: str | None  # valganciclovir: maintenance and prevention
     source: str
+    # Each dose in mg (ganciclovir: for the dose weight; exact), None where the table gives none.
+    induction_mg: Decimal | None = None
+    maintenance_mg: Decimal | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -161,6 +212,9 @@ class RenalDosing(Result):
     crcl_ml_min_rounded: Decimal  # to 0.1 mL/min, for display; bands use crcl_ml_min
     ganciclovir: DrugAdjustment
     valganciclovir: DrugAdjustment
+    dose_weight_kg: Decimal  # the weight the mg/kg doses are for
+    dose_weight_basis: str  # "actual": the weight entered
+    notes: tuple[str, ...]  # which weight, and why no tablet count
     sources: tuple[str, ...]
     warnings: tuple[str, ...]
 
@@ -175,10 +229,12 @@ def _find_row(rows: tuple[RenalRow, ...], crcl: Fraction, haemodialysis: bool) -
     return None
 
 
-def _adjustment(drug: str, row: RenalRow | None, source: str) -> DrugAdjustment:
+def _adjustment(drug: str, row: RenalRow | None, source: str,
+                weight_kg: Decimal) -> DrugAdjustment:
     if row is None:
         return DrugAdjustment(drug, None, None, None, source)
-    return DrugAdjustment(drug, row.row, row.induction, row.maintenance, source)
+    return DrugAdjustment(drug, row.row, row.induction, row.maintenance, source,
+                          row.induction_dose.mg(weight_kg), row.maintenance_dose.mg(weight_kg))
 
 
 def _creatinine(mg_dl: object, umol_l: object) -> tuple[Fraction, Decimal | None, str]:
@@ -237,8 +293,9 @@ def creatinine_clearance(age: object, weight_kg: object, sex: object,
         chosen = "; ".join(f"{drug}: {row.row if row else 'no row'}" for drug, row in rows.items())
         warnings.append(f"CrCl {crcl_decimal} mL/min is shown as {rounded} mL/min, across a table "
                         f"boundary; the rows are chosen on the unrounded value ({chosen}).")
-    ganciclovir = _adjustment("ganciclovir", rows["ganciclovir"], "ganciclovir-label")
-    valganciclovir = _adjustment("valganciclovir", rows["valganciclovir"], "valganciclovir-label")
+    ganciclovir = _adjustment("ganciclovir", rows["ganciclovir"], "ganciclovir-label", weight)
+    valganciclovir = _adjustment("valganciclovir", rows["valganciclovir"], "valganciclovir-label",
+                                 weight)
 
     if crcl < NO_DIALYSIS_BELOW and not dialysis:
         warnings.append("CrCl below 10 mL/min without haemodialysis: the ganciclovir and "
@@ -264,6 +321,8 @@ def creatinine_clearance(age: object, weight_kg: object, sex: object,
         haemodialysis=dialysis, crcl_applies=not dialysis, formula=formula,
         crcl_ml_min=crcl_decimal, crcl_is_exact=exact, crcl_ml_min_rounded=rounded,
         ganciclovir=ganciclovir, valganciclovir=valganciclovir,
+        dose_weight_kg=weight, dose_weight_basis="actual",
+        notes=(WEIGHT_NOTE.format(weight=weight), TABLET_NOTE),
         sources=SOURCES, warnings=tuple(warnings),
     )
 

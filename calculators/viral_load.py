@@ -84,12 +84,13 @@ COPIES_FIELD = NumberField(
     unit="copies/mL", minimum_exclusive=None, minimum=Decimal(0), maximum=MAX_COPIES,
     example="1730", other_units=_COPY_UNITS, integer=True, optional=True,
     range_reason=_RANGE_REASON, expected=_EXPECTED_COPIES,
+    needed=True,  # this or log10: the current result is what the calculator answers about
 )
 LOG10_FIELD = NumberField(
     name="log10", label="Viral load (log10 copies/mL)",
     hint="Instead of copies/mL: the result as log10 copies/mL, such as 5.2.",
     unit="log10", minimum_exclusive=None, minimum=Decimal(0), maximum=MAX_LOG10, example="5.2",
-    optional=True, range_reason=_RANGE_REASON, expected=_EXPECTED_LOG10,
+    optional=True, range_reason=_RANGE_REASON, expected=_EXPECTED_LOG10, needed=True,
 )
 PREVIOUS_COPIES_FIELD = NumberField(
     name="previous_copies", label="Previous viral load (copies/mL)",

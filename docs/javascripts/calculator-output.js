@@ -14,6 +14,8 @@
 //   figure(value, quantity)          a quantity as every screen, sheet and file shows it:
 //                                    "10,478" (mg), "209.6" (mL), "21" (mL/h), "69.9" (kg)
 //   duration(minutes)                "3 h 23 min"
+//   dateText(iso)                    a date as every screen, sheet and file shows it:
+//                                    "Mon 5 Jan 2026"
 //   formInputs(form)                 the form's inputs as the core receives them (units included)
 //   actionsBar(form, name, result, hasTable, inputs)  buttons: Print, Copy as text, Download CSV,
 //                                    Calendar (.ics), Link to this calculation
@@ -59,6 +61,18 @@ export function duration(minutes) {
 // A number typed with a unit is shown converted into the field's own unit, as that quantity.
 const QUANTITY_OF_UNIT = { kg: "kg", cm: "cm", mg: "mg" };
 
+const WEEKDAYS = ["Sun", "Mon", "Tue", "Wed", "Thu", "Fri", "Sat"];
+const MONTHS = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"];
+/** An ISO date (YYYY-MM-DD) with its weekday, "Mon 5 Jan 2026": the calendar date as given,
+ * whatever this computer's time zone. Anything else is returned as it is. */
+export function dateText(iso) {
+  const parts = /^(\d{4})-(\d{2})-(\d{2})$/.exec(String(iso));
+  if (!parts) return String(iso);
+  const [year, month, day] = parts.slice(1).map(Number);
+  const weekday = new Date(Date.UTC(year, month - 1, day)).getUTCDay();
+  return `${WEEKDAYS[weekday]} ${day} ${MONTHS[month - 1]} ${year}`;
+}
+
 const LINK_PREFIX = "#calculate:";
 
 function button(label, onClick) {
@@ -98,6 +112,7 @@ function splitUnit(select, text) {
 /** One input as the reader should see it: "154 lb = 69.9 kg", "70 kg", "Kidney", "yes". */
 function shownValue(form, control, raw) {
   if (control.type === "checkbox") return raw === "true" ? "yes" : "no";
+  if (control.type === "date") return dateText(raw);
   if (control.tagName === "SELECT") {
     return [...control.options].find((o) => o.value === raw)?.textContent.trim() ?? raw;
   }
@@ -125,18 +140,23 @@ function inputsShown(form, inputs) {
   return pairs;
 }
 
-/** The result region as plain text: paragraphs and list items as lines, tables tab-separated;
- * boxes (the answer, the warnings, the notes) line by line. */
+/** The result region as plain text: paragraphs and list items as lines, tables tab-separated
+ * (every table of a part: the infusion-rate plans hold two); boxes (the answer, the warnings,
+ * the notes) line by line. */
 function resultText(region) {
   const lines = [];
   const add = (node) => {
     if (node.matches(".cmvig-actions, .cmvig-action-status, .cmvig-link, .cmvig-stale")) return;
-    const table = node.matches("table") ? node : node.querySelector("table");
-    if (table) {
-      const caption = table.querySelector("caption")?.textContent.trim();
-      if (caption) lines.push(caption);
-      for (const row of table.querySelectorAll("tr")) {
-        lines.push([...row.cells].map((cell) => cell.textContent.trim()).join("\t"));
+    const tables = node.matches("table") ? [node] : [...node.querySelectorAll("table")];
+    if (tables.length) {
+      const heading = node.querySelector(":scope > summary")?.textContent.trim();
+      if (heading) lines.push(heading);
+      for (const table of tables) {
+        const caption = table.querySelector("caption")?.textContent.trim();
+        if (caption) lines.push(caption);
+        for (const row of table.querySelectorAll("tr")) {
+          lines.push([...row.cells].map((cell) => cell.textContent.trim()).join("\t"));
+        }
       }
     } else if (node.matches("ul, ol")) {
       for (const item of node.querySelectorAll("li")) lines.push(`- ${item.textContent.trim()}`);
@@ -192,16 +212,21 @@ function download(filename, type, text) {
 }
 
 /**
- * The result's table as CSV, then the inputs and the stamp: UTF-8 with a byte-order mark (so
- * Excel reads "×" and "µ"), every row as wide as the header (a cell spanning columns is followed
- * by empty cells), lines ending CRLF (RFC 4180).
+ * The result's tables as CSV (the first as it is; each further one after an empty row and its
+ * caption, such as the infusion-rate plans), then the inputs and the stamp: UTF-8 with a
+ * byte-order mark (so Excel reads "×" and "µ"), every row as wide as the widest (a cell spanning
+ * columns is followed by empty cells), lines ending CRLF (RFC 4180).
  */
 function csv(form, region, inputs) {
-  const table = region.querySelector("table");
-  if (!table) return null;
+  const tables = [...region.querySelectorAll("table")];
+  if (!tables.length) return null;
   const quote = (text) => (/[",\r\n]/.test(text) ? `"${text.replaceAll('"', '""')}"` : text);
-  const rows = [...table.querySelectorAll("tr")].map((row) => [...row.cells].flatMap((cell) =>
+  const rowsOf = (table) => [...table.querySelectorAll("tr")].map((row) => [...row.cells].flatMap((cell) =>
     [cell.textContent.trim(), ...Array(Math.max(cell.colSpan, 1) - 1).fill("")]));
+  const rows = rowsOf(tables[0]);
+  for (const table of tables.slice(1)) {
+    rows.push([], [table.querySelector("caption")?.textContent.trim() ?? ""], ...rowsOf(table));
+  }
   rows.push([], ["Input", "Value"], ...inputsShown(form, inputs), [], [stampLine(stamp())]);
   const width = Math.max(...rows.map((row) => row.length));
   return "\uFEFF" + rows.map((row) => [...row, ...Array(width - row.length).fill("")].map(quote).join(","))
@@ -241,7 +266,7 @@ function calendar(form, name, result, inputs) {
     const day = dose.date.replaceAll("-", "");
     const prepare = dose.vials?.rounded_mg ?? dose.dose_mg;
     const summary = `CMVIG dose ${dose.number}: ${figure(prepare, "mg")} mg ${product}`;
-    const description = `Dose ${dose.number}: ${figure(dose.dose_mg, "mg")} mg calculated, ` +
+    const description = `Dose ${dose.number}, ${dateText(dose.date)}: ${figure(dose.dose_mg, "mg")} mg calculated, ` +
       `${figure(prepare, "mg")} mg to prepare, ${figure(dose.volume_ml, "ml")} mL.\n${given}\n` +
       "Calculated with CMVIG Guide; check against the order and the label.";
     return [
@@ -295,6 +320,21 @@ export function restoreFromLink(form) {
   return true;
 }
 
+/** Empty boxes to write or stick in on paper: nothing is stored or filled in by the site. */
+function sheetBoxes() {
+  const boxes = document.createElement("div");
+  boxes.className = "cmvig-sheet-boxes";
+  for (const label of ["Patient label", "Prescriber", "Product lot"]) {
+    const box = document.createElement("div");
+    box.className = "cmvig-sheet-box";
+    const name = document.createElement("p");
+    name.textContent = label;
+    box.append(name);
+    boxes.append(box);
+  }
+  return boxes;
+}
+
 function printResult(form, region, inputs) {
   const s = stamp();
   const sheet = document.createElement("section");
@@ -311,6 +351,8 @@ function printResult(form, region, inputs) {
   }
   const result = region.cloneNode(true);
   for (const extra of result.querySelectorAll(".cmvig-actions, .cmvig-action-status, .cmvig-link")) extra.remove();
+  // Folded parts of the result (the infusion-rate plan for the first and later doses) print.
+  for (const folded of result.querySelectorAll("details")) folded.open = true;
   const stampText = document.createElement("p");
   stampText.textContent = stampLine(s);
   const disclaimer = document.createElement("p");
@@ -323,7 +365,7 @@ function printResult(form, region, inputs) {
     line.textContent = `${role}: ______________________  Signature: ____________  Date and time: ____________`;
     signatures.append(line);
   }
-  sheet.append(heading, given, result, stampText, disclaimer, signatures);
+  sheet.append(heading, sheetBoxes(), given, result, stampText, disclaimer, signatures);
   document.body.append(sheet);
   document.body.classList.add("cmvig-printing");
   const cleanUp = () => {

@@ -13,7 +13,8 @@
 //   <html data-engine-start=snapshot|full> once the engine is ready: how the worker started.
 
 import {
-  actionsBar, disableActions, duration, figure, formInputs, number, restoreFromLink, usePrecision,
+  actionsBar, dateText, disableActions, duration, figure, formInputs, number, restoreFromLink,
+  usePrecision,
 } from "./calculator-output.js";
 
 const START_TIMEOUT_MS = 90_000;
@@ -288,7 +289,7 @@ function scheduleTable(captionText, doses, when, totals) {
   const anyRounded = doses.some(rounded);
   const columns = [
     { head: "Dose", cell: (d) => String(d.number), lead: true },
-    { head: "Date", cell: (d) => element("time", { datetime: d.date }, d.date), lead: true },
+    { head: "Date", cell: (d) => element("time", { datetime: d.date }, dateText(d.date)), lead: true },
     { head: "When", cell: when, lead: true },
     { head: "mg/kg", cell: (d) => (d.mg_per_kg === null ? "fixed" : figure(d.mg_per_kg, "mg_per_kg")), numeric: true },
     { head: "Dose (mg)", cell: (d) => figure(d.dose_mg, "mg"), quantity: "mg" },
@@ -305,12 +306,48 @@ function scheduleTable(captionText, doses, when, totals) {
   return dataTable(captionText, columns, doses, (d) => ({ "data-dose-mg": String(d.dose_mg) }), footer);
 }
 
+/**
+ * The label's infusion-rate plans at the patient's weight (the core's rate_plans: first and later
+ * infusions, or one for every infusion), folded under the schedule; the print sheet unfolds them.
+ */
+function ratePlans(result) {
+  if (!result.rate_plans?.length) return "";
+  const heading = { first: "First infusion", later: "Later infusions", every: "Every infusion" };
+  const weight = result.weight?.actual_kg ?? result.dosing_weight.actual_kg;
+  const tables = result.rate_plans.map((plan) => dataTable(
+    `${heading[plan.infusions]}: ${result.product_name}, ${kg(weight)}`, stepColumns(), plan.steps));
+  return element("details", { class: "cmvig-rate-plans" },
+    element("summary", {}, "Infusion-rate plan for the first and later doses (label rates, actual weight)"),
+    ...tables);
+}
+
+/** A rate step's pump rate: "up to 75 mL/h (capped)". */
+const rateText = (s) => `${s.rate_is_limit ? "up to " : ""}${mlh(s.rate_ml_h)}${s.capped ? " (capped)" : ""}`;
+
+/** The columns of an infusion-rate plan (the infusion calculator's, and the schedules' plans). */
+const stepColumns = () => [
+  { head: "Step", cell: (s) => String(s.number), lead: true },
+  { head: "From", cell: (s) => duration(s.start_min), lead: true, numeric: true },
+  { head: "For", cell: (s) => (s.duration_min === null ? "until done" : duration(s.duration_min)),
+    lead: true, numeric: true },
+  { head: "Rate (mL/h)", cell: (s) => rateText(s), quantity: "rate" },
+  // In the unit the label speaks in (CytoGam mg/kg/h, Cytotect CP mL/kg/h).
+  { head: "Label rate", cell: (s) => (s.label_rate_unit === "mL/kg/h"
+    ? `${figure(s.rate_ml_per_kg_h, "ml_per_kg_h")} mL/kg/h` : `${figure(s.rate_mg_per_kg_h, "mg_per_kg_h")} mg/kg/h`), numeric: true },
+  { head: "Instruction", cell: (s) => s.instruction, wide: true },
+];
+
 const yesNo = (value) => (value === null || value === undefined ? "—" : value ? "yes" : "no");
+
+/** Where the regimen was used and what kind of source reports it (data on the core's regimen). */
+const settingLine = (result) => element("p", { class: "cmvig-evidence" },
+  element("strong", {}, "For: "), `${result.setting_label}. `,
+  element("strong", {}, "Evidence: "), `${result.evidence}.`);
 
 const RENDERERS = {
   prophylaxis(result, form) {
     const caption = `${result.product_name} prophylaxis: ${result.organ} transplant on ` +
-      `${result.transplant_date}, ${kg(result.weight_kg)}, ${number(result.mg_per_ml)} mg/mL, ` +
+      `${dateText(result.transplant_date)}, ${kg(result.weight_kg)}, ${number(result.mg_per_ml)} mg/mL, ` +
       `rounding: ${result.rounding}`;
     const when = (d) => (d.day === 0 ? "transplant day" : d.week !== null ? `week ${d.week}` : `day ${d.day}`);
     const totals = { mg: result.total_mg, ml: result.total_ml, rounded_mg: result.total_rounded_mg,
@@ -318,26 +355,28 @@ const RENDERERS = {
     return [
       scheduleAnswer(result.doses, totals), warnings(result), weightLine(result.weight),
       scheduleTable(caption, result.doses, when, totals),
-      paragraph(`Rule: ${result.rule}`, "cmvig-rule"), notes(result), sourcesLine(form, result.sources),
+      paragraph(`Rule: ${result.rule}`, "cmvig-rule"), ratePlans(result), notes(result),
+      sourcesLine(form, result.sources),
     ];
   },
 
   regimen(result, form) {
     const caption = `${result.title}: ${result.product_name}, ${kg(result.weight_kg)}, ` +
-      `from ${result.start_date}, rounding: ${result.rounding}`;
+      `from ${dateText(result.start_date)}, rounding: ${result.rounding}`;
     const options = result.options.map((o) => element("li", {},
       `${o.label}: ${mg(o.dose_mg)} (${ml(o.volume_ml)}), ${o.frequency}` +
-      (o.dates.length ? ` — ${o.dates.join(", ")}` : "") + `. Source wording: “${o.quote.text}”`));
+      (o.dates.length ? ` — ${o.dates.map(dateText).join(", ")}` : "") + `. Source wording: “${o.quote.text}”`));
     const totals = { mg: result.total_mg, ml: result.total_ml, rounded_mg: result.total_rounded_mg,
       vials: result.total_vials };
     return [
-      scheduleAnswer(result.doses, totals), warnings(result), weightLine(result.dosing_weight),
+      scheduleAnswer(result.doses, totals), settingLine(result), warnings(result),
+      weightLine(result.dosing_weight),
       scheduleTable(caption, result.doses, (d) => `day ${d.day}: ${d.phase}`, totals),
       result.course_complete ? "" : paragraph("The source leaves the number of doses open: the totals cover the doses shown only."),
       options.length ? element("div", {}, paragraph("Options the source offers (not included above):"),
         element("ul", {}, ...options)) : "",
       list("cmvig-quotes", result.wording.map((q) => `“${q.text}”`)),
-      notes(result), sourcesLine(form, result.sources),
+      ratePlans(result), notes(result), sourcesLine(form, result.sources),
     ];
   },
 
@@ -361,18 +400,6 @@ const RENDERERS = {
 
   infusion(result, form) {
     const [first, ...later] = result.steps;
-    const rateText = (s) => `${s.rate_is_limit ? "up to " : ""}${mlh(s.rate_ml_h)}${s.capped ? " (capped)" : ""}`;
-    const columns = [
-      { head: "Step", cell: (s) => String(s.number), lead: true },
-      { head: "From", cell: (s) => duration(s.start_min), lead: true, numeric: true },
-      { head: "For", cell: (s) => (s.duration_min === null ? "until done" : duration(s.duration_min)),
-        lead: true, numeric: true },
-      { head: "Rate (mL/h)", cell: (s) => rateText(s), quantity: "rate" },
-      // In the unit the label speaks in (CytoGam mg/kg/h, Cytotect CP mL/kg/h).
-      { head: "Label rate", cell: (s) => (s.label_rate_unit === "mL/kg/h"
-        ? `${figure(s.rate_ml_per_kg_h, "ml_per_kg_h")} mL/kg/h` : `${figure(s.rate_mg_per_kg_h, "mg_per_kg_h")} mg/kg/h`), numeric: true },
-      { head: "Instruction", cell: (s) => s.instruction, wide: true },
-    ];
     return [
       answer(
         [element("strong", {}, "Start at "), quantity("rate", mlh(first.rate_ml_h)),
@@ -382,7 +409,7 @@ const RENDERERS = {
       ),
       warnings(result),
       dataTable(`${result.product_name}, ${kg(result.weight_kg)}, ` +
-        `${result.first_infusion ? "first" : "later"} infusion`, columns, result.steps),
+        `${result.first_infusion ? "first" : "later"} infusion`, stepColumns(), result.steps),
       notes(result, result.dose_mg === null ? null : result.duration_method),
       sourcesLine(form, result.sources),
     ];
@@ -429,12 +456,14 @@ const RENDERERS = {
       answer([`ATG group: ${result.group} dose (${result.definition})` +
         (result.start ? `; CMV-IVIG start: ${result.start}` : "")]),
       warnings(result),
-      dataTable("What the HSCT study found for this group", [
-        { head: "Start", cell: (o) => o.start, lead: true },
+      // Both starts, always (the study's comparison); the patient's row is marked.
+      dataTable("What the HSCT study found for this group, early and late start", [
+        { head: "Start", cell: (o) => (o.start === result.start ? `${o.start} (this patient)` : o.start), lead: true },
         { head: "Two-week response", cell: (o) => shown(o.two_week_response_rate) },
         { head: "Median days to CMV-DNA conversion", cell: (o) => shown(o.median_days_to_conversion) },
         { head: "Reactivation", cell: (o) => shown(o.reactivation_rate) },
-      ], result.outcomes),
+      ], result.outcomes,
+      (o) => (o.start === result.start ? { class: "cmvig-patient-row", "aria-current": "true" } : {})),
       notes(result), sourcesLine(form, result.sources),
     ];
   },
@@ -454,8 +483,11 @@ const RENDERERS = {
   },
 
   crcl(result, form) {
-    const drug = (d) => [d.drug, d.row ?? "—", d.induction ?? "no dose in the table",
-      d.maintenance ?? "no dose in the table"];
+    // Each dose as the table gives it, then in mg (ganciclovir: for the weight the result names).
+    const dose = (text, mg, perKg) => (text === null ? "no dose in the table"
+      : mg === null ? text : perKg ? `${figure(mg, "mg")} mg (${text})` : text);
+    const drug = (d, perKg) => [d.drug, d.row ?? "—", dose(d.induction, d.induction_mg, perKg),
+      dose(d.maintenance, d.maintenance_mg, perKg)];
     return [
       answer(["Creatinine clearance (Cockcroft–Gault): ",
         element("strong", {}, `${figure(result.crcl_ml_min_rounded, "ml_min")} mL/min`),
@@ -465,8 +497,9 @@ const RENDERERS = {
         : "Antiviral doses on haemodialysis (label tables)", [
         { head: "Drug", cell: (r) => r[0], lead: true }, { head: "CrCl row (mL/min)", cell: (r) => r[1], lead: true },
         { head: "Induction", cell: (r) => r[2] }, { head: "Maintenance / prevention", cell: (r) => r[3] },
-      ], [drug(result.ganciclovir), drug(result.valganciclovir)]),
-      sourcesLine(form, result.sources),
+      ], [drug(result.ganciclovir, true), drug(result.valganciclovir, false)]),
+      // The notes say which weight the mg are for, and why there is no tablet count.
+      notes(result), sourcesLine(form, result.sources),
     ];
   },
 };
@@ -541,9 +574,29 @@ function offerFallback(region, message) {
   setState(region, "error", ...content);
 }
 
+/** This computer's date as YYYY-MM-DD (local, not UTC: just after midnight is still today). */
+function localToday() {
+  const now = new Date();
+  const pad = (n) => String(n).padStart(2, "0");
+  return `${now.getFullYear()}-${pad(now.getMonth() + 1)}-${pad(now.getDate())}`;
+}
+
+/** Each "Today" button beside a date sets that field to this computer's date, as typing would. */
+function bindTodayButtons(form) {
+  for (const button of form.querySelectorAll("button[data-today-for]")) {
+    button.addEventListener("click", () => {
+      const field = form.elements.namedItem(button.dataset.todayFor);
+      field.value = localToday();
+      field.dispatchEvent(new Event("input", { bubbles: true }));
+      field.dispatchEvent(new Event("change", { bubbles: true }));
+    });
+  }
+}
+
 function bindForm(form) {
   if (boundForms.has(form)) return;
   boundForms.add(form);
+  bindTodayButtons(form);
   const name = form.dataset.calculator;
   const region = form.querySelector("[data-result]");
   const current = startEngine();

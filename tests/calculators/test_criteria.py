@@ -37,8 +37,32 @@ def test_the_list() -> None:
     assert [c.numeral for c in CRITERIA if c.abstract_quote] == ["iv", "v"]
 
 
+def test_an_untouched_form_is_refused_naming_the_boxes() -> None:
+    # Issue 15: an unticked box is not "does not apply"; nothing ticked is no clinical answer.
+    for params in ({}, {"none_apply": "no"}, {"cmv_infection": "yes"}):
+        with pytest.raises(InputError) as caught:
+            cmvig_criteria(**params)
+        assert caught.value.field == "none_apply"
+        assert caught.value.message.startswith("Nothing is ticked: tick each finding that applies")
+        assert "(i) to (vii)" in caught.value.message
+        assert "'None of these applies'" in caught.value.message
+    # A viral load that does not meet (iii) is explained in the refusal.
+    with pytest.raises(InputError) as caught:
+        cmvig_criteria(**{**PCR_III, "pcr_log10": "4.8"})
+    assert "Criterion (iii) is not met from the viral load: PCR 4.8 log10" in caught.value.message
+
+
+def test_none_apply_beside_a_criterion_is_refused() -> None:
+    for params in ({"positive_biopsy": "yes"}, PCR_III):
+        with pytest.raises(InputError) as caught:
+            cmvig_criteria(none_apply="yes", **params)
+        assert caught.value.field == "none_apply"
+        assert "untick one of them" in caught.value.message
+
+
 def test_nothing_met() -> None:
-    result = cmvig_criteria()
+    result = cmvig_criteria(none_apply="yes")
+    assert result.reason.startswith("No criterion met (none applies, as ticked)")
     assert result.met == ()
     assert result.consider_cmvig is False
     assert len(result.criteria) == 8 and not any(c.met for c in result.criteria)
@@ -90,14 +114,15 @@ def test_iii_from_viral_load() -> None:
     ],
 )
 def test_iii_from_viral_load_needs_every_part(change: dict[str, object], reason: str) -> None:
-    result = cmvig_criteria(**{**PCR_III, **change})
+    result = cmvig_criteria(none_apply=True, **{**PCR_III, **change})
     assert result.met == ()
     assert reason in result.notes[0]
     assert "example" in result.notes[0]
 
 
 def test_pcr_parts_without_a_value_are_ignored() -> None:
-    result = cmvig_criteria(pcr_rising=True, on_antivirals=True, symptomatic=True)
+    result = cmvig_criteria(pcr_rising=True, on_antivirals=True, symptomatic=True,
+                            none_apply=True)
     assert result.met == () and len(result.notes) == 2 and len(result.warnings) == 1
 
 
@@ -119,7 +144,11 @@ def test_bad_input_names_the_field(params: dict[str, object], field: str) -> Non
 
 def test_fields_match_the_parameters() -> None:
     assert [f.name for f in CRITERIA_FIELDS][:8] == FINDINGS
-    assert len({f.name for f in CRITERIA_FIELDS}) == len(CRITERIA_FIELDS) == 13  # + cmv_infection
+    # + none_apply, cmv_infection and the four viral-load inputs
+    assert len({f.name for f in CRITERIA_FIELDS}) == len(CRITERIA_FIELDS) == 14
+    # Issue 15: the findings and "none applies" are in view on the form; the PCR inputs optional.
+    assert [f.name for f in CRITERIA_FIELDS if f.in_view] == [*FINDINGS, "none_apply",
+                                                               "cmv_infection"]
 
 
 def test_registry_and_cli() -> None:

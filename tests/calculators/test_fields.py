@@ -148,6 +148,7 @@ def test_number_describe() -> None:
     assert plain == {
         "name": "weight_kg", "label": "Weight (kg)",
         "hint": "Actual body weight; '154 lb' is converted.", "kind": "number", "required": True,
+        "in_view": True,
         "unit": "kg", "minimum": "0.5", "minimum_exclusive": None, "maximum": "300",
         "example": "72.5", "other_units": ["lb", "lbs"], "integer": False, "default": None,
         # A form offers one name per conversion (pound-definition: 1 lb = 0.45359237 kg).
@@ -184,8 +185,9 @@ def test_choice() -> None:
 def test_choice_describe() -> None:
     assert ORGAN.describe() == {
         "name": "organ", "label": "Organ", "hint": "", "kind": "choice", "required": True,
+        "in_view": True,
         "choices": [{"value": "kidney", "label": "Kidney"}, {"value": "liver", "label": "Liver"}],
-        "default": None,
+        "default": None, "groups": [],
     }
     assert BASIS.describe()["default"] == "actual"
 
@@ -234,7 +236,7 @@ def test_optional_date() -> None:
 
 def test_date_describe() -> None:
     assert DAY.describe() == {"name": "day", "label": "Day", "hint": "", "kind": "date",
-                              "required": True}
+                              "required": True, "in_view": True}
 
 
 # --- FlagField ---------------------------------------------------------------------------------
@@ -302,3 +304,27 @@ def test_values_that_would_show_as_zero_are_refused(raw: object) -> None:
             continue
         assert "is too small to be a real value" in _error(field, raw).message
     assert ANY.parse("0.0005") == Decimal("0.0005") and ANY.parse("0") == 0
+
+
+# --- in view, grouped choices (issue 15) --------------------------------------------------------
+
+def test_needed_fields_are_in_view_though_optional() -> None:
+    optional = NumberField(name="crea", label="Creatinine", optional=True)
+    needed = NumberField(name="crea", label="Creatinine", optional=True, needed=True)
+    assert not optional.in_view and not optional.describe()["in_view"]
+    assert needed.in_view and needed.describe()["in_view"] and not needed.required
+    assert FlagField(name="f", label="F", needed=True).describe()["in_view"] is True
+    assert FlagField(name="f", label="F").in_view is False
+    assert ChoiceField(name="c", label="C", choices=(("a", "A"),)).in_view  # required
+
+
+def test_choice_groups() -> None:
+    grouped = ChoiceField(name="c", label="C", choices=(("a", "A"), ("b", "B"), ("c", "C")),
+                          groups=(("Second", ("b",)), ("First", ("c", "a"))))
+    assert grouped.describe()["groups"] == [
+        {"label": "Second", "choices": [{"value": "b", "label": "B"}]},
+        {"label": "First", "choices": [{"value": "c", "label": "C"}, {"value": "a", "label": "A"}]},
+    ]
+    for groups in ((("G", ("a",)),), (("G", ("a", "b", "b")),), (("G", ("a", "b", "x")),)):
+        with pytest.raises(ValueError, match="c: groups must hold every choice exactly once"):
+            ChoiceField(name="c", label="C", choices=(("a", "A"), ("b", "B")), groups=groups)

@@ -72,7 +72,8 @@ def test_start(days: object, start: str) -> None:
     result = atg_group("rabbit", "7", days)
     assert result.start == start
     assert result.days_from_viremia == int(str(days))
-    assert [(o.group, o.start) for o in result.outcomes] == [("high", start)]
+    # Issue 15: the comparison stays; ``start`` marks the patient's row.
+    assert [(o.group, o.start) for o in result.outcomes] == [("high", "early"), ("high", "late")]
 
 
 def test_without_days_both_starts_are_given() -> None:
@@ -168,4 +169,7 @@ def test_registry_and_cli() -> None:
     out, err = io.StringIO(), io.StringIO()
     assert main(["atg", "--agent", "porcine", "--dose-mg-per-kg", "45", "--days-from-viremia",
                  "5", "--json"], out, err) == 0
-    assert json.loads(out.getvalue())["outcomes"][0]["median_days_to_conversion"]["value"] == 23
+    # Day 5 is late: the late row (the second) is the patient's; the early row stays beside it.
+    plain = json.loads(out.getvalue())
+    assert plain["start"] == "late"
+    assert [o["median_days_to_conversion"]["value"] for o in plain["outcomes"]] == [14, 23]

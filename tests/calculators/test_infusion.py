@@ -30,6 +30,7 @@ from calculators.infusion import (
     RENAL_NOTE,
     SCHEDULES,
     infusion_plan,
+    rate_plans,
 )
 from calculators.registry import CALCULATORS as REGISTRY
 from calculators.registry import run
@@ -308,3 +309,26 @@ def test_warnings_and_method_in_full() -> None:
         "The Cytotect CP label gives one rate plan for every infusion, first or later.",
         "The label gives no step sizes between the start rate and the maximum: the increases are "
         "the prescriber's; none are invented here.")
+
+
+# --- rate plans for a schedule's print sheet (issue 15) ------------------------------------------
+
+def test_rate_plans_are_the_infusion_calculators_steps_for_first_and_later() -> None:
+    # cytogam-label: first 15 -> 30 -> 60 mg/kg/h (30 min each), later 15 -> 30 (15 min each)
+    # -> up to 60 mg/kg/h, never above 75 mL/h; at 70 kg and 50 mg/mL 15 mg/kg/h is 21 mL/h.
+    first, later = rate_plans("cytogam", Decimal(70))
+    assert (first.infusions, later.infusions) == ("first", "later")
+    assert first.steps == infusion_plan("70", "cytogam", "yes").steps
+    assert later.steps == infusion_plan("70", "cytogam", "no").steps
+    assert [s.rate_ml_h for s in first.steps] == [Decimal(21), Decimal(42), Decimal(75)]
+    assert [s.duration_min for s in later.steps] == [Decimal(15), Decimal(15), None]
+    assert (first.max_rate_ml_h, first.source) == (Decimal(75), "cytogam-label")
+    # cytotect-cp-smpc: one plan for every infusion, 0.08 mL/kg/h for 10 min, then up to 0.8.
+    (every,) = rate_plans("cytotect-cp", Decimal(70))
+    assert every.infusions == "every" and every.steps[0].rate_ml_h == Decimal("5.6")
+    settings.configure({"custom_product": {"name": "Local CMVIG", "mg_per_ml": 50,
+                                           "vial_ml": [50]}})
+    try:
+        assert rate_plans("custom", Decimal(70)) == ()  # no labelled rates here
+    finally:
+        settings.reset()

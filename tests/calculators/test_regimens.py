@@ -22,11 +22,16 @@ from hypothesis import strategies as st
 
 from calculators import settings
 from calculators.errors import InputError
+from calculators.infusion import rate_plans
 from calculators.products import PRODUCTS
 from calculators.regimens import (
     CONVERSION_MAX_DAYS,
+    EVIDENCE_KINDS,
     FIXED_MG,
+    REGIMEN_FIELD,
     REGIMENS,
+    SETTINGS,
+    Regimen,
     regimen_schedule,
 )
 from calculators.registry import CALCULATORS, run
@@ -374,3 +379,77 @@ def test_schedules_are_well_formed(regimen_id: str, weight: Decimal, start: date
     over = any(dose.vials.rounded_mg / weight > label_max for dose in result.doses)
     # (A "Not rounded: ... above the label maximum" warning is about vials, not a dose above it.)
     assert over == any(w.startswith("Above the CytoGam label maximum") for w in result.warnings)
+
+
+# --- setting and evidence (issue 15) ------------------------------------------------------------
+
+# Each regimen's setting and evidence tag, as the sources give them (the quote on the regimen says
+# so in the source's words, checked below against the seed): cmvig-monograph "used off-label in
+# treating severe CMV pneumonitis in patients who have had hematopoietic stem cell transplants";
+# schulz-2016 Table 1 (heart) and Table 2 (lung and heart-lung), N per report; zhang-2021 "73
+# patients who received allo-HSCT".
+SETTING_AND_EVIDENCE = {
+    "pneumonitis-label": ("hsct", "Drug monograph, off-label use"),
+    "novick-1990": ("thoracic", "Single case"),
+    "chou-1996": ("thoracic", "Single case"),
+    "lopez-garcia-gallo-2005": ("thoracic", "Case series of 4 patients"),
+    "zhang-2021-hsct": ("hsct", "Retrospective study of 73 patients"),
+    "schulz-single-50ml": ("thoracic", "Case series of 15 patients"),
+    "cremer-1988-12.5g": ("thoracic", "Single case"),
+    "cremer-1988-15g": ("thoracic", "Single case"),
+    "cremer-1988": ("thoracic", "Case series of 2 patients"),
+    "case-intensive-50u": ("thoracic", "Single case"),
+    "kneidinger-2014": ("thoracic", "Single case"),
+}
+
+
+def test_every_regimen_names_its_setting_and_evidence() -> None:
+    assert {r.id: (r.setting, r.evidence.tag) for r in REGIMENS.values()} == SETTING_AND_EVIDENCE
+    for regimen in REGIMENS.values():
+        assert regimen.setting in SETTINGS and regimen.evidence.kind in EVIDENCE_KINDS
+        assert regimen.evidence.quote.source in regimen.sources, regimen.id
+
+
+@pytest.mark.parametrize("regimen", REGIMENS.values(), ids=lambda r: r.id)
+def test_evidence_quote_is_the_sources_wording(regimen: Regimen) -> None:
+    test_every_quote_is_the_sources_wording(regimen.evidence.quote.source,
+                                            regimen.evidence.quote.text)
+
+
+def test_dropdown_groups_by_setting_from_the_data() -> None:
+    plain = REGIMEN_FIELD.describe()
+    groups = {g["label"]: [c["value"] for c in g["choices"]] for g in plain["groups"]}
+    assert groups == {
+        "Thoracic transplant (heart, lung)": [
+            r for r, (setting, _) in SETTING_AND_EVIDENCE.items() if setting == "thoracic"],
+        "Stem-cell transplant (HSCT)": ["pneumonitis-label", "zhang-2021-hsct"],
+    }
+    labels = {c["value"]: c["label"] for c in plain["choices"]}
+    # The monograph's pneumonitis course says it is for stem-cell transplant, in the dropdown too.
+    assert labels["pneumonitis-label"] == ("Severe CMV pneumonitis after stem-cell transplant "
+                                           "(CMV Ig monograph) — Drug monograph, off-label use")
+    assert labels["lopez-garcia-gallo-2005"].endswith(" — Case series of 4 patients")
+
+
+def test_result_names_setting_and_evidence() -> None:
+    result = regimen_schedule("pneumonitis-label", "70", "2026-01-05")
+    assert result.title.startswith("Severe CMV pneumonitis after stem-cell transplant")
+    assert (result.setting, result.setting_label, result.evidence) == (
+        "hsct", "Stem-cell transplant (HSCT)", "Drug monograph, off-label use")
+    assert "hematopoietic stem cell transplants" in result.evidence_quote.text
+    assert regimen_schedule("zhang-2021-hsct", "70", "2026-01-05").evidence == (
+        "Retrospective study of 73 patients")
+
+
+def test_schedules_carry_the_rate_plans_at_the_actual_weight() -> None:
+    # Issue 15, the print sheet's rate plan: the infusion calculator's steps (cytogam-label
+    # rates are per kg of body weight), for the actual weight even when dosing by ideal weight.
+    result = regimen_schedule("novick-1990", "90", START, weight_basis="ideal", height_cm="170",
+                              sex="male")
+    assert result.weight_kg != Decimal(90)
+    assert result.rate_plans == rate_plans("cytogam", Decimal(90))
+    assert [p.infusions for p in result.rate_plans] == ["first", "later"]
+    prophylaxis = run("prophylaxis", {"weight_kg": "90", "organ": "kidney",
+                                      "transplant_date": START, "product": "cytotect-cp"})
+    assert [p["infusions"] for p in prophylaxis["rate_plans"]] == ["every"]
+    assert prophylaxis["rate_plans"][0]["steps"][0]["rate_ml_h"] == 7.2  # 0.08 mL/kg/h x 90 kg

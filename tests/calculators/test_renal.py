@@ -280,3 +280,42 @@ def test_every_reported_field_and_the_flag_edges() -> None:
     assert any("above 150 mL/min" in w for w in _at("150.1").warnings)
     assert not any("give no dose" in w for w in _at("10").warnings)
     assert any("give no dose" in w for w in _at("9.9").warnings)
+
+
+# --- doses in mg, which weight, tablets (issue 15) ---------------------------------------------
+
+def test_every_cell_is_an_amount_and_a_frequency_that_print_as_the_table() -> None:
+    for row in GANCICLOVIR_ROWS:
+        for dose in (row.induction_dose, row.maintenance_dose):
+            assert dose.unit == "mg/kg" and dose.amount is not None
+            assert dose.mg(Decimal("70.3")) == dose.amount * Decimal("70.3")
+        assert (row.induction_dose.text, row.maintenance_dose.text) == (row.induction,
+                                                                        row.maintenance)
+    for row in VALGANCICLOVIR_ROWS:
+        for dose in (row.induction_dose, row.maintenance_dose):
+            assert dose.unit == "mg"
+            # A dose in mg is the same for every weight; a cell without a dose has no mg.
+            assert dose.mg(Decimal(40)) == dose.mg(Decimal(120)) == dose.amount
+        assert row.induction_dose.text == row.induction
+    hd = VALGANCICLOVIR_ROWS[-1]
+    assert (hd.induction_dose.amount, hd.maintenance_dose.text) == (None, "not recommended")
+
+
+def test_result_says_which_weight_and_that_the_sources_give_no_tablet_strength() -> None:
+    result = creatinine_clearance("60", "154 lb", "female", creatinine_umol_l="97")
+    weight = Decimal("154") * Decimal("0.45359237")
+    assert (result.dose_weight_kg, result.dose_weight_basis) == (weight, "actual")
+    # ganciclovir-label 50–69 row: 2.5 mg/kg every 12 h, for the weight entered.
+    assert result.ganciclovir.induction_mg == Decimal("2.5") * weight
+    assert result.valganciclovir.induction_mg == Decimal(900)
+    assert result.notes == (
+        f"Ganciclovir in mg: the table's mg/kg × {weight} kg, the actual body weight entered (the "
+        "weight Cockcroft–Gault used). The sources do not say whether to dose ganciclovir by "
+        "actual or ideal body weight: check the local protocol.",
+        "Valganciclovir: the label table gives each dose in mg. The sources here state no tablet "
+        "strength, so no tablet count is given: count tablets from the product dispensed.")
+
+
+def test_no_row_no_dose_in_mg() -> None:
+    below = _at("9.9")
+    assert (below.ganciclovir.induction_mg, below.valganciclovir.maintenance_mg) == (None, None)

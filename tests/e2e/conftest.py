@@ -134,7 +134,7 @@ def fill_form(page: Page, name: str, inputs: dict[str, str], submit: bool = True
     for input_name, value in inputs.items():
         control = form.locator(f"[name='{input_name}']")
         if not control.is_visible():
-            form.locator("summary").click()
+            form.locator("details.cmvig-options > summary").click()
         kind = control.evaluate("e => e.tagName.toLowerCase() + ':' + (e.type || '')")
         if kind.startswith("select"):
             control.select_option(value)
@@ -146,9 +146,22 @@ def fill_form(page: Page, name: str, inputs: dict[str, str], submit: bool = True
         form.locator("button[type=submit]").click()
 
 
+def forms_on_site(site: Path) -> dict[str, list[str]]:
+    """Calculator name -> the site paths of the pages that hold its form."""
+    found: dict[str, list[str]] = {}
+    for html in sorted(site.rglob("index.html")):
+        relative = html.parent.relative_to(site).as_posix()
+        if relative.startswith(("print_page", "assets")):
+            continue  # the print page drops forms; nothing to test there
+        for name in re.findall(r'<form\b[^>]*\bdata-calculator="([^"]+)"', html.read_text("utf-8")):
+            found.setdefault(name, []).append("" if relative == "." else f"{relative}/")
+    return found
+
+
 def assert_clean(watch: Watch) -> None:
     assert watch.console_errors == []
     assert watch.outside == []
 
 
-__all__ = ["CHROMIUM", "ENGINE_TIMEOUT_MS", "SiteServer", "Watch", "assert_clean", "watched_page"]
+__all__ = ["CHROMIUM", "ENGINE_TIMEOUT_MS", "SiteServer", "Watch", "assert_clean",
+           "fill_form", "forms_on_site", "watched_page"]

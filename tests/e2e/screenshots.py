@@ -7,7 +7,9 @@ writes into ``screenshots/`` (git-ignored), at 390 px and 1366 px wide:
 - every calculator's example result (the inputs the end-to-end tests compute with), the form and
   its answer, then the guidance around it (``calc-NAME-<width>.png``, ``page-PAGE-<width>.png``);
 - every evidence table with its filter, and the case chart (``table-ID-<width>.png``,
-  ``chart-CASE-<width>.png``).
+  ``chart-CASE-<width>.png``);
+- the sheet "Print for the chart" makes of each example result, in print media
+  (``print-NAME-<width>.png``).
 """
 
 from __future__ import annotations
@@ -43,9 +45,21 @@ def shoot_calculators(page: Page, out: Path, width: int) -> None:
         form = page.locator(f"form[data-calculator='{name}']")
         form.locator("[data-result][data-state=done]").wait_for()
         form.screenshot(path=out / f"calc-{name}-{width}.png")
+        shoot_print_sheet(page, name, out, width)
         if path not in pages_shot:
             pages_shot.add(path)
             page.screenshot(path=out / f"page-{path.strip('/')}-{width}.png", full_page=True)
+
+
+def shoot_print_sheet(page: Page, name: str, out: Path, width: int) -> None:
+    """The chart sheet of the result on screen, as the print stylesheet lays it out."""
+    page.evaluate("window.print = () => {}")  # the dialog is the browser's, not ours
+    page.locator(f"form[data-calculator='{name}']").get_by_role(
+        "button", name="Print for the chart").click()
+    page.emulate_media(media="print")
+    page.screenshot(path=out / f"print-{name}-{width}.png", full_page=True)
+    page.emulate_media(media="screen")
+    page.evaluate("dispatchEvent(new Event('afterprint'))")
 
 
 def shoot_tables_and_charts(page: Page, out: Path, width: int) -> None:

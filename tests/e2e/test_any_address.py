@@ -69,7 +69,8 @@ def test_pages_come_with_the_policy(strict_page: tuple[Page, list[str]],
 
 @pytest.mark.parametrize(("path", "name", "inputs", "key"),
                          [*CASES, ("prophylaxis/", "prophylaxis",
-                                   {"weight_kg": "70", "transplant_date": "2026-01-05"}, ())],
+                                   {"weight_kg": "70", "organ": "kidney",
+                                    "transplant_date": "2026-01-05"}, ())],
                          ids=[*(c[1] for c in CASES), "prophylaxis"])
 def test_every_calculator_under_a_sub_path_with_the_policy(
         strict_page: tuple[Page, list[str]], path: str, name: str, inputs: dict[str, str],
@@ -97,7 +98,8 @@ def test_instant_navigation_keeps_one_worker_under_a_sub_path(
     page, problems = strict_page
     page.goto("prophylaxis/")
     page.evaluate("window.sameDocument = true")
-    fill_form(page, "prophylaxis", {"weight_kg": "70", "transplant_date": "2026-01-05"})
+    fill_form(page, "prophylaxis", {"weight_kg": "70", "organ": "kidney",
+                                    "transplant_date": "2026-01-05"})
     page.locator("form[data-calculator=prophylaxis] [data-result][data-state=done]").wait_for()
     page.locator(".md-sidebar--primary a[href$='/treatment/']").first.click()
     page.wait_for_url(f"**{SUB_PATH}treatment/")

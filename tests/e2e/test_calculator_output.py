@@ -30,7 +30,8 @@ def test_csv_and_calendar_downloads(page: Page, watch: Watch, tmp_path: Path) ->
     csv_text = Path(csv_download.value.path()).read_text(encoding="utf-8-sig")
     lines = csv_text.strip().splitlines()
     assert lines[0].startswith("Dose,Date,When,mg/kg")
-    assert lines[1].startswith("1,2026-01-01,transplant day,150,\"10,500\"")
+    # Dates carry their weekday, as on screen (issue 15).
+    assert lines[1].startswith("1,Thu 1 Jan 2026,transplant day,150,\"10,500\"")
     assert lines[8].startswith("Total,,,,\"66,500\"")  # as wide as the header
     # As wide as the table: 7 columns, "To give (mg)" left out when no dose is rounded (issue 15).
     assert "Weight (kg),70 kg,,,,," in lines

@@ -50,6 +50,8 @@ def test_after_calculate_the_cursor_goes_to_the_field_to_fix(page: Page, watch: 
     page.goto("prophylaxis/")
     page.wait_for_selector(f"{RESULT}[data-state=ready]")
     page.fill(f"{FORM} [name=transplant_date]", "2026-01-01")
+    # A required choice starts empty (issue 15): choose the organ, so the weight is what is wrong.
+    page.select_option(f"{FORM} [name=organ]", "kidney")
     page.fill(f"{FORM} [name=weight_kg]", "seventy")
     page.focus(f"{FORM} button[type=submit]")
     page.keyboard.press("Enter")
@@ -57,9 +59,9 @@ def test_after_calculate_the_cursor_goes_to_the_field_to_fix(page: Page, watch: 
     assert page.evaluate("document.activeElement.name") == "weight_kg"
     # A field under "More options" is opened and focused too (rounding tolerance).
     page.fill(f"{FORM} [name=weight_kg]", "70")
-    page.locator(f"{FORM} summary").click()
+    page.locator(f"{FORM} .cmvig-options > summary").click()
     page.fill(f"{FORM} [name=rounding_tolerance_pct]", "abc")
-    page.locator(f"{FORM} summary").click()  # closed again
+    page.locator(f"{FORM} .cmvig-options > summary").click()  # closed again
     page.click(f"{FORM} button[type=submit]")
     # A function, not an expression: under the site's CSP Playwright may not eval a string.
     page.wait_for_function(
@@ -75,6 +77,7 @@ def test_screen_readers_hear_a_summary_not_the_whole_table(page: Page, watch: Wa
     live = page.locator(f"{FORM} .cmvig-announce")
     assert live.get_attribute("role") == "status"
     page.fill(f"{FORM} [name=weight_kg]", "70")
+    page.select_option(f"{FORM} [name=organ]", "kidney")  # a required choice starts empty
     page.fill(f"{FORM} [name=transplant_date]", "2026-01-01")
     page.click(f"{FORM} button[type=submit]")
     doses_shown(page)
@@ -128,4 +131,31 @@ def test_from_the_home_page_to_a_printed_16_week_heart_schedule(page: Page, watc
     assert [r.get_attribute("data-dose-mg") for r in rows.all()] == [
         f"{float(d['dose_mg']):g}" for d in expected["doses"]]
     assert "week 16" in sheet.inner_text()
+    assert_clean(watch)
+
+
+def test_every_date_has_a_today_button_that_sets_this_computers_date(
+        page: Page, watch: Watch) -> None:
+    # Issue 15: "Today" beside every date sets the field to the local date and computes; nothing
+    # is fetched (the page watcher fails on any request off the site) and nothing is stored.
+    page.goto("prophylaxis/")
+    page.wait_for_selector(f"{RESULT}[data-state=ready]")
+    for pagepath in ("prophylaxis/", "treatment/"):
+        page.goto(pagepath)
+        for date_input in page.locator("form[data-calculator] input[type=date]").all():
+            form = date_input.locator("xpath=ancestor::form")
+            name = date_input.get_attribute("name")
+            assert form.locator(f"button[data-today-for='{name}']").count() == 1, name
+    page.goto("prophylaxis/")
+    page.wait_for_selector(f"{RESULT}[data-state=ready]")
+    page.fill(f"{FORM} [name=weight_kg]", "70")
+    page.select_option(f"{FORM} [name=organ]", "kidney")
+    page.locator(f"{FORM} button[data-today-for=transplant_date]").click()
+    today = page.evaluate("""() => { const d = new Date();
+        return [d.getFullYear(), d.getMonth() + 1, d.getDate()]
+            .map((n, i) => String(n).padStart(i ? 2 : 4, '0')).join('-'); }""")
+    assert page.input_value(f"{FORM} [name=transplant_date]") == today
+    assert doses_shown(page) == doses_of_core(weight_kg="70", organ="kidney",
+                                              transplant_date=today)
+    assert page.evaluate("localStorage.length + sessionStorage.length") == 0
     assert_clean(watch)

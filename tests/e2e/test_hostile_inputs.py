@@ -27,7 +27,7 @@ import pytest
 from playwright.sync_api import Locator, Page
 
 from calculators import InputError, registry, settings
-from tests.e2e.conftest import Watch, assert_clean
+from tests.e2e.conftest import Watch, assert_clean, forms_on_site
 
 # Minutes long: scheduled first, so it does not finish last (tests/conftest.py).
 pytestmark = pytest.mark.long
@@ -108,18 +108,6 @@ SHOWN = """form => {
       .map((s) => [s.id, { text: s.textContent, children: s.children.length }])),
   };
 }"""
-
-
-def forms_on_site(site: Path) -> dict[str, list[str]]:
-    """Calculator name -> the site paths of the pages that hold its form."""
-    found: dict[str, list[str]] = {}
-    for html in sorted(site.rglob("index.html")):
-        relative = html.parent.relative_to(site).as_posix()
-        if relative.startswith(("print_page", "assets")):
-            continue  # the print page drops forms; nothing to test there
-        for name in re.findall(r'<form\b[^>]*\bdata-calculator="([^"]+)"', html.read_text("utf-8")):
-            found.setdefault(name, []).append("" if relative == "." else f"{relative}/")
-    return found
 
 
 @pytest.fixture(scope="module")
@@ -214,7 +202,8 @@ def test_hostile_input_is_refused_like_the_core(page: Page, watch: Watch, name: 
         images_before = page.locator("img").count()
         form.evaluate(OBSERVE)
         if form.locator("details").count():
-            form.locator("details > summary").click()  # optional inputs sit under "More options"
+            # optional inputs sit under "More options"
+            form.locator("details.cmvig-options > summary").click()
         form.locator("[data-result][data-state=ready]").wait_for(state="attached")
         fields = form.locator("input[type=text][name], input[type=date][name]").evaluate_all(
             "inputs => inputs.map((i) => [i.name, i.type])")

@@ -17,7 +17,8 @@ from tests.e2e.conftest import ENGINE_TIMEOUT_MS, SiteServer, fill_form
 
 FORM = "form[data-calculator=prophylaxis]"
 RESULT = f"{FORM} [data-result]"
-INPUTS = {"weight_kg": "70", "transplant_date": "2026-01-05"}
+# The organ is chosen: a required choice starts empty (issue 15).
+INPUTS = {"weight_kg": "70", "organ": "kidney", "transplant_date": "2026-01-05"}
 
 
 def first_result(page: Page) -> None:

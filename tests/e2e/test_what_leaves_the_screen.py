@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import csv
 import io
+from datetime import date
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
@@ -63,6 +64,12 @@ def as_entered_and_converted(name: str, field: str, typed: str) -> str:
         return f"{figure} {own}" if definition.get("unit_choices") else figure
     value = Decimal(figure.replace(",", ".")) * Decimal(factor)
     return f"{figure} {unit} = {display(value, own)} {own}"
+
+
+def with_weekday(iso: str) -> str:
+    """A date as every output shows it (issue 15): "Sun 1 Feb 2026"."""
+    day = date.fromisoformat(iso)
+    return f"{day:%a} {day.day} {day:%b %Y}"
 
 
 def form_of(page: Page, name: str) -> Locator:
@@ -152,6 +159,11 @@ def test_link_sheet_text_and_files_carry_what_was_computed(
     assert "#calculate:" not in page.url  # shown, never written into the address bar
     expected_inputs = [as_entered_and_converted(name, k, v) for k, v in inputs.items()
                        if FIELDS[name][k]["kind"] == "number"]
+    # Dates with their weekday, as typed and in every dose row (issue 15).
+    expected_inputs += [with_weekday(v) for k, v in inputs.items()
+                        if FIELDS[name][k]["kind"] == "date"]
+    dose_dates = [with_weekday(str(d["date"])) for d in core.get("doses", [])]
+    assert [c for c in first["cells"] if c in dose_dates] == dose_dates
     for field, typed in inputs.items():
         if " " in typed:  # the unit travels in the link, as the core receives it
             assert f"{field}={typed.replace(' ', '+').replace(',', '%2C')}" in link, link
@@ -199,6 +211,8 @@ def test_link_sheet_text_and_files_carry_what_was_computed(
         description = "".join(line for line in lines if line.startswith("DESCRIPTION:"))
         for expected in expected_inputs:
             assert expected.replace(",", "\\,") in description, expected
+        for number, dose_date in enumerate(dose_dates, start=1):
+            assert f"Dose {number}\\, {dose_date}:" in description, dose_date
     else:
         assert calendar.count() == 0
     assert_clean(watch)
@@ -300,3 +314,36 @@ def test_the_404_page_is_styled_at_any_depth(page: Page, base_url: str) -> None:
     assert header.is_visible()
     assert header.evaluate("(e) => getComputedStyle(e).position") == "sticky"
     assert page.evaluate("typeof document$") == "object"  # the theme's scripts ran
+
+
+@pytest.mark.parametrize(("path", "name", "inputs"), [c for c in CASES if c[1] in {
+    "prophylaxis", "regimen"}], ids=["prophylaxis", "regimen"])
+def test_print_sheet_has_empty_boxes_and_the_rate_plans_on_screen(
+        page: Page, watch: Watch, path: str, name: str, inputs: dict[str, str]) -> None:
+    """Issue 15, item 9: boxes for the patient label, prescriber and product lot, empty; the
+    infusion-rate plan for the first and later doses, the figures the screen shows (the core's
+    rate plans at the actual weight)."""
+    page.goto(path)
+    fill(page, name, inputs)
+    assert result_of(page, name)["state"] == "done"
+    plans = run(name, dict(inputs))["rate_plans"]
+    screen = form_of(page, name).locator(".cmvig-rate-plans")
+    rates = [[f"{'up to ' if s['rate_is_limit'] else ''}"
+              f"{display(Decimal(str(s['rate_ml_h'])), 'rate_ml_h')} mL/h"
+              f"{' (capped)' if s['capped'] else ''}" for s in plan["steps"]] for plan in plans]
+    on_screen = [table.locator("tbody td:nth-child(4)").all_text_contents()
+                 for table in screen.locator("table").all()]
+    assert on_screen == rates and rates
+    page.evaluate("window.print = () => {}")
+    form_of(page, name).get_by_role("button", name="Print for the chart").click()
+    sheet = page.locator("#cmvig-print")
+    boxes = sheet.locator(".cmvig-sheet-box")
+    assert boxes.all_text_contents() == ["Patient label", "Prescriber", "Product lot"]
+    assert sheet.locator(".cmvig-sheet-box input, .cmvig-sheet-box textarea").count() == 0
+    # The folded plan is unfolded on paper, with the screen's figures.
+    assert sheet.locator("details.cmvig-rate-plans[open]").count() == 1
+    on_sheet = [table.locator("tbody td:nth-child(4)").all_text_contents()
+                for table in sheet.locator(".cmvig-rate-plans table").all()]
+    assert on_sheet == rates
+    page.evaluate("dispatchEvent(new Event('afterprint'))")
+    assert_clean(watch)

@@ -68,7 +68,8 @@ def test_prophylaxis_form_follows_the_dom_contract(built_site: Path) -> None:
     # Text, not type=number: the core must see exactly what was typed (decimal comma, 'abc').
     assert controls["weight_kg"]["type"] == "text"
     assert controls["transplant_date"]["type"] == "date"
-    assert controls["organ"]["options"] == ["kidney", "liver", "lung", "pancreas", "heart"]
+    # Issue 15: a required choice starts empty, so an untouched form sends no organ.
+    assert controls["organ"]["options"] == ["", "kidney", "liver", "lung", "pancreas", "heart"]
     assert form["results"] == ["loading"]
 
 
@@ -159,3 +160,20 @@ def test_self_test_recommends_the_one_policy(built_site: Path) -> None:
 def test_iis_web_config_is_shipped_in_the_site_root(built_site: Path) -> None:
     shipped = (built_site / "web.config").read_bytes()
     assert shipped == (ROOT / "build_scripts" / "deploy" / "web.config").read_bytes()
+
+
+def test_regimens_are_grouped_by_setting_in_the_dropdown(built_site: Path) -> None:
+    # Issue 15: <optgroup> per setting, derived from the regimens' data (calculators.regimens);
+    # the monograph's pneumonitis course is under stem-cell transplant and says so itself.
+    page = (built_site / "treatment" / "index.html").read_text(encoding="utf-8")
+    select = re.search(r'<select[^>]*name="regimen".*?</select>', page, re.DOTALL)
+    assert select is not None
+    groups = re.findall(r'<optgroup label="([^"]+)">(.*?)</optgroup>', select.group(0), re.DOTALL)
+    values = {label: re.findall(r'<option value="([^"]+)"', body) for label, body in groups}
+    assert list(values) == ["Thoracic transplant (heart, lung)", "Stem-cell transplant (HSCT)"]
+    assert values["Stem-cell transplant (HSCT)"] == ["pneumonitis-label", "zhang-2021-hsct"]
+    assert ('<option value="pneumonitis-label">Severe CMV pneumonitis after stem-cell transplant '
+            '(CMV Ig monograph) — Drug monograph, off-label use</option>') in select.group(0)
+    # A required choice starts empty: an untouched form chooses no regimen.
+    assert re.search(r'name="regimen"[^>]* required[^>]*>\s*<option value="" selected>Choose…',
+                     select.group(0))
