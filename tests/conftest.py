@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import fcntl
+import importlib.util
 import json
 import os
 import socket
@@ -12,13 +13,16 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from hypothesis import settings
 
 # No Hypothesis deadline anywhere: a deadline is a timing assertion, and speed is measured in the
 # benchmark, never asserted in tests (on a loaded machine, or under mutmut, a fast example can
-# take 400 ms once). The examples and their number are unchanged.
-settings.register_profile("cmvig", deadline=None)
-settings.load_profile("cmvig")
+# take 400 ms once). The examples and their number are unchanged. The golden cases' run inside
+# Pyodide (tests/pyodide) has pytest but not Hypothesis, and needs no profile.
+if importlib.util.find_spec("hypothesis") is not None:
+    from hypothesis import settings
+
+    settings.register_profile("cmvig", deadline=None)
+    settings.load_profile("cmvig")
 
 ROOT = Path(__file__).resolve().parent.parent
 GOLDEN = ROOT / "tests" / "calculators" / "golden"

@@ -24,7 +24,11 @@ for (const wheel of wheels) {
   pyodide.unpackArchive(new Uint8Array(readFileSync(wheel)), "wheel", { extractDir: sitePackages });
 }
 pyodide.mountNodeFS("/repo", root);
-const outcome = pyodide.runPython(`
+// A Python error is printed as its own message: uncaught, Node would print Pyodide's glue, one
+// minified line of a megabyte, and a pipe may drop the error after it.
+let outcome;
+try {
+  outcome = pyodide.runPython(`
 import json, os, sys
 os.chdir("/repo")
 sys.path[:] = [p for p in sys.path if p not in ("", ".")] + ["/repo"]  # wheel first, sources last
@@ -36,6 +40,10 @@ from tests.pyodide.answers import golden_answers
 answers = golden_answers()
 json.dumps({"pytest_exit_code": int(code), "answers": answers})
 `);
+} catch (error) {
+  process.stderr.write(`${error?.message ?? error}\n`);
+  process.exit(1);
+}
 writeFileSync(answersPath, outcome);
 // exitCode, not exit(): let Node flush piped output before it ends.
 process.exitCode = JSON.parse(outcome).pytest_exit_code;
