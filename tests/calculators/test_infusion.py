@@ -31,6 +31,7 @@ from calculators.infusion import (
     SCHEDULES,
     infusion_plan,
     rate_plans,
+    window_warnings,
 )
 from calculators.registry import CALCULATORS as REGISTRY
 from calculators.registry import run
@@ -309,6 +310,42 @@ def test_warnings_and_method_in_full() -> None:
         "The Cytotect CP label gives one rate plan for every infusion, first or later.",
         "The label gives no step sizes between the start rate and the maximum: the increases are "
         "the prescriber's; none are invented here.")
+
+
+DELIVERY_METHOD = (
+    "Each timed step runs at its rate for its length; what is left of the dose when the last "
+    "step starts runs at that step's rate. This assumes each increase is made on time, with no "
+    "reaction, and the highest labelled rate in an 'up to' step; slower rates take longer.")
+
+
+def test_delivery_method_in_full_and_the_steps_not_reached() -> None:
+    # CytoGam label, first infusion (15 -> 30 -> 60 mg/kg/h, 30-minute steps, nominal 50 mg/mL).
+    # 70 kg, 10,500 mg reaches step 3: the method alone, each rate in mL/kg/h = mg/kg/h / 50.
+    through = infusion_plan("70", "cytogam", "yes", "10500")
+    assert through.duration_method == DELIVERY_METHOD
+    assert [s.rate_ml_per_kg_h for s in through.steps] == [
+        Decimal("0.3"), Decimal("0.6"), Decimal("1.2")]
+    # 6 kg, 50 mg: 90 mg/h x 30 min = 45 mg, then 5 mg at 180 mg/h = 5/3 min (does not end):
+    # step 2 gives exactly the 5 mg left, and step 3 is not reached.
+    early = infusion_plan("6", "cytogam", "yes", "50")
+    assert [(s.number, s.dose_mg) for s in early.steps] == [(1, 45), (2, 5)]
+    assert early.duration_method == (
+        DELIVERY_METHOD + " The dose is complete during step 2; later steps are not reached.")
+
+
+def test_preparation_window_edges_and_warnings_in_full() -> None:
+    # CytoGam label: start within 6 hours of entering the vial, finish within 12 hours. An
+    # infusion of exactly 6 hours leaves the full 6 hours to start; one minute more does not.
+    cytogam = SCHEDULES[0]
+    assert window_warnings(cytogam, Decimal(360), Decimal(210)) == []
+    window = ("the label says to start within 6 hours of entering the vial and finish within 12 "
+              "hours")
+    assert window_warnings(cytogam, Decimal(361), Decimal(210)) == [
+        f"The infusion takes 6.0 hours (210.0 mL) at the labelled rates: {window}, so start it "
+        "within 359 minutes of entering the vial, not 6 hours."]
+    assert window_warnings(cytogam, Decimal(721), Decimal(210)) == [
+        f"The infusion takes 12.0 hours (210.0 mL) at the labelled rates, more than 12 hours: "
+        f"{window}, which cannot be met this way. Plan it with the prescriber and the pharmacy."]
 
 
 # --- rate plans for a schedule's print sheet (issue 15) ------------------------------------------

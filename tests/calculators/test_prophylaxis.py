@@ -54,7 +54,9 @@ def test_cytotect_cp_schedule_notes_the_interval_and_the_older_product() -> None
                                     interval_days="18")
     assert [d.day for d in schedule.doses] == [0, 18, 36, 54, 72, 90]
     assert [d.week for d in schedule.doses] == [0, None, None, None, None, None]
-    assert any("18 days apart" in note for note in schedule.notes)
+    # Cytotect CP SmPC: 14 to 21 days apart, at least six doses (the whole note, as shown).
+    assert ("Doses 18 days apart; the SmPC allows 14 to 21 days and at least six doses."
+            in schedule.notes)
     assert any("50 U/mL" in note for note in schedule.notes)
     assert not any("72 hours" in note for note in schedule.notes)
 

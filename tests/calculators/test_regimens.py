@@ -32,6 +32,7 @@ from calculators.regimens import (
     REGIMENS,
     SETTINGS,
     Regimen,
+    _above_label_max,
     regimen_schedule,
 )
 from calculators.registry import CALCULATORS, run
@@ -453,3 +454,108 @@ def test_schedules_carry_the_rate_plans_at_the_actual_weight() -> None:
                                       "transplant_date": START, "product": "cytotect-cp"})
     assert [p["infusions"] for p in prophylaxis["rate_plans"]] == ["every"]
     assert prophylaxis["rate_plans"][0]["steps"][0]["rate_ml_h"] == 7.2  # 0.08 mL/kg/h x 90 kg
+
+
+# --- mutation testing (issue 13 item 9): whole sentences, values and totals ---------------------
+
+@pytest.mark.parametrize(("params", "field", "value", "message"), [
+    ({"regimen": "case-intensive-50u", "product": "cytogam"}, "product", "cytogam",
+     "Product: the case-intensive-50u regimen is dosed in CMV antibody units (U/kg), and CytoGam "
+     "has no labelled unit strength; choose Cytotect CP (100 U/mL) or a product with units per "
+     "mL."),
+    ({"regimen": "zhang-2021-hsct", "conversion_date": START}, "conversion_date", START,
+     f"CMV-DNA conversion date must be after the start date ({START})."),
+    ({"regimen": "zhang-2021-hsct", "conversion_date": "2030-01-01"}, "conversion_date",
+     "2030-01-01", f"CMV-DNA conversion date must be within {CONVERSION_MAX_DAYS} days of the "
+     f"start date ({START}); check the year."),
+])
+def test_refusals_carry_the_value_and_the_whole_message(
+        params: dict[str, str], field: str, value: str, message: str) -> None:
+    with pytest.raises(InputError) as caught:
+        regimen_schedule(weight_kg="70", start_date=START, **params)
+    assert (caught.value.field, caught.value.value, caught.value.message) == (
+        field, value, message)
+
+
+def test_zhang_horizon_warning_option_and_note_in_full() -> None:
+    # Zhang 2021: 100 mg/kg every 2 days until CMV-DNA conversion (two consecutive tests), then
+    # weekly for two weeks; median time to clearance 14 days (early) and 21 days (late).
+    result = regimen_schedule("zhang-2021-hsct", "70", START)
+    assert (
+        "No CMV-DNA conversion date: only the first 14 days of doses every 2 days are shown (the "
+        "study's median time to CMV clearance was 14 days with early CMV-IVIG, 21 days when it "
+        "was started late). The doses continue until conversion is confirmed by two consecutive "
+        "tests, then weekly for two weeks (see options); the totals cover the doses shown only. "
+        "Enter the conversion date for the whole course.") in result.warnings
+    assert result.options[0].frequency == (
+        "once a week for two weeks (two doses) after CMV-DNA conversion is confirmed by two "
+        "consecutive tests")
+    assert result.notes[-1] == ("The study used 'an integral number of vials ... whenever "
+                                "possible'; here the rounding policy is 'none'.")
+    # Unrounded: 7 doses x 140 mL (7,000 mg at the nominal 50 mg/mL, CytoGam label).
+    assert result.total_rounded_ml == 980
+    assert result.rounding_tolerance_pct is None
+
+
+def test_tolerance_is_reported_only_for_nearest_and_sources_cite_rounding() -> None:
+    # Chou 1996 (no options): 200 mg/kg x 70 kg = 14,000 mg = 280 mL of Cytotect CP (50 mg/mL,
+    # 100 U/mL, SmPC). Rounding up cites HOPA; the tolerance applies to "nearest" only.
+    up = regimen_schedule("chou-1996", "70", START, product="cytotect-cp", rounding="up")
+    assert up.rounding_tolerance_pct is None
+    assert "hopa-rounding" in up.sources
+    assert up.units_per_ml == 100
+
+
+def test_label_maximum_for_a_product_without_one_when_only_the_doses_pass_it() -> None:
+    # Monograph pneumonitis course with Cytotect CP: the SmPC states no maximum, so CytoGam's
+    # 150 mg/kg (label) bounds it. The doses (400, 200 mg/kg) pass it; the twice-weekly option
+    # (150 mg/kg, the last option) does not: the CytoGam label is still cited.
+    result = regimen_schedule("pneumonitis-label", "70", START, product="cytotect-cp")
+    assert ("Above the CytoGam label maximum of 150 mg/kg per infusion (the sources give no "
+            "maximum for Cytotect CP) (mg/kg of actual weight): doses 1, 2, 3: 400 mg/kg; dose 4: "
+            "200 mg/kg. Never rounded to whole vials: the dose to give is the source's dose, "
+            "flagged.") in result.warnings
+    assert result.options[-1].warnings == ()
+    assert "cytogam-label" in result.sources
+
+
+def test_two_doses_above_the_maximum_are_named_in_the_plural() -> None:
+    # CytoGam label maximum: 150 mg/kg per infusion.
+    assert _above_label_max([(1, Decimal(200)), (2, Decimal(200))], PRODUCTS["cytogam"]) == [
+        "Above the CytoGam label maximum of 150 mg/kg per infusion (mg/kg of actual weight): "
+        "doses 1, 2: 200 mg/kg. Never rounded to whole vials: the dose to give is the source's "
+        "dose, flagged."]
+
+
+def test_product_warnings_in_full() -> None:
+    # Kneidinger 2014 "100 IU (50 mg)/kg" = 0.5 mg per unit, as Cytotect CP (100 U/mL, 50 mg/mL):
+    # no product warning at all.
+    own = regimen_schedule("kneidinger-2014", "70", START, product="cytotect-cp")
+    assert [w for w in own.warnings if not w.startswith("Off-label")] == []
+    # Cremer 1988 fixed doses of an unnamed CMVIG given as CytoGam.
+    fixed = regimen_schedule("cremer-1988", "70", START)
+    assert ("The source used CMVIG (type not stated); the doses here are the same mg of CytoGam. "
+            "CMV antibody content per mg may differ between products.") in fixed.warnings
+    assert not any("mg/mL" in w for w in fixed.warnings)  # no stated strength to compare
+    # A local product of 100 mg/mL and 100 U/mL (1 mg per unit).
+    _custom(100, 100)
+    units = regimen_schedule("kneidinger-2014", "70", START, product="custom")
+    assert units.warnings[1:] == (
+        "The source used Cytotect; the doses here are the same U/kg of Local CMVIG. CMV antibody "
+        "content per mg may differ between products.",
+        "The source's units and mg figures agree at 0.5 mg per unit (Cytotect CP: 100 U/mL, "
+        "50 mg/mL); Local CMVIG has 1 mg per unit. The dose here follows the units.")
+
+
+def test_age_and_pregnancy_reach_the_dosing_weight() -> None:
+    # NBA guidance: adjusted body weight is not used in pregnancy; the actual weight is, and the
+    # result says so. Without pregnancy, a 40-year-old 170 cm man of 90 kg: Devine IBW 65.94 kg,
+    # adjusted = IBW + 0.4 x (90 - IBW) = 75.56, shown as 75.6 kg.
+    common = {"weight_basis": "adjusted", "height_cm": "170", "sex": "male", "age": "40"}
+    pregnant = regimen_schedule("zhang-2021-hsct", "90", START, pregnant="yes", **common)
+    assert (pregnant.dosing_weight.basis, pregnant.weight_kg) == ("actual", 90)
+    assert pregnant.warnings[-1] == ("Adjusted body weight is not used in pregnancy (NBA "
+                                     "guidance): the actual weight is used.")
+    adjusted = regimen_schedule("zhang-2021-hsct", "90", START, **common)
+    assert (adjusted.dosing_weight.basis, adjusted.weight_kg) == ("adjusted", Decimal("75.6"))
+    assert not any("no age was given" in w for w in adjusted.warnings)

@@ -34,6 +34,7 @@ from calculators.renal import (
     TABLES,
     VALGANCICLOVIR_ROWS,
     RenalDosing,
+    _find_row,
     creatinine_clearance,
 )
 from calculators.sources import SOURCES
@@ -319,3 +320,46 @@ def test_result_says_which_weight_and_that_the_sources_give_no_tablet_strength()
 def test_no_row_no_dose_in_mg() -> None:
     below = _at("9.9")
     assert (below.ganciclovir.induction_mg, below.valganciclovir.maintenance_mg) == (None, None)
+
+
+def test_each_row_stops_below_its_upper_bound() -> None:
+    # Each row covers its lower bound up to, not including, the next row's (label tables:
+    # "50–69" ends where "≥ 70" starts). Asked on its own, a row does not take its upper bound,
+    # whatever order the table lists its rows in.
+    for table in TABLES.values():
+        for row in table:
+            if row.below_crcl is not None and not row.haemodialysis:
+                assert _find_row((row,), Fraction(row.below_crcl), False) is None
+                assert _find_row((row,), Fraction(row.min_crcl or 0), False) is row
+
+
+@pytest.mark.parametrize(("params", "field", "value", "message"), [
+    ({"creatinine_mg_dl": "1", "creatinine_umol_l": "88"}, "creatinine_umol_l", "88",
+     "Serum creatinine: give it in mg/dL or in µmol/L, not both."),
+    ({"creatinine_mg_dl": " "}, "creatinine_mg_dl", " ",
+     "Serum creatinine is required, in mg/dL or in µmol/L."),
+])
+def test_creatinine_refusals_carry_the_value_and_the_whole_message(
+        params: dict[str, object], field: str, value: str, message: str) -> None:
+    with pytest.raises(InputError) as caught:
+        creatinine_clearance("60", "70", "male", **params)
+    assert (caught.value.field, caught.value.value, caught.value.message) == (
+        field, value, message)
+
+
+def test_haemodialysis_and_ceiling_warnings_in_full() -> None:
+    # Ganciclovir label: doses after dialysis; valganciclovir label: no tablet dose on
+    # haemodialysis. CRCL_CEILING (150 mL/min) is a plausibility check; the sources give no limit.
+    dialysis = _at("40", haemodialysis=True)
+    assert dialysis.warnings == (
+        "On haemodialysis: the haemodialysis rows apply, whatever the estimate. Cockcroft–Gault "
+        "does not apply on dialysis: its CrCl (40.0 mL/min) is shown for information only, and "
+        "the tables give haemodialysis its own rows.",
+        "Valganciclovir tablets are not recommended on haemodialysis: the label gives no tablet "
+        "dose; oral-solution doses are unverified here. Ganciclovir doses are given after "
+        "dialysis.")
+    high = _at("150.5")
+    assert high.warnings == (
+        "CrCl 150.5 mL/min is above 150 mL/min: check the weight, the age, and the creatinine "
+        "and its unit against the lab report before using the ≥ 70 (ganciclovir) and ≥ 60 "
+        "(valganciclovir) rows. The sources give no upper limit: this is a plausibility check.",)
