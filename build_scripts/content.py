@@ -207,7 +207,8 @@ def body_calls(body: str) -> list[tuple[int, str, str]]:
     :class:`jinja2.TemplateSyntaxError` (with its line) if the body is not valid Jinja.
     """
     calls = []
-    for call in jinja2.Environment().parse(body).find_all(nodes.Call):
+    environment = jinja2.Environment()
+    for call in environment.parse(body).find_all(nodes.Call):
         if not isinstance(call.node, nodes.Name):
             continue  # a method or filter call (``x.items()``): not a page function
         name = call.node.name
@@ -216,7 +217,7 @@ def body_calls(body: str) -> list[tuple[int, str, str]]:
             key = found[0]
         elif name in KEYED_FUNCTIONS:
             key = call.args[0] if call.args else nodes.Const("")
-        elif name in PLAIN_FUNCTIONS or name in jinja2.Environment().globals:
+        elif name in PLAIN_FUNCTIONS or name in environment.globals:
             continue
         else:
             calls.append((call.lineno, name, "(unknown function)"))
