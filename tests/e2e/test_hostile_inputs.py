@@ -30,7 +30,8 @@ from calculators import InputError, registry, settings
 from tests.e2e.conftest import Watch, assert_clean, forms_on_site
 
 # Minutes long: scheduled first, so it does not finish last (tests/conftest.py).
-pytestmark = pytest.mark.long
+# No test here needs fresh browser state: they share the worker's warm context.
+pytestmark = [pytest.mark.long, pytest.mark.browser_context("warm")]
 
 PAYLOAD = "<img src=x onerror=alert(1)>"
 HOSTILE = ["", "   ", "abc", "1e309", "NaN", "-0", "７０", PAYLOAD, "9" * 10_000]
