@@ -5,7 +5,8 @@
 - ``cytotect-cp`` -- Cytotect CP: 100 U/mL and 50 mg/mL; 10 mL and 50 mL vials (SmPC). The older
   Cytotect (50 U/mL) is a different product and is deliberately absent: the same number of units
   would be twice the volume in it. The SmPC facts held here state no maximum per infusion.
-- ``custom`` -- whatever the institution sets in its configuration (:mod:`calculators.settings`).
+- ``custom`` -- whatever the institution sets in its settings (:mod:`calculators.settings`), passed
+  to :func:`product` by the caller; this module keeps none.
 """
 
 from __future__ import annotations
@@ -80,12 +81,10 @@ PRODUCT_FIELD = ChoiceField(
 )
 
 
-def product(product_id: str) -> Product:
-    """The product called ``product_id``; ``custom`` is the institution's configured product."""
+def product(product_id: str, custom: Product | None = None) -> Product:
+    """The product called ``product_id``; ``custom`` is the institution's own product, ``custom``
+    (:attr:`calculators.settings.Settings.custom_product`; None where it has none)."""
     if product_id == "custom":
-        from .settings import current  # settings imports this module
-
-        custom = current().custom_product
         if custom is None:
             raise InputError("product", product_id,
                              "Product: this site has no custom product configured.")

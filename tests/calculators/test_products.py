@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from decimal import Decimal
 
 import pytest
@@ -11,13 +10,6 @@ from calculators import settings
 from calculators.errors import InputError
 from calculators.products import PRODUCT_FIELD, PRODUCTS, Product, Vial, product
 from calculators.sources import SOURCES
-
-
-@pytest.fixture(autouse=True)
-def default_settings() -> Iterator[None]:
-    settings.reset()
-    yield
-    settings.reset()
 
 
 def test_cytogam() -> None:
@@ -74,9 +66,9 @@ def test_custom_product() -> None:
         product("custom")
     assert caught.value.field == "product"
     assert "no custom product configured" in caught.value.message
-    settings.configure({"custom_product": {"name": "Local", "mg_per_ml": "100",
-                                           "vial_ml": ["20"]}})
-    custom = product("custom")
+    local = settings.parse({"custom_product": {"name": "Local", "mg_per_ml": "100",
+                                               "vial_ml": ["20"]}})
+    custom = product("custom", local.custom_product)
     assert isinstance(custom, Product)
     assert (custom.id, custom.name, custom.mg_per_ml) == ("custom", "Local", 100)
     assert "custom" not in PRODUCTS
