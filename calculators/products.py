@@ -44,6 +44,12 @@ class Product:
         """The label maximum for one infusion at ``weight_kg`` (actual body weight), in mg."""
         return None if self.label_max_mg_per_kg is None else self.label_max_mg_per_kg * weight_kg
 
+    @property
+    def strength(self) -> str:
+        """The labelled strength as the product choice shows it: '100 U/mL, 50 mg/mL'."""
+        units = "" if self.units_per_ml is None else f"{self.units_per_ml} U/mL, "
+        return f"{units}{self.mg_per_ml} mg/mL"
+
     def vial(self, ml: Decimal) -> Vial:
         return Vial(ml=ml, mg=ml * self.mg_per_ml,
                     units=None if self.units_per_ml is None else ml * self.units_per_ml)
@@ -71,11 +77,11 @@ PRODUCTS: dict[str, Product] = {
     )
 }
 
+# The choices are the products above, each named with its strength, then the institution's own.
 PRODUCT_FIELD = ChoiceField(
     name="product",
     label="Product",
-    choices=(("cytogam", "CytoGam (50 mg/mL)"),
-             ("cytotect-cp", "Cytotect CP (100 U/mL, 50 mg/mL)"),
+    choices=(*((p.id, f"{p.name} ({p.strength})") for p in PRODUCTS.values()),
              ("custom", "This hospital's product")),
     default="cytogam",
 )
