@@ -16,8 +16,8 @@ benchmark all call it, so what is tested and measured is what ships. Its steps:
    and copy the vendored browser libraries (tablesort) from ``node_modules/``,
    once they match the hashes recorded for package-lock.json (``integrity.py``), and IIS's
    ``web.config`` from ``build_scripts/deploy/``;
-5. run the builder, MkDocs + Material (``mkdocs build --strict``); then, on its output, the
-   steps that make it the site: fill the whole-guide
+5. run the builder, MkDocs + Material (``mkdocs build --strict``, the default) or Zensical
+   (``builder="zensical"``); then, on either's output, the same steps: fill the whole-guide
    print page (``print_page.py``), correct the theme's markup (``theme_markup.py``), move the
    pages' inline scripts and styles and the stylesheets' ``data:`` icons into files
    (``csp.py``): the site runs under a strict Content-Security-Policy; last, the service worker
@@ -43,7 +43,7 @@ from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
-from .builders import DEFAULT_BUILDER, run_builder, write_build_config
+from .builders import DEFAULT_BUILDER, LINKS_FROM_SOURCE, run_builder, write_build_config
 from .content import Content, load_content
 from .csp import externalize_data_images, externalize_inline_code
 from .external_refs import external_references
@@ -122,7 +122,7 @@ def generate(project: Path, today: date, builder: str = DEFAULT_BUILDER) -> Cont
     # it; checked before docs/ is touched, so a refused build leaves the last good one in place.
     check_packages()
     _remove_previous_output(project)
-    written = render_pages(content, docs, site_src, today)
+    written = render_pages(content, docs, site_src, today, LINKS_FROM_SOURCE[builder])
     written += render_generated_pages(content, docs, site_src)
     written.append(render_print_page(docs, site_src))
     written.append(write_build_config(project, content, builder))

@@ -1,20 +1,29 @@
-"""The builder that turns the generated ``docs/`` into HTML, and the configuration it is given.
+"""The builders that turn the generated ``docs/`` into HTML, and the configuration each is given.
 
-MkDocs + Material (``mkdocs build --strict``) reads ``docs/`` and ``mkdocs.yml``. It is given no
-hooks or plugins of ours (its successor, Zensical, runs no hooks and ignores plugins it does not
-know): what the generator decides reaches it as data, in :data:`BUILD_CONFIG`, a configuration
-written beside ``mkdocs.yml`` that inherits it (``INHERIT``) and adds
+Two builders read the same ``docs/`` and the same ``mkdocs.yml``: MkDocs + Material (the default,
+``mkdocs build --strict``) and Zensical (``zensical build``; the successor of Material, which
+reaches end of life on 2027-05-05). Neither is given hooks or plugins of ours: what the generator
+decides reaches them as data, in :data:`BUILD_CONFIG`, a configuration written beside
+``mkdocs.yml`` that inherits it (``INHERIT``, which both read) and adds
 
 - ``nav``, the navigation (``render.navigation``);
 - ``extra``, the institution's name, department and contact (shown in the disclaimer on every
   page) and the footer links (``render.footer_links``), read by the theme override
-  (``site_src/theme/main.html``).
+  (``site_src/theme/main.html``);
+- for Zensical only, where it writes (inside the project: it refuses a ``site_dir`` outside it;
+  the result is then moved to the site folder asked for) and its classic look (Material's).
+
+One difference reaches the pages themselves: MkDocs leaves an address in a page's raw HTML as
+written (relative to the page's URL, ``slug/``), while Zensical resolves it against the page's
+Markdown file (``docs/slug.md``, one folder up) and rewrites it; the generated HTML blocks are
+written for the builder's way (:data:`LINKS_FROM_SOURCE`).
 """
 
 from __future__ import annotations
 
 import json
 import os
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -24,14 +33,19 @@ from .build_date import source_date_epoch
 from .content import Content
 from .render import footer_links, navigation
 
-__all__ = ["BUILDERS", "BUILD_CONFIG", "DEFAULT_BUILDER", "INSTITUTION_KEYS", "build_config",
+__all__ = ["BUILDERS", "BUILD_CONFIG", "DEFAULT_BUILDER", "INSTITUTION_KEYS", "LINKS_FROM_SOURCE",
+           "build_config",
            "run_builder", "write_build_config"]
 
-BUILDERS = ("mkdocs",)
+BUILDERS = ("mkdocs", "zensical")
 DEFAULT_BUILDER = "mkdocs"
 # Generated at the project root (relative paths in mkdocs.yml stay relative to the same folder).
 BUILD_CONFIG = "mkdocs.generated.yml"
 INSTITUTION_KEYS = ("institution", "department", "contact")
+# Whether the builder resolves addresses in a page's raw HTML against its Markdown file.
+LINKS_FROM_SOURCE = {"mkdocs": False, "zensical": True}
+# Where Zensical writes, inside the project (git-ignored), before the site is moved into place.
+ZENSICAL_OUTPUT = Path(".cache") / "zensical-site"
 
 
 def build_config(content: Content, builder: str) -> dict[str, Any]:
@@ -44,6 +58,9 @@ def build_config(content: Content, builder: str) -> dict[str, Any]:
         "extra": {**{key: content.config.get(key, "") for key in INSTITUTION_KEYS},
                   "footer_links": footer_links(content)},
     }
+    if builder == "zensical":
+        config["site_dir"] = str(ZENSICAL_OUTPUT)
+        config["theme"] = {"variant": "classic"}
     return config
 
 
@@ -68,8 +85,18 @@ def run_builder(builder: str, project: Path, site_dir: Path, site_url: str | Non
         env["SOURCE_DATE_EPOCH"] = stamp  # the sitemap's date: the commit's, not the build day's
     if site_url:
         env["CMVIG_SITE_URL"] = site_url  # read by mkdocs.yml (!ENV)
-    subprocess.run(
-        [sys.executable, "-m", "mkdocs", "build", "--strict", "--quiet",
-         "--config-file", str(project / BUILD_CONFIG), "--site-dir", str(site_dir)],
-        cwd=project, env=env, check=True,
-    )
+    config = str(project / BUILD_CONFIG)
+    if builder == "mkdocs":
+        subprocess.run(
+            [sys.executable, "-m", "mkdocs", "build", "--strict", "--quiet",
+             "--config-file", config, "--site-dir", str(site_dir)],
+            cwd=project, env=env, check=True,
+        )
+        return
+    output = project / ZENSICAL_OUTPUT
+    shutil.rmtree(output, ignore_errors=True)
+    subprocess.run([sys.executable, "-m", "zensical", "build", "--clean", "--strict",
+                    "--config-file", config], cwd=project, env=env, check=True)
+    shutil.rmtree(site_dir, ignore_errors=True)
+    site_dir.parent.mkdir(parents=True, exist_ok=True)
+    shutil.move(output, site_dir)

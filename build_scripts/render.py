@@ -100,15 +100,17 @@ def _shared(env: jinja2.Environment, content: Content) -> dict[str, Any]:
 
 
 def render_pages(content: Content, docs: Path = DOCS, root: Path = SITE_SRC,
-                 today: date | None = None) -> list[Path]:
-    """Write one ``docs/<slug>.md`` per page (and the charts they draw); return the paths."""
+                 today: date | None = None, links_from_source: bool = False) -> list[Path]:
+    """Write one ``docs/<slug>.md`` per page (and the charts they draw); return the paths.
+    ``links_from_source``: the builder resolves addresses in the pages' HTML against the Markdown
+    file, not the page's URL (``builders.LINKS_FROM_SOURCE``)."""
     env = environment(root)
     shared = _shared(env, content)
     placement = Placement.of(content)
     finish = page_finisher(content, env)
     written: list[Path] = []
     for page in content.pages:
-        functions = SiteFunctions(env, content, placement, page.slug, docs)
+        functions = SiteFunctions(env, content, placement, page.slug, docs, links_from_source)
         written.append(_render_page(env, page, {**shared, **functions.functions()}, docs,
                                     is_overdue(page, today or date.today()), finish))
         written += functions.charts
