@@ -95,7 +95,9 @@ def run_builder(builder: str, project: Path, site_dir: Path, site_url: str | Non
         return
     output = project / ZENSICAL_OUTPUT
     shutil.rmtree(output, ignore_errors=True)
-    subprocess.run([sys.executable, "-m", "zensical", "build", "--clean", "--strict",
+    # Never --clean: it deletes the whole .cache/, other tools' caches in it too (the Pyodide
+    # test's wheels), even while they are in use. The output is removed above instead.
+    subprocess.run([sys.executable, "-m", "zensical", "build", "--strict",
                     "--config-file", config], cwd=project, env=env, check=True)
     shutil.rmtree(site_dir, ignore_errors=True)
     site_dir.parent.mkdir(parents=True, exist_ok=True)
