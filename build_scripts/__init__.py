@@ -1,4 +1,5 @@
-"""The site generator: ``site_src/`` -> Jinja2 -> ``docs/`` -> ``mkdocs build`` -> ``site/``.
+"""The site generator: ``site_src/`` -> Jinja2 -> ``docs/`` -> ``mkdocs build`` (or Zensical) ->
+``site/``.
 
 :func:`build_scripts.build.build_site` (:mod:`build_scripts.build`) is the one build (the command
 line, ``./dev serve``, the tests and the benchmark all run it); ``python -m build_scripts``
@@ -9,13 +10,14 @@ Generating ``docs/`` from ``site_src/``
 - :mod:`build_scripts.content` -- read and validate ``site_src/`` (front matter, YAML, schemas).
 - :mod:`build_scripts.governance` -- pages whose review is overdue (warn, or fail if configured).
 - :mod:`build_scripts.render` -- render pages, generated pages (references, glossary, changelog),
-  the abbreviations snippet and the navigation through Jinja2 into ``docs/``.
+  the print page's stub and the navigation through Jinja2 into ``docs/``.
 - :mod:`build_scripts.components` -- the Jinja functions of page bodies (``cite``, ``table``,
   ``case_card``, ``case_cards``, ``case_timeline``, ``product_facts``, ``off_label``).
 - :mod:`build_scripts.fallback` -- dose tables for use without the calculator, built by the core.
 - :mod:`build_scripts.charts` -- CMV DNA charts of case timelines (matplotlib, SVG, at build time).
-- :mod:`build_scripts.mkdocs_hooks` -- MkDocs hooks: institution for the theme, navigation, and
-  the print page's anchors.
+- :mod:`build_scripts.abbreviations` -- the glossary's abbreviations, in each page's Markdown.
+- :mod:`build_scripts.builders` -- the builders (MkDocs + Material, Zensical) and the
+  configuration each is given (``mkdocs.yml``, the navigation, the institution).
 
 Assets the browser runs
 - :mod:`build_scripts.integrity` -- refuse npm packages that are not exactly the pinned ones.
@@ -25,7 +27,9 @@ Assets the browser runs
 - :mod:`build_scripts.snapshot` -- the memory snapshot the worker starts from (with
   ``snapshot.mjs``, and ``snapshot-check.mjs``, which restores it once before it ships).
 
-Finishing the built site (after ``mkdocs build --strict``)
+Finishing the built site (after ``mkdocs build --strict`` or ``zensical build``)
+- :mod:`build_scripts.print_page` -- the whole guide on one printable page, from the built pages.
+- :mod:`build_scripts.theme_markup` -- corrections to the theme's markup (valid HTML).
 - :mod:`build_scripts.csp` -- move inline code out, for a strict Content-Security-Policy.
 - :mod:`build_scripts.offline` -- the service worker (``service-worker.js``): offline use.
 - :mod:`build_scripts.external_refs` -- find anything that would fetch from outside the site.

@@ -14,6 +14,7 @@ from pathlib import Path
 import jinja2
 
 from .build import BuildError, build_site
+from .builders import BUILDERS, DEFAULT_BUILDER
 from .content import ContentError
 from .integrity import IntegrityError
 from .paths import ROOT, SITE
@@ -30,16 +31,18 @@ def main(argv: list[str] | None = None) -> int:
                         "repository; the tests build small fixture sites this way)")
     parser.add_argument("--today", type=date.fromisoformat, default=date.today(),
                         help="date to check review dates against (YYYY-MM-DD; default: today)")
+    parser.add_argument("--builder", choices=BUILDERS, default=DEFAULT_BUILDER,
+                        help="what turns docs/ into HTML: MkDocs + Material (default) or Zensical")
     args = parser.parse_args(argv)
     try:
-        times = build_site(args.project, args.site_dir, args.site_url, args.today)
+        times = build_site(args.project, args.site_dir, args.site_url, args.today, args.builder)
     except (ContentError, IntegrityError, BuildError) as error:
         print(error, file=sys.stderr)
         return 1
     except jinja2.TemplateError as error:
         print(f"A page could not be rendered: {error}", file=sys.stderr)
         return 1
-    print(f"Built {args.site_dir} from site_src/ in {times.total:.1f} s "
+    print(f"Built {args.site_dir} from site_src/ with {args.builder} in {times.total:.1f} s "
           "(generated files in docs/ are listed in docs/.generated).")
     return 0
 

@@ -127,11 +127,14 @@ def _markdown_text(text: str) -> str:
 
 
 class SiteFunctions:
-    """The Jinja functions for one page (links are relative to it)."""
+    """The Jinja functions for one page (links are relative to it: to the page's URL, or with
+    ``links_from_source``, to its Markdown file in ``docs/``, as the builder resolves them)."""
 
     def __init__(self, env: jinja2.Environment, content: Content, placement: Placement,
-                 slug: str, docs: Path) -> None:
+                 slug: str, docs: Path, links_from_source: bool = False) -> None:
         self.env = env
+        # A page's URL (slug/) is one folder below its Markdown file (docs/slug.md).
+        self.up = "" if slug == "index" or links_from_source else "../"
         self.content = content
         self.placement = placement
         self.slug = slug
@@ -142,14 +145,13 @@ class SiteFunctions:
     # -- links -------------------------------------------------------------------------------
     def url(self, slug: str, anchor: str = "") -> str:
         """The URL of page ``slug`` (``#anchor``) from this page, as served (directory URLs)."""
-        up = "" if self.slug == "index" else "../"
         path = "" if slug == "index" else f"{slug}/"
         if slug == self.slug:
             return f"#{anchor}" if anchor else "./"
-        return f"{up}{path}" + (f"#{anchor}" if anchor else "") or "./"
+        return f"{self.up}{path}" + (f"#{anchor}" if anchor else "") or "./"
 
     def asset(self, relative: Path) -> str:
-        return ("" if self.slug == "index" else "../") + relative.as_posix()
+        return self.up + relative.as_posix()
 
     def reference_link(self, key: str, locator: str | None = None) -> dict[str, str]:
         ref = self.content.references[key]

@@ -2,11 +2,11 @@
 
 Hospitals serve the site with ``default-src 'self'; script-src 'self' 'wasm-unsafe-eval';
 worker-src 'self'; style-src 'self'`` (``security.py``). That policy blocks three things the
-themes write, which this step, run after ``mkdocs build``, moves into files of their own instead
-of forking their templates:
+themes write, which this step, run after the builder (``mkdocs build`` or ``zensical build``),
+moves into files of their own instead of forking their templates:
 
-- inline ``<script>`` and ``<style>`` (mkdocs-material's ``partials/javascripts/*.html``,
-  mkdocs-print-site-plugin's page): each block becomes ``assets/inline/<sha256 prefix>.js`` or
+- inline ``<script>`` and ``<style>`` (mkdocs-material's and Zensical's
+  ``partials/javascripts/*.html``): each block becomes ``assets/inline/<sha256 prefix>.js`` or
   ``.css``, loaded from the same place in the page, so the order of execution and the cascade do
   not change;
 - ``data:`` images in stylesheets (mkdocs-material's icons, ``default-src 'self'`` covers images):

@@ -103,3 +103,35 @@ def built_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
 def built_site_url(built_site: Path) -> str:
     """The address ``built_site`` was built for (``--site-url``)."""
     return (built_site.parent / "site.built").read_text()
+
+
+# --- The Zensical build (issue 17) ------------------------------------------------------------
+# A second builder for the same docs/ (build_scripts/builders.py). Kept apart from the fixtures
+# above on purpose; ``built_site`` could share ``build_once`` too.
+
+def build_once(tmp_path_factory: pytest.TempPathFactory, name: str, *options: str) -> Path:
+    """``python -m build_scripts OPTIONS`` into ``<run folder>/NAME`` once per test run, however
+    many pytest-xdist workers ask (the first builds, holding a lock; the others reuse it), for
+    a port chosen here (``NAME.built`` holds its address; see ``built_site`` for why any port
+    serves)."""
+    shared = _run_folder(tmp_path_factory)
+    site, built = shared / name, shared / f"{name}.built"
+    with open(shared / f"{name}.lock", "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        if not built.is_file():
+            port = free_port()
+            done = subprocess.run(
+                [sys.executable, "-m", "build_scripts", "--site-dir", str(site),
+                 "--site-url", f"http://127.0.0.1:{port}/", *options],
+                cwd=ROOT, capture_output=True, text=True, check=False,
+            )
+            assert done.returncode == 0, done.stdout + done.stderr
+            built.write_text(f"http://127.0.0.1:{port}/")
+    return site
+
+
+@pytest.fixture(scope="session")
+def zensical_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The whole site built with Zensical instead of MkDocs + Material (``--builder zensical``),
+    the same build otherwise, once per test run."""
+    return build_once(tmp_path_factory, "zensical-site", "--builder", "zensical")

@@ -132,7 +132,7 @@ def markdown(figures: dict[str, Any]) -> str:
                      f"({page['pyodide_bytes'] / 1000:,.0f} KB) |")
     build = figures["build_s"]
     lines.append("| build: generator + mkdocs build + CSP and offline files (+ check) | " + (
-        f"{build['total']:.1f} s ({build['generate']:.1f} + {build['mkdocs']:.1f} + "
+        f"{build['total']:.1f} s ({build['generate']:.1f} + {build['builder']:.1f} + "
         f"{build['finish']:.1f} + {build['check']:.1f})" if build else "not measured (--no-build)")
         + " |")
     for url, scores in (figures.get("lighthouse") or {}).items():

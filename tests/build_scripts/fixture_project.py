@@ -22,14 +22,11 @@ def make_site_src(where: Path) -> Path:
 
 
 def make_project(where: Path) -> Path:
-    """A project folder: mkdocs.yml, the fixture site_src/, the hook and the hand-written JS/CSS."""
+    """A project folder: mkdocs.yml, the fixture site_src/ and the hand-written JS/CSS."""
     project = where / "project"
     project.mkdir()
     make_site_src(project)
     shutil.copyfile(ROOT / "mkdocs.yml", project / "mkdocs.yml")
-    (project / "build_scripts").mkdir()
-    shutil.copyfile(ROOT / "build_scripts" / "mkdocs_hooks.py",
-                    project / "build_scripts" / "mkdocs_hooks.py")
     for folder in ("javascripts", "stylesheets"):
         shutil.copytree(ROOT / "docs" / folder, project / "docs" / folder)
     return project

@@ -16,11 +16,7 @@ import pytest
 from build_scripts.build import docs_lock
 from build_scripts.content import ContentError, load_content
 from build_scripts.governance import check_reviews, overdue_reviews
-from build_scripts.mkdocs_hooks import (
-    fix_print_page_anchors,
-    valid_print_page_markup,
-    valid_theme_toggles,
-)
+from build_scripts.theme_markup import valid_theme_toggles
 from tests.build_scripts.fixture_project import make_project, make_site_src
 from tests.conftest import ROOT
 
@@ -90,35 +86,14 @@ def test_fixture_site_has_everything(fixture_build: tuple[Path, str]) -> None:
     # Abbreviations from the glossary on hover, in Markdown text and in the generated HTML.
     assert '<abbr title="fixture term">FXT</abbr>' in evidence
     assert '<abbr title="cytomegalovirus">CMV</abbr>' in (site / "index.html").read_text()
-    # The snippet is not a page.
+    # No snippet folder, no leftover of the generator's hand-over to the builder.
     assert not (site / "includes").exists()
+    assert not (site / "mkdocs.generated.yml").exists()
     for page in ("references", "glossary", "changelog", "print_page"):
         assert (site / page / "index.html").is_file(), page
     print_page = (site / "print_page" / "index.html").read_text()
     assert "Writer/1999" in print_page and "Fixture unverified fact" in print_page
     assert "For healthcare professionals at Fixture Hospital." in evidence
-
-
-def test_print_page_anchor_fix() -> None:
-    page = ('<section class="print-page" id="refs" heading-number="1">'
-            '<p id="seed-a">x</p><h2 id="refs-top">t</h2></section>'
-            '<section class="print-page" id="ev" heading-number="2">'
-            '<a href="#refs-seed-a">a</a><a href="#refs-top">b</a><tr id="row"></tr></section>')
-    fixed = fix_print_page_anchors(page)
-    assert '<p id="refs-seed-a">' in fixed
-    assert '<tr id="row">' in fixed  # nothing links to it: left alone
-    assert 'id="refs" heading-number' in fixed
-
-
-def test_print_page_markup_made_valid() -> None:
-    page = ('<section class="print-page" id="self-test" heading-number="1">'
-            '<label for="self-test-calc-x-organ" id="calc-x-organ-label">Organ</label>'
-            '<select id="calc-x-organ"></select>'
-            '<label for="self-test-calc-x-w">W</label><input id="self-test-calc-x-w"></section>')
-    fixed = valid_print_page_markup(page)
-    assert 'id="self-test" data-heading-number="1"' in fixed
-    assert '<label for="calc-x-organ" id="calc-x-organ-label">' in fixed
-    assert '<label for="self-test-calc-x-w">' in fixed  # the plugin renamed the input too
 
 
 def test_theme_toggles_lose_autocomplete_only() -> None:

@@ -58,10 +58,11 @@ class SiteServer:
 
 
 @pytest.fixture(scope="session")
-def base_url(built_site: Path) -> Iterator[str]:
+def base_url(journey_site: Path) -> Iterator[str]:
     """The README's serve command for the run's site, in its own process, on a free port: one
-    server per pytest-xdist worker (tests/conftest.py's ``built_site`` says why any port works)."""
-    server = SiteServer(built_site).start()
+    server per pytest-xdist worker (tests/conftest.py's ``built_site`` says why any port works).
+    The MkDocs build, or the Zensical one for a test marked ``on_both_builds``."""
+    server = SiteServer(journey_site).start()
     yield server.url
     server.stop()
 
@@ -207,5 +208,22 @@ def assert_clean(watch: Watch) -> None:
     assert watch.outside == []
 
 
+# --- The core journeys on both builds (issue 17) ----------------------------------------------
+# A test marked ``on_both_builds`` runs twice: on the MkDocs + Material build (``built_site``) and
+# on the Zensical one (``zensical_site``, tests/conftest.py). Only the core journeys are marked
+# (every calculator against the core, the strict CSP, instant navigation with one worker,
+# offline after one visit): each doubled test costs a browser run.
+
+JOURNEY_SITES = {"mkdocs": "built_site", "zensical": "zensical_site"}
+on_both_builds = pytest.mark.parametrize("journey_site", list(JOURNEY_SITES), indirect=True)
+
+
+@pytest.fixture(scope="session")
+def journey_site(request: pytest.FixtureRequest) -> Path:
+    """The site a browser test drives: the MkDocs build, or for ``on_both_builds`` each build."""
+    site: Path = request.getfixturevalue(JOURNEY_SITES[getattr(request, "param", "mkdocs")])
+    return site
+
+
 __all__ = ["CHROMIUM", "ENGINE_TIMEOUT_MS", "SiteServer", "Watch", "assert_clean",
-           "fill_form", "forms_on_site", "warm_page", "watched_page"]
+           "fill_form", "forms_on_site", "on_both_builds", "warm_page", "watched_page"]

@@ -22,6 +22,7 @@ from pathlib import Path
 
 from playwright.sync_api import Page, sync_playwright
 
+from build_scripts.builders import BUILDERS, DEFAULT_BUILDER
 from tests.conftest import ROOT, free_port
 from tests.e2e.conftest import CHROMIUM, CHROMIUM_FLAGS, ENGINE_TIMEOUT_MS, SiteServer, fill_form
 from tests.e2e.test_every_calculator import CASES
@@ -88,6 +89,8 @@ def main(argv: list[str] | None = None) -> int:
                         help="folder for the PNG files (default: screenshots/)")
     parser.add_argument("--site", type=Path,
                         help="an existing build to serve instead of building one")
+    parser.add_argument("--builder", choices=BUILDERS, default=DEFAULT_BUILDER,
+                        help="the builder of the site built here (default: MkDocs + Material)")
     parser.add_argument("--only", choices=("calculators", "tables"),
                         help="only the calculators, or only the tables and the chart")
     args = parser.parse_args(argv)
@@ -99,7 +102,8 @@ def main(argv: list[str] | None = None) -> int:
             port = free_port()
             print(f"Building the site into {site}", file=sys.stderr)
             subprocess.run([sys.executable, "-m", "build_scripts", "--site-dir", str(site),
-                            "--site-url", f"http://127.0.0.1:{port}/"], cwd=ROOT, check=True)
+                            "--site-url", f"http://127.0.0.1:{port}/", "--builder", args.builder],
+                           cwd=ROOT, check=True)
         server = SiteServer(site, port).start()
         try:
             with sync_playwright() as driver:

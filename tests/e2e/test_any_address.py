@@ -15,7 +15,7 @@ import pytest
 from playwright.sync_api import Browser, Page
 
 from build_scripts.security import CONTENT_SECURITY_POLICY
-from tests.e2e.conftest import ENGINE_TIMEOUT_MS, SiteServer, fill_form
+from tests.e2e.conftest import ENGINE_TIMEOUT_MS, SiteServer, fill_form, on_both_builds
 from tests.e2e.test_every_calculator import CASES
 
 SUB_PATH = "/guides/cmvig/"
@@ -29,8 +29,8 @@ document.addEventListener("securitypolicyviolation",
 
 
 @pytest.fixture(scope="module")
-def sub_path_url(built_site: Path) -> Iterator[str]:
-    server = SiteServer(built_site).start("--base-path", SUB_PATH)
+def sub_path_url(journey_site: Path) -> Iterator[str]:
+    server = SiteServer(journey_site).start("--base-path", SUB_PATH)
     assert server.url.endswith(SUB_PATH)
     yield server.url
     server.stop()
@@ -83,6 +83,7 @@ def test_every_calculator_under_a_sub_path_with_the_policy(
     assert problems == []
 
 
+@on_both_builds
 def test_pages_without_calculators_break_no_policy(strict_page: tuple[Page, list[str]]) -> None:
     page, problems = strict_page
     for path in ["", "safety/", "cases/", "references/", "glossary/", "print_page/", "faq/"]:
@@ -93,6 +94,7 @@ def test_pages_without_calculators_break_no_policy(strict_page: tuple[Page, list
     assert problems == []
 
 
+@on_both_builds
 def test_instant_navigation_keeps_one_worker_under_a_sub_path(
         strict_page: tuple[Page, list[str]]) -> None:
     page, problems = strict_page

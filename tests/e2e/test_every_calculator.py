@@ -14,7 +14,7 @@ from playwright.sync_api import Page
 
 from calculators import run
 from calculators.display import duration
-from tests.e2e.conftest import Watch, assert_clean, fill_form
+from tests.e2e.conftest import Watch, assert_clean, fill_form, on_both_builds
 
 # Tests here need no fresh browser: they share the worker's warm context (e2e/conftest.py).
 pytestmark = pytest.mark.browser_context("warm")
@@ -45,6 +45,7 @@ CASES: list[tuple[str, str, dict[str, str], tuple[Any, ...]]] = [
 ]
 
 
+@on_both_builds
 @pytest.mark.parametrize(("path", "name", "inputs", "key"), CASES, ids=[c[1] for c in CASES])
 def test_form_computes_like_the_core(page: Page, watch: Watch, path: str, name: str,
                                      inputs: dict[str, str], key: tuple[Any, ...]) -> None:

@@ -24,7 +24,7 @@ from playwright.sync_api import Browser, BrowserContext, Page
 from build_scripts.offline import MANIFEST, RUNTIME_FOLDERS, write_offline
 from calculators import run
 from tests.conftest import free_port
-from tests.e2e.conftest import ENGINE_TIMEOUT_MS, SiteServer, fill_form
+from tests.e2e.conftest import ENGINE_TIMEOUT_MS, SiteServer, fill_form, on_both_builds
 
 # Minutes long: scheduled first, so it does not finish last (tests/conftest.py).
 pytestmark = pytest.mark.long
@@ -33,9 +33,9 @@ REGIMEN = {"regimen": "chou-1996", "weight_kg": "70", "start_date": "2026-01-01"
 
 
 @pytest.fixture
-def own_server(built_site: Path, tmp_path: Path) -> Iterator[SiteServer]:
+def own_server(journey_site: Path, tmp_path: Path) -> Iterator[SiteServer]:
     """A copy of the built site on a free port, not yet started; stopped after the test."""
-    server = SiteServer(Path(shutil.copytree(built_site, tmp_path / "site")), free_port())
+    server = SiteServer(Path(shutil.copytree(journey_site, tmp_path / "site")), free_port())
     yield server
     server.stop()
 
@@ -107,6 +107,7 @@ def shown_doses(page: Page, name: str) -> list[dict[str, Any]]:
             for row in result.locator("tr[data-dose-mg]").all()]
 
 
+@on_both_builds
 def test_calculator_works_offline_after_one_visit(browser: Browser,
                                                   own_server: SiteServer) -> None:
     session = open_session(browser, own_server.start().url)
