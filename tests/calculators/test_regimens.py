@@ -24,18 +24,15 @@ from calculators import settings
 from calculators.errors import InputError
 from calculators.infusion import rate_plans
 from calculators.products import PRODUCTS
+from calculators.regimen_catalogue import EVIDENCE_KINDS, REGIMENS, SETTINGS, Regimen
 from calculators.regimens import (
     CONVERSION_MAX_DAYS,
-    EVIDENCE_KINDS,
-    FIXED_MG,
     REGIMEN_FIELD,
-    REGIMENS,
-    SETTINGS,
-    Regimen,
     _above_label_max,
     regimen_schedule,
 )
 from calculators.registry import CALCULATORS, run
+from calculators.schedule import FIXED_MG
 from calculators.sources import SOURCES
 from tests.conftest import SEEDS, golden_cases
 
