@@ -15,7 +15,7 @@ from hypothesis import given
 from hypothesis import settings as hypothesis_settings
 from hypothesis import strategies as st
 
-from calculators import prophylaxis, regimen_catalogue, regimens, schedule
+from calculators import prophylaxis, regimens
 from calculators.body_weight import dosing_weight
 from calculators.products import PRODUCTS
 from calculators.prophylaxis import prophylaxis_schedule
@@ -33,7 +33,6 @@ from calculators.schedule import (
     totals,
 )
 
-PACKAGE = Path(schedule.__file__).parent
 START = date(2026, 1, 5)
 
 
@@ -57,27 +56,6 @@ def test_each_result_reports_its_own_facts_of_a_dose_in_its_order() -> None:
     assert list(pneumonitis["doses"][0]) == [
         "number", "date", "day", "phase", "mg_per_kg", "units_per_kg", "dose_mg", "volume_ml",
         "dose_units", "mg_per_kg_given", "vials", "infusion_min"]
-
-
-def test_the_regimen_catalogue_is_data_only() -> None:
-    """The catalogue defines no functions and imports nothing that works out a dose: adding a
-    regimen is adding data."""
-    tree = ast.parse((PACKAGE / "regimen_catalogue.py").read_text(encoding="utf-8"))
-    functions = [node.name for node in tree.body
-                 if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef))]
-    assert functions == []
-    imported = {(node.module, alias.name) for node in tree.body
-                if isinstance(node, ast.ImportFrom) for alias in node.names}
-    assert imported <= {("__future__", "annotations"), ("dataclasses", "dataclass"),
-                        ("decimal", "Decimal"), ("schedule", "FIXED_MG"), ("schedule", "MG_PER_KG"),
-                        ("schedule", "UNITS_PER_KG"), ("schedule", "Step"), ("schedule", "every"),
-                        ("schedule", "on_days")}
-    # And the calculator holds no regimen data.
-    calculator = ast.parse((PACKAGE / "regimens.py").read_text(encoding="utf-8"))
-    assert not any(isinstance(node, ast.Call) and isinstance(node.func, ast.Name)
-                   and node.func.id == "Regimen" for node in ast.walk(calculator))
-    assert all(regimen.steps or regimen.until_conversion
-               for regimen in regimen_catalogue.REGIMENS.values())
 
 
 def test_step_builders() -> None:
