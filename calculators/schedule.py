@@ -103,6 +103,9 @@ def per_kg_given(vials: VialPlan, weight: DosingWeight) -> Decimal:
 
 @dataclass(frozen=True, slots=True)
 class Dose(Result):
+    """One dated dose, with all the engine works out for it. A result reports the facts it shows
+    (``DOSE_FACTS`` of :mod:`calculators.prophylaxis` and :mod:`calculators.regimens`)."""
+
     number: int
     date: date
     day: int  # as the rule numbers it (prophylaxis: 0 = transplant day; regimens: 1 = start date)
@@ -158,6 +161,7 @@ class Totals:
 
 
 def totals(doses: tuple[Dose, ...]) -> Totals:
+    """The totals of ``doses``: the doses shown, which may not be the whole course."""
     return Totals(
         mg=sum((d.dose_mg for d in doses), Decimal(0)),
         ml=sum((d.volume_ml for d in doses), Decimal(0)),
