@@ -260,11 +260,9 @@ def _page(path: Path, check: _Checker) -> Page | None:
 def _calculator_settings_problems(raw: dict[str, Any], where: str) -> list[str]:
     """The core checks its own settings: the same rules as in the browser and the CLI."""
     try:
-        settings.configure(raw)
+        settings.parse(raw)
     except InputError as error:
         return [f"{where}: field 'calculator_settings.{error.field}': {error.message}"]
-    finally:
-        settings.reset()
     return []
 
 

@@ -38,7 +38,8 @@ __all__ = ["environment", "render_pages", "render_generated_pages", "write_abbre
            "write_nav", "write_calculator_settings", "SETTINGS_FILE", "ABBREVIATIONS_FILE",
            "NAV_FILE", "GENERATED_PAGES", "write_footer_links", "FOOTER_LINKS_FILE"]
 
-# Fetched by the calculator worker at start-up and passed to calculators.browser.configure.
+# Fetched by the calculator worker at start-up, checked by calculators.browser.check_settings
+# and passed with every calculation (calculators.browser.handle).
 SETTINGS_FILE = Path("assets") / "calculator-settings.json"
 ABBREVIATIONS_FILE = Path("includes") / "abbreviations.md"
 NAV_FILE = Path(".nav.json")

@@ -26,7 +26,7 @@ try {
   });
   const browser = pyodide.pyimport("calculators.browser");
   const params = { weight_kg: "70", height_cm: "170", sex: "male" };
-  const reply = JSON.parse(browser.handle("body-weight", JSON.stringify(params)));
+  const reply = JSON.parse(browser.handle("body-weight", JSON.stringify(params), "{}"));
   if (!reply.ok) throw new Error(`the restored calculators answered ${JSON.stringify(reply)}`);
 } catch (error) {
   process.stderr.write(`${error?.name ?? "Error"}: ${error?.message ?? error}\n`);

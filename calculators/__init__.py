@@ -1,6 +1,7 @@
 """CMVIG Guide calculators: the one tested core behind every number on the site.
 
-Standard library only; runs unchanged in CPython >= 3.12 and in Pyodide.
+Standard library only; runs unchanged in CPython >= 3.12 and in Pyodide. No module keeps state:
+the institution's settings are a value the caller passes (``run(name, params, settings)``).
 
 Foundations
 - :mod:`calculators.errors` -- :class:`InputError`, the one error type, naming the bad field.
@@ -9,7 +10,7 @@ Foundations
 - :mod:`calculators.display` -- the precision each quantity is shown with, stated once.
 - :mod:`calculators.sources` -- the sources every dosing number cites.
 - :mod:`calculators.products` -- products as data (concentration, vials, label maximum).
-- :mod:`calculators.settings` -- the institution's settings (custom product, default choices).
+- :mod:`calculators.settings` -- the institution's settings as a value (custom product, defaults).
 - :mod:`calculators.results` -- what every calculator result has in common.
 
 Doses and schedules
@@ -31,7 +32,7 @@ Other questions
 
 Reaching them
 - :mod:`calculators.calculator` -- one calculator described: name, title, function, fields.
-- :mod:`calculators.registry` -- calculators by name; :func:`run` with raw inputs.
+- :mod:`calculators.registry` -- calculators by name; :func:`run` with raw inputs and settings.
 - :mod:`calculators.plain` -- results as plain JSON-ready data.
 - :mod:`calculators.browser` -- JSON-in/JSON-out entry point for the page's Web Worker.
 - ``python -m calculators`` -- the command line.

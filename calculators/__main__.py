@@ -4,9 +4,9 @@ One subcommand per calculator; options are the function's parameter names with d
 (``--weight-kg 70``; ``--weight_kg`` works too); yes/no inputs are flags (``--first-infusion``,
 ``--no-first-infusion``). The result is printed as indented text, or as JSON with ``--json``.
 ``--settings FILE`` reads the institution's calculator settings (JSON; see
-:mod:`calculators.settings`). Bad input exits with status 2 and a message naming the field on
-standard error; with ``--json`` the error is also printed as ``{"error": {...}}`` on standard
-output.
+:mod:`calculators.settings`), which this one run passes to the calculator. Bad input exits with
+status 2 and a message naming the field on standard error; with ``--json`` the error is also
+printed as ``{"error": {...}}`` on standard output.
 """
 
 from __future__ import annotations
@@ -84,9 +84,9 @@ def _scalar(value: Any) -> str:
     return str(value)
 
 
-def _load_settings(path: str | None) -> None:
+def _load_settings(path: str | None) -> settings.Settings:
     if path is None:
-        return
+        return settings.DEFAULTS
     try:
         with open(path, encoding="utf-8") as file:
             raw = json.load(file)
@@ -94,7 +94,7 @@ def _load_settings(path: str | None) -> None:
         raise InputError("settings", path, f"Settings file could not be read: {error}") from None
     if not isinstance(raw, dict):
         raise InputError("settings", path, "Settings file must hold a JSON object.")
-    settings.configure(raw)
+    return settings.parse(raw)
 
 
 def main(argv: list[str] | None = None, stdout: TextIO | None = None,
@@ -107,16 +107,13 @@ def main(argv: list[str] | None = None, stdout: TextIO | None = None,
     settings_path = args.pop("settings")
     params = {key: value for key, value in args.items() if value is not None}
     try:
-        _load_settings(settings_path)
-        result = run(name, params)
+        result = run(name, params, _load_settings(settings_path))
     except InputError as error:
         print(f"error: {error.field}: {error.message}", file=err)
         if as_json:
             json.dump({"error": error.as_plain()}, out, indent=2)
             out.write("\n")
         return 2
-    finally:
-        settings.reset()
     if as_json:
         json.dump(result, out, indent=2)
     else:

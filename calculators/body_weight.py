@@ -22,7 +22,7 @@ from .errors import InputError
 from .fields import ChoiceField, Expectation, FlagField, NumberField
 from .results import Result
 from .rounding import KG_STEP, round_to
-from .settings import current
+from .settings import Settings
 
 __all__ = ["LB_IN_KG", "WEIGHT_FIELD", "HEIGHT_FIELD", "SEX_FIELD", "WEIGHT_BASIS_FIELD",
            "OPTIONAL_AGE_FIELD", "PREGNANT_FIELD", "PAEDIATRIC_WARNING",
@@ -164,16 +164,17 @@ def body_weight(weight_kg: object, height_cm: object, sex: object) -> BodyWeight
 
 
 def dosing_weight(weight_kg: object, weight_basis: object = None, height_cm: object = None,
-                  sex: object = None, age: object = None,
-                  pregnant: object = None) -> DosingWeight:
+                  sex: object = None, age: object = None, pregnant: object = None, *,
+                  settings: Settings) -> DosingWeight:
     """The weight to dose by, on the chosen basis; height and sex are needed unless actual.
 
-    With no basis given, the institution's default applies. Adjusted body weight is not used under
-    18 years or in pregnancy (NBA guidance): the actual weight is, with a warning; without an age,
-    the warning asks to confirm. A child (age under 18) gets the paediatric warning on any basis.
+    With no basis given, the institution's default applies (``settings.weight_basis``). Adjusted
+    body weight is not used under 18 years or in pregnancy (NBA guidance): the actual weight is,
+    with a warning; without an age, the warning asks to confirm. A child (age under 18) gets the
+    paediatric warning on any basis.
     """
     actual = WEIGHT_FIELD.parse(weight_kg)
-    basis = WEIGHT_BASIS_FIELD.parse(weight_basis) or current().weight_basis
+    basis = WEIGHT_BASIS_FIELD.parse(weight_basis) or settings.weight_basis
     # Checked even when not needed: a typo in a field is an error, never silently ignored.
     OPTIONAL_HEIGHT_FIELD.parse_optional(height_cm)
     OPTIONAL_SEX_FIELD.parse(sex)

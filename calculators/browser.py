@@ -3,40 +3,56 @@
 JSON text in, JSON text out, so nothing but strings crosses the JavaScript/Python boundary and the
 worker needs no knowledge of Python objects. An :class:`~calculators.errors.InputError` becomes
 ``{"ok": false, "error": {...}}``; any other exception is a bug and propagates to the worker.
+
+The worker holds the institution's settings (the served ``calculator-settings.json``) as the one
+configured value: it checks them once at start-up (:func:`check_settings`) and passes them with
+every calculation (:func:`handle`). Nothing is kept here between calls.
 """
 
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
+from typing import Any
 
 from . import display, settings
 from .errors import InputError
 from .registry import run
 
-__all__ = ["handle", "configure", "display_precision"]
+__all__ = ["handle", "check_settings", "display_precision"]
 
 
-def _answer(action: str, payload_json: str) -> str:
+def _answer(work: Callable[[], dict[str, Any]]) -> str:
     try:
-        payload = json.loads(payload_json)
-        if not isinstance(payload, dict):
-            raise InputError("params", payload_json, "The inputs must be a JSON object.")
-        if action == "configure":
-            settings.configure(payload)
-            return json.dumps({"ok": True, "result": {}})
-        return json.dumps({"ok": True, "result": run(action, payload)})
+        return json.dumps({"ok": True, "result": work()})
     except InputError as error:
         return json.dumps({"ok": False, "error": error.as_plain()})
 
 
-def handle(name: str, params_json: str) -> str:
-    """Run calculator ``name`` with the JSON object ``params_json``; answer in JSON."""
-    return _answer(name, params_json)
+def _object(text: str, field: str, what: str) -> dict[str, Any]:
+    value = json.loads(text)
+    if not isinstance(value, dict):
+        raise InputError(field, text, f"{what} must be a JSON object.")
+    return value
 
 
-def configure(settings_json: str) -> str:
-    """Apply the institution's calculator settings (JSON object); answer in JSON."""
-    return _answer("configure", settings_json)
+def _settings(settings_json: str) -> settings.Settings:
+    return settings.parse(_object(settings_json, "settings", "The settings"))
+
+
+def handle(name: str, params_json: str, settings_json: str) -> str:
+    """Run calculator ``name`` with the JSON object ``params_json`` under the institution's
+    settings ``settings_json`` (a JSON object); answer in JSON."""
+    return _answer(lambda: run(name, _object(params_json, "params", "The inputs"),
+                               _settings(settings_json)))
+
+
+def check_settings(settings_json: str) -> str:
+    """Check the institution's calculator settings (a JSON object); answer in JSON."""
+    def check() -> dict[str, Any]:
+        _settings(settings_json)
+        return {}
+    return _answer(check)
 
 
 def display_precision() -> str:

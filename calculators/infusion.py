@@ -372,10 +372,9 @@ def rate_plans(product_id: str, weight_kg: Decimal) -> tuple[RatePlan, ...]:
     """The rate plans of ``product_id`` at ``weight_kg`` (first and later infusions, or one for
     every infusion), as :func:`infusion_plan` gives them without a dose; () for a product with
     no labelled rates."""
-    chosen = find_product(product_id)
     return tuple(
         RatePlan("every" if s.first_infusion is None else "first" if s.first_infusion else "later",
-                 _steps(s, weight_kg, chosen.mg_per_ml), s.max_ml_h, s.source)
+                 _steps(s, weight_kg, find_product(s.product).mg_per_ml), s.max_ml_h, s.source)
         for s in SCHEDULES if s.product == product_id)
 
 

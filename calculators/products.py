@@ -5,7 +5,8 @@
 - ``cytotect-cp`` -- Cytotect CP: 100 U/mL and 50 mg/mL; 10 mL and 50 mL vials (SmPC). The older
   Cytotect (50 U/mL) is a different product and is deliberately absent: the same number of units
   would be twice the volume in it. The SmPC facts held here state no maximum per infusion.
-- ``custom`` -- whatever the institution sets in its configuration (:mod:`calculators.settings`).
+- ``custom`` -- whatever the institution sets in its settings (:mod:`calculators.settings`), passed
+  to :func:`product` by the caller; this module keeps none.
 """
 
 from __future__ import annotations
@@ -43,6 +44,12 @@ class Product:
         """The label maximum for one infusion at ``weight_kg`` (actual body weight), in mg."""
         return None if self.label_max_mg_per_kg is None else self.label_max_mg_per_kg * weight_kg
 
+    @property
+    def strength(self) -> str:
+        """The labelled strength as the product choice shows it: '100 U/mL, 50 mg/mL'."""
+        units = "" if self.units_per_ml is None else f"{self.units_per_ml} U/mL, "
+        return f"{units}{self.mg_per_ml} mg/mL"
+
     def vial(self, ml: Decimal) -> Vial:
         return Vial(ml=ml, mg=ml * self.mg_per_ml,
                     units=None if self.units_per_ml is None else ml * self.units_per_ml)
@@ -70,22 +77,20 @@ PRODUCTS: dict[str, Product] = {
     )
 }
 
+# The choices are the products above, each named with its strength, then the institution's own.
 PRODUCT_FIELD = ChoiceField(
     name="product",
     label="Product",
-    choices=(("cytogam", "CytoGam (50 mg/mL)"),
-             ("cytotect-cp", "Cytotect CP (100 U/mL, 50 mg/mL)"),
+    choices=(*((p.id, f"{p.name} ({p.strength})") for p in PRODUCTS.values()),
              ("custom", "This hospital's product")),
     default="cytogam",
 )
 
 
-def product(product_id: str) -> Product:
-    """The product called ``product_id``; ``custom`` is the institution's configured product."""
+def product(product_id: str, custom: Product | None = None) -> Product:
+    """The product called ``product_id``; ``custom`` is the institution's own product, ``custom``
+    (:attr:`calculators.settings.Settings.custom_product`; None where it has none)."""
     if product_id == "custom":
-        from .settings import current  # settings imports this module
-
-        custom = current().custom_product
         if custom is None:
             raise InputError("product", product_id,
                              "Product: this site has no custom product configured.")

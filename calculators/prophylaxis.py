@@ -39,6 +39,7 @@ from .plain import reported
 from .products import PRODUCT_FIELD
 from .results import Result, unique
 from .schedule import MG_PER_KG, Dose, Step, dated_doses, every, totals
+from .settings import DEFAULTS, Settings
 from .vials import ROUNDING_FIELD, TOLERANCE_FIELD, rounding_choice
 
 __all__ = ["SCHEDULES", "PROPHYLAXIS_FIELDS", "DOSE_FACTS", "ProphylaxisSchedule",
@@ -156,21 +157,24 @@ def prophylaxis_schedule(
     weight_kg: object, organ: object, transplant_date: object, product: object = None,
     interval_days: object = None, weight_basis: object = None, height_cm: object = None,
     sex: object = None, age: object = None, pregnant: object = None, rounding: object = None,
-    rounding_tolerance_pct: object = None, renal_impairment: object = None,
+    rounding_tolerance_pct: object = None, renal_impairment: object = None, *,
+    settings: Settings = DEFAULTS,
 ) -> ProphylaxisSchedule:
     """The labelled prophylaxis doses for a recipient of ``organ``, dated from the transplant.
 
-    Every argument may be text as typed into a form. Raises
+    Every argument but ``settings`` (the institution's defaults) may be text as typed into a
+    form. Raises
     :class:`~calculators.errors.InputError` naming the argument when one is missing or invalid.
     """
     organ_id = ORGAN_FIELD.parse(organ)
     day0 = TRANSPLANT_DATE_FIELD.parse_required(transplant_date)
     product_id = PRODUCT_FIELD.parse(product)
     interval = int(INTERVAL_FIELD.parse(interval_days))
-    weight = dosing_weight(weight_kg, weight_basis, height_cm, sex, age, pregnant)
-    policy, tolerance = rounding_choice(rounding, rounding_tolerance_pct)
+    weight = dosing_weight(weight_kg, weight_basis, height_cm, sex, age, pregnant,
+                           settings=settings)
+    policy, tolerance = rounding_choice(rounding, rounding_tolerance_pct, settings)
     schedule = _schedule_for(product_id, organ_id)
-    drug = products.product(product_id)
+    drug = products.product(product_id, settings.custom_product)
 
     steps = schedule.doses or every(0, interval, schedule.repeat_count,
                                     schedule.repeat_mg_per_kg or Decimal(0),
@@ -204,5 +208,5 @@ def prophylaxis_schedule(
 
 CALCULATORS = (
     Calculator("prophylaxis", "Prophylaxis schedule (CytoGam, Cytotect CP)", prophylaxis_schedule,
-               PROPHYLAXIS_FIELDS),
+               PROPHYLAXIS_FIELDS, uses_settings=True),
 )

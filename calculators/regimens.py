@@ -49,6 +49,7 @@ from .schedule import (
     per_kg_given,
     totals,
 )
+from .settings import DEFAULTS, Settings
 from .vials import ROUNDING_FIELD, TOLERANCE_FIELD, VialPlan, rounding_choice
 
 __all__ = ["CONVERSION_MAX_DAYS", "REGIMEN_FIELD", "REGIMEN_FIELDS", "DOSE_FACTS", "Option",
@@ -139,8 +140,8 @@ class RegimenSchedule(Result):
     warnings: tuple[str, ...]
 
 
-def _product_for(regimen: Regimen, product_id: str) -> Product:
-    drug = products.product(product_id)
+def _product_for(regimen: Regimen, product_id: str, settings: Settings) -> Product:
+    drug = products.product(product_id, settings.custom_product)
     if regimen.unit == UNITS_PER_KG and drug.units_per_ml is None:
         raise InputError(
             "product", product_id,
@@ -263,21 +264,23 @@ def regimen_schedule(
     regimen: object, weight_kg: object, start_date: object, product: object = None,
     weight_basis: object = None, height_cm: object = None, sex: object = None,
     age: object = None, pregnant: object = None, rounding: object = None,
-    rounding_tolerance_pct: object = None, conversion_date: object = None,
+    rounding_tolerance_pct: object = None, conversion_date: object = None, *,
+    settings: Settings = DEFAULTS,
 ) -> RegimenSchedule:
     """The doses of ``regimen`` for one patient, dated from ``start_date`` (day 1).
 
-    Every argument may be text as typed into a form. ``conversion_date`` is used by
+    Every argument but ``settings`` (the institution's defaults) may be text as typed into a
+    form. ``conversion_date`` is used by
     ``zhang-2021-hsct`` only. Raises :class:`~calculators.errors.InputError` naming the argument
     when one is missing or invalid, or when ``product`` cannot carry the regimen's units.
     """
     chosen = REGIMENS[REGIMEN_FIELD.parse(regimen)]
     start = START_DATE_FIELD.parse_required(start_date)
-    drug = _product_for(chosen, PRODUCT_FIELD.parse(product))
+    drug = _product_for(chosen, PRODUCT_FIELD.parse(product), settings)
     height = OPTIONAL_HEIGHT_FIELD.parse_optional(height_cm)
     weight = dosing_weight(weight_kg, weight_basis, height, OPTIONAL_SEX_FIELD.parse(sex), age,
-                           pregnant)
-    policy, tolerance = rounding_choice(rounding, rounding_tolerance_pct)
+                           pregnant, settings=settings)
+    policy, tolerance = rounding_choice(rounding, rounding_tolerance_pct, settings)
     conversion = _conversion(chosen, start, conversion_date)
 
     warnings: list[str] = list(chosen.warnings)
@@ -347,5 +350,5 @@ def regimen_schedule(
 
 CALCULATORS = (
     Calculator("regimen", "Treatment regimens from the sources, as dated doses", regimen_schedule,
-               REGIMEN_FIELDS),
+               REGIMEN_FIELDS, uses_settings=True),
 )

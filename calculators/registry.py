@@ -2,9 +2,10 @@
 
 Each calculator module defines ``CALCULATORS`` (a tuple of
 :class:`~calculators.calculator.Calculator`); :data:`CALCULATORS` here gathers them by name.
-:func:`run` calls one with raw parameters (text from a form or a command line) and returns plain
-data. The name is also the command-line subcommand and the ``data-calculator`` attribute of the
-form in the page.
+:func:`run` calls one with raw parameters (text from a form or a command line) and the
+institution's settings (a :class:`~calculators.settings.Settings` value the caller holds) and
+returns plain data. The name is also the command-line subcommand and the ``data-calculator``
+attribute of the form in the page.
 """
 
 from __future__ import annotations
@@ -28,6 +29,7 @@ from .calculator import Calculator
 from .errors import InputError
 from .fields import AnyField, DateField, NumberField
 from .plain import to_plain
+from .settings import DEFAULTS, Settings
 
 __all__ = ["Calculator", "CALCULATORS", "run", "describe"]
 
@@ -55,8 +57,12 @@ def input_warnings(fields: tuple[AnyField, ...], params: Mapping[str, object],
     return found
 
 
-def run(name: str, params: Mapping[str, object], today: date | None = None) -> dict[str, Any]:
-    """Run calculator ``name`` on ``params`` and return its result as plain data.
+def run(name: str, params: Mapping[str, object], settings: Settings = DEFAULTS,
+        today: date | None = None) -> dict[str, Any]:
+    """Run calculator ``name`` on ``params`` under ``settings`` and return plain data.
+
+    ``settings`` are the institution's (:func:`calculators.settings.parse`; by default none), given
+    to the calculators that use them (``Calculator.uses_settings``).
 
     Unknown parameter names are refused rather than ignored, so a misspelt field never silently
     falls back to nothing. ``input_warnings`` lists the inputs that were accepted but lie outside
@@ -70,7 +76,10 @@ def run(name: str, params: Mapping[str, object], today: date | None = None) -> d
     for key in params:
         if key not in known:
             raise InputError(key, params[key], f"'{key}' is not an input of the {name} calculator.")
-    result = calculator.function(**{f.name: params.get(f.name) for f in calculator.fields})
+    inputs = {f.name: params.get(f.name) for f in calculator.fields}
+    if calculator.uses_settings:
+        inputs["settings"] = settings
+    result = calculator.function(**inputs)
     plain: dict[str, Any] = to_plain(result)
     plain["input_warnings"] = input_warnings(calculator.fields, params,
                                              date.today() if today is None else today)

@@ -1,8 +1,11 @@
 """The institution's settings that change calculations: a custom product and default choices.
 
-The site passes its configuration once (the browser worker at start-up, the command line with
-``--settings FILE.json``); :func:`configure` checks it and :func:`current` returns it. Without a
-configuration the defaults hold: no custom product, rounding ``none``, actual body weight.
+Settings are a value, passed down, never held here: :func:`parse` checks the institution's raw
+settings (``calculator_settings`` of ``site_src/config.yml``, as JSON) and returns a frozen
+:class:`Settings`, naming the field of the first mistake. Whoever runs a calculation holds one
+such value and passes it (:func:`calculators.registry.run`): the page's worker, the command line
+(``--settings FILE.json``), the tests. :data:`DEFAULTS` is no configuration at all: no custom
+product, rounding ``none``, actual body weight.
 """
 
 from __future__ import annotations
@@ -15,8 +18,7 @@ from .errors import InputError
 from .fields import ChoiceField, NumberField
 from .products import Product, Vial
 
-__all__ = ["Settings", "configure", "current", "reset", "MAX_TOLERANCE_PCT",
-           "TOLERANCE_RANGE_REASON"]
+__all__ = ["Settings", "DEFAULTS", "parse", "MAX_TOLERANCE_PCT", "TOLERANCE_RANGE_REASON"]
 
 # HOPA position statement: rounding to the nearest vial is acceptable within 10 % of the ordered
 # dose. No setting, form or caller may widen it (calculators.vials checks it again).
@@ -53,13 +55,15 @@ _WEIGHT_BASIS = ChoiceField("weight_basis", "Dosing weight", choices=WEIGHT_BASI
 
 @dataclass(frozen=True, slots=True)
 class Settings:
+    """One institution's checked settings (made by :func:`parse`; the defaults: none set)."""
+
     custom_product: Product | None = None
     rounding: str = "none"
     rounding_tolerance_pct: Decimal = Decimal(10)
     weight_basis: str = "actual"
 
 
-_current = Settings()
+DEFAULTS = Settings()
 
 
 def _custom_product(raw: object) -> Product | None:
@@ -98,27 +102,18 @@ def _custom_product(raw: object) -> Product | None:
     )
 
 
-def configure(raw: Mapping[str, object]) -> Settings:
-    """Check ``raw`` (the institution's calculator settings) and make it the current settings."""
-    global _current
+def parse(raw: Mapping[str, object]) -> Settings:
+    """Check ``raw`` (the institution's calculator settings) and return them as :class:`Settings`.
+
+    Raises :class:`~calculators.errors.InputError` naming the first bad setting.
+    """
     known = {"custom_product", "rounding", "rounding_tolerance_pct", "weight_basis"}
     for key in raw:
         if key not in known:
             raise InputError(key, raw[key], f"'{key}' is not a calculator setting.")
-    _current = Settings(
+    return Settings(
         custom_product=_custom_product(raw.get("custom_product")),
         rounding=_ROUNDING.parse(raw.get("rounding")),
         rounding_tolerance_pct=_TOLERANCE.parse(raw.get("rounding_tolerance_pct")),
         weight_basis=_WEIGHT_BASIS.parse(raw.get("weight_basis")),
     )
-    return _current
-
-
-def current() -> Settings:
-    return _current
-
-
-def reset() -> None:
-    """Back to the defaults (used by tests)."""
-    global _current
-    _current = Settings()

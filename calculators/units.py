@@ -21,6 +21,7 @@ from .fields import ChoiceField, NumberField
 from .products import PRODUCT_FIELD, Product
 from .products import product as find_product
 from .results import Result, unique
+from .settings import DEFAULTS, Settings
 from .vials import ROUNDING_FIELD, TOLERANCE_FIELD, VialPlan, rounding_choice, vial_plan
 
 __all__ = ["UNIT_FIELD", "AMOUNT_FIELD", "UNITS_FIELDS", "UnitConversion", "unit_conversion",
@@ -98,14 +99,17 @@ def unit_conversion(
     product: object = None,
     rounding: object = None,
     rounding_tolerance_pct: object = None,
+    *,
+    settings: Settings = DEFAULTS,
 ) -> UnitConversion:
     """``amount`` of ``product`` in ``unit`` (mg, U or mL) as mg, U and mL, with its vials.
 
-    ``rounding`` and ``rounding_tolerance_pct`` default to the site's settings. Raises
+    ``rounding`` and ``rounding_tolerance_pct`` default to the institution's ``settings``, whose
+    custom product is ``product`` ``custom``. Raises
     :class:`~calculators.errors.InputError` naming the field, including for U of a product with no
     unit strength.
     """
-    chosen = find_product(PRODUCT_FIELD.parse(product))
+    chosen = find_product(PRODUCT_FIELD.parse(product), settings.custom_product)
     unit_id = UNIT_FIELD.parse(unit)
     if unit_id == "u" and chosen.units_per_ml is None:
         raise InputError(
@@ -121,7 +125,7 @@ def unit_conversion(
             f"Amount: {value} {SHOWN[unit_id]} of {chosen.name} is {ml} mL, more than {MAX_ML} mL; "
             "check the amount and its unit.",
         )
-    policy, tolerance = rounding_choice(rounding, rounding_tolerance_pct)
+    policy, tolerance = rounding_choice(rounding, rounding_tolerance_pct, settings)
 
     # The given amount is kept exactly; the other two follow from the labelled strengths.
     mg = value if unit_id == "mg" else ml * chosen.mg_per_ml
@@ -155,5 +159,6 @@ def unit_conversion(
 
 
 CALCULATORS = (
-    Calculator("units", "Convert between mg, units (U) and mL", unit_conversion, UNITS_FIELDS),
+    Calculator("units", "Convert between mg, units (U) and mL", unit_conversion, UNITS_FIELDS,
+               uses_settings=True),
 )

@@ -36,7 +36,7 @@ from .fields import ChoiceField, NumberField
 from .products import Product, label_maximum
 from .results import Result, unique
 from .rounding import percent_difference, round_to
-from .settings import MAX_TOLERANCE_PCT, TOLERANCE_RANGE_REASON, current
+from .settings import MAX_TOLERANCE_PCT, TOLERANCE_RANGE_REASON, Settings
 
 __all__ = ["ROUNDING_POLICIES", "MAX_TOLERANCE_PCT", "VialCount", "VialPlan", "vial_plan",
            "ROUNDING_FIELD", "TOLERANCE_FIELD", "rounding_choice"]
@@ -205,8 +205,9 @@ TOLERANCE_FIELD = NumberField(
 )
 
 
-def rounding_choice(rounding: object, rounding_tolerance_pct: object) -> tuple[str, Decimal]:
-    """(policy, tolerance %) from the two fields, falling back to the institution's settings."""
-    policy = ROUNDING_FIELD.parse(rounding) or current().rounding
+def rounding_choice(rounding: object, rounding_tolerance_pct: object,
+                    settings: Settings) -> tuple[str, Decimal]:
+    """(policy, tolerance %) from the two fields, falling back to the institution's ``settings``."""
+    policy = ROUNDING_FIELD.parse(rounding) or settings.rounding
     tolerance = TOLERANCE_FIELD.parse_optional(rounding_tolerance_pct)
-    return policy, current().rounding_tolerance_pct if tolerance is None else tolerance
+    return policy, settings.rounding_tolerance_pct if tolerance is None else tolerance

@@ -16,9 +16,10 @@ const modules = pyodide.runPython(`
 import json, sys
 import calculators.browser as browser
 from calculators.registry import CALCULATORS
-browser.configure(${JSON.stringify(readFileSync(settings, "utf8"))})
+site_settings = ${JSON.stringify(readFileSync(settings, "utf8"))}
+browser.check_settings(site_settings)
 for name in CALCULATORS:
-    browser.handle(name, "{}")  # the error path: each calculator names a missing field
+    browser.handle(name, "{}", site_settings)  # the error path: each calculator names a missing field
 json.dumps(sorted({m.__file__ for m in list(sys.modules.values())
                    if (getattr(m, "__file__", None) or "").startswith("/lib/python314.zip/")}))
 `);

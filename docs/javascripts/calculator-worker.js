@@ -65,13 +65,18 @@ const handle = (async () => {
     progress("Loading the calculators…");
     browser = pyodide.pyimport("calculators.browser");
   }
-  // The institution's defaults (rounding, dosing weight, custom product), checked by the core.
+  // The institution's defaults (rounding, dosing weight, custom product), checked by the core
+  // once here and passed with every calculation: the core keeps no settings of its own.
   const response = await fetch(new URL("calculator-settings.json", assets));
   if (!response.ok) throw new Error(`calculator settings: HTTP ${response.status}`);
-  const configured = JSON.parse(browser.configure(await response.text()));
-  if (!configured.ok) throw new Error(`calculator settings: ${configured.error.message}`);
-  return browser;
-})().then((browser) => ({ run: browser.handle, precision: JSON.parse(browser.display_precision()) }));
+  const settings = await response.text();
+  const checked = JSON.parse(browser.check_settings(settings));
+  if (!checked.ok) throw new Error(`calculator settings: ${checked.error.message}`);
+  return { browser, settings };
+})().then(({ browser, settings }) => ({
+  run: (name, params) => browser.handle(name, params, settings),
+  precision: JSON.parse(browser.display_precision()),
+}));
 
 handle.then(
   ({ precision }) => postMessage({ type: "ready", snapshot: fromSnapshot, precision }),

@@ -6,6 +6,7 @@ fixture site (fixtures/site_src); the message must name the file and the field.
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import pytest
@@ -14,6 +15,7 @@ from build_scripts.components import SiteFunctions
 from build_scripts.content import (
     KEYED_FUNCTIONS,
     PLAIN_FUNCTIONS,
+    SITE_SRC,
     ContentError,
     body_calls,
     load_content,
@@ -223,6 +225,30 @@ def test_generated_page_names_are_reserved(site_src: Path) -> None:
     (site_src / "pages" / "glossary.md").write_text(GOOD_FRONT_MATTER)
     (problem,) = _problems(site_src)
     assert problem.startswith("site_src/pages/glossary.md: field '(file name)'")
+
+
+def test_the_config_schema_leaves_calculator_settings_to_the_core() -> None:
+    # Issue 12: the settings' rules live once, in calculators.settings; a copy in the schema had
+    # drifted (no maximum on vial_ml or mg_per_ml).
+    schema = json.loads((SITE_SRC / "schemas" / "config.schema.json").read_text(encoding="utf-8"))
+    assert set(schema["properties"]["calculator_settings"]) == {"type", "description"}
+
+
+@pytest.mark.parametrize(("setting", "field", "words"), [
+    ("rounding: often", "rounding", "Rounding policy must be one of none, up, nearest"),
+    ("rounding_tolerance_pct: 25", "rounding_tolerance_pct", "at most 10 %"),
+    ("custom_product: {name: X, mg_per_ml: 50, vial_ml: [1001]}", "custom_product.vial_ml",
+     "at most 1000 mL"),
+    ("custom_product: {name: X, mg_per_ml: 201, vial_ml: [50]}", "custom_product.mg_per_ml",
+     "at most 200 mg/mL"),
+    ("rounding_policy: up", "rounding_policy", "'rounding_policy' is not a calculator setting."),
+])
+def test_each_bad_calculator_setting_is_named_by_the_core(site_src: Path, setting: str, field: str,
+                                                          words: str) -> None:
+    _edit(site_src / "config.yml", "  rounding: none\n  weight_basis: actual\n", f"  {setting}\n")
+    (problem,) = _problems(site_src)
+    assert problem.startswith(f"site_src/config.yml: field 'calculator_settings.{field}': ")
+    assert words in problem
 
 
 def test_calculator_settings_are_checked_by_the_core(site_src: Path) -> None:

@@ -8,7 +8,6 @@ golden/pound-definition.json.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from decimal import Decimal
 
 import pytest
@@ -25,13 +24,7 @@ from calculators.body_weight import (
 )
 from calculators.errors import InputError
 from calculators.registry import run
-
-
-@pytest.fixture(autouse=True)
-def default_settings() -> Iterator[None]:
-    settings.reset()
-    yield
-    settings.reset()
+from calculators.settings import DEFAULTS
 
 
 @pytest.mark.parametrize(
@@ -108,7 +101,7 @@ def test_registered() -> None:
 
 def test_actual_needs_nothing_else() -> None:
     for basis in (None, "", "actual", " Actual "):
-        result = dosing_weight("154 lb", basis)
+        result = dosing_weight("154 lb", basis, settings=DEFAULTS)
         assert (result.basis_requested, result.basis) == ("actual", "actual")
         assert result.actual_kg == result.dosing_kg == Decimal("69.85322498")
         assert (result.ibw_kg, result.adjbw_kg, result.sources, result.warnings) == (
@@ -117,24 +110,24 @@ def test_actual_needs_nothing_else() -> None:
 
 def test_ideal_and_adjusted() -> None:
     # nba-ig-dosing: 180 cm man, 100 kg: IBW 75.0 kg, AdjBW 85.0 kg.
-    ideal = dosing_weight("100", "ideal", "180", "male")
+    ideal = dosing_weight("100", "ideal", "180", "male", settings=DEFAULTS)
     assert (ideal.basis_requested, ideal.basis, ideal.dosing_kg) == ("ideal", "ideal", 75)
     assert (ideal.ibw_kg, ideal.adjbw_kg, ideal.actual_kg) == (75, 85, 100)
     assert ideal.sources == ("nba-ig-dosing",) and ideal.warnings == ()
-    adjusted = dosing_weight("100", "adjusted", "180", "male")
+    adjusted = dosing_weight("100", "adjusted", "180", "male", settings=DEFAULTS)
     assert (adjusted.basis, adjusted.dosing_kg) == ("adjusted", 85)
 
 
 def test_equal_to_actual_is_not_a_fallback() -> None:
     # nba-ig-dosing: a 152.4 cm man's IBW is 50 kg; at 50 kg both bases equal the actual weight.
-    result = dosing_weight("50", "ideal", "152.4", "male")
+    result = dosing_weight("50", "ideal", "152.4", "male", settings=DEFAULTS)
     assert (result.basis, result.dosing_kg, result.warnings) == ("ideal", 50, ())
 
 
 @pytest.mark.parametrize("basis", ["ideal", "adjusted"])
 def test_above_actual_falls_back_to_actual(basis: str) -> None:
     # 180 cm man, 60 kg: IBW 75.0 kg and AdjBW 75 + 0.4 x (60 - 75) = 69.0 kg, both above 60 kg.
-    result = dosing_weight("60", basis, "180", "male")
+    result = dosing_weight("60", basis, "180", "male", settings=DEFAULTS)
     assert (result.basis_requested, result.basis, result.dosing_kg) == (basis, "actual", 60)
     assert (result.ibw_kg, result.adjbw_kg) == (75, 69)
     shown = "75.0" if basis == "ideal" else "69.0"
@@ -146,10 +139,11 @@ def test_above_actual_falls_back_to_actual(basis: str) -> None:
 
 
 def test_default_basis_comes_from_settings() -> None:
-    settings.configure({"weight_basis": "adjusted"})
-    result = dosing_weight("100", None, "180", "male")
+    adjusted = settings.parse({"weight_basis": "adjusted"})
+    result = dosing_weight("100", None, "180", "male", settings=adjusted)
     assert (result.basis_requested, result.basis, result.dosing_kg) == ("adjusted", "adjusted", 85)
-    assert dosing_weight("100", "actual").basis == "actual"  # a field overrides the setting
+    # A field overrides the setting.
+    assert dosing_weight("100", "actual", settings=adjusted).basis == "actual"
 
 
 @pytest.mark.parametrize(
@@ -169,6 +163,6 @@ def test_default_basis_comes_from_settings() -> None:
 )
 def test_dosing_weight_bad_input(args: tuple[object, ...], field: str, words: str) -> None:
     with pytest.raises(InputError) as caught:
-        dosing_weight(*args)
+        dosing_weight(*args, settings=DEFAULTS)
     assert caught.value.field == field
     assert words in caught.value.message

@@ -76,6 +76,9 @@ def test_settings_file(tmp_path: Path) -> None:
     # outside the 10 % tolerance (issue 13: before, 12,500 mg): the dose to give stays 10,500 mg.
     plan = json.loads(out)["doses"][0]["vials"]
     assert (plan["rounded_mg"], plan["policy"], plan["opened_mg"]) == (10500, "up", 12500)
+    # The file's settings were this run's only: the next run in the same process has none.
+    code, out, _ = _main(*KIDNEY_70, "--json")
+    assert code == 0 and json.loads(out)["doses"][0]["vials"]["policy"] == "none"
 
 
 @pytest.mark.parametrize("content", ["not json", "[1, 2]", None])

@@ -64,14 +64,11 @@ def test_golden_files_are_well_formed() -> None:
 
 @pytest.mark.parametrize("case", _cases())
 def test_golden_case(case: dict[str, Any]) -> None:
-    settings.configure(case.get("settings", {}))
-    try:
-        if "error" in case:
-            with pytest.raises(InputError) as caught:
-                run(case["calculator"], case["input"])
-            assert caught.value.field == case["error"]
-        else:
-            problem = subset_mismatch(case["expect"], run(case["calculator"], case["input"]))
-            assert problem is None, problem
-    finally:
-        settings.reset()
+    chosen = settings.parse(case.get("settings", {}))
+    if "error" in case:
+        with pytest.raises(InputError) as caught:
+            run(case["calculator"], case["input"], chosen)
+        assert caught.value.field == case["error"]
+    else:
+        problem = subset_mismatch(case["expect"], run(case["calculator"], case["input"], chosen))
+        assert problem is None, problem

@@ -220,13 +220,10 @@ def test_units_typed_with_the_numbers() -> None:
 
 
 def test_custom_product_is_refused_even_when_configured() -> None:
-    settings.configure({"custom_product": {"name": "Local CMVIG", "mg_per_ml": 50,
-                                           "vial_ml": [50]}})
-    try:
-        with pytest.raises(InputError) as caught:
-            infusion_plan("70", "custom", "yes")
-    finally:
-        settings.reset()
+    local = settings.parse({"custom_product": {"name": "Local CMVIG", "mg_per_ml": 50,
+                                               "vial_ml": [50]}})
+    with pytest.raises(InputError) as caught:
+        run("infusion", {"weight_kg": "70", "product": "custom", "first_infusion": "yes"}, local)
     assert (caught.value.field, caught.value.value) == ("product", "custom")
     # Mutation testing: the whole message, which says where the rates come from instead.
     assert caught.value.message == ("Product: this hospital's own product has no labelled "
@@ -363,9 +360,4 @@ def test_rate_plans_are_the_infusion_calculators_steps_for_first_and_later() -> 
     # cytotect-cp-smpc: one plan for every infusion, 0.08 mL/kg/h for 10 min, then up to 0.8.
     (every,) = rate_plans("cytotect-cp", Decimal(70))
     assert every.infusions == "every" and every.steps[0].rate_ml_h == Decimal("5.6")
-    settings.configure({"custom_product": {"name": "Local CMVIG", "mg_per_ml": 50,
-                                           "vial_ml": [50]}})
-    try:
-        assert rate_plans("custom", Decimal(70)) == ()  # no labelled rates here
-    finally:
-        settings.reset()
+    assert rate_plans("custom", Decimal(70)) == ()  # no labelled rates here

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from decimal import Decimal
 
 import pytest
@@ -11,13 +10,6 @@ from calculators import settings
 from calculators.errors import InputError
 from calculators.products import PRODUCT_FIELD, PRODUCTS, Product, Vial, product
 from calculators.sources import SOURCES
-
-
-@pytest.fixture(autouse=True)
-def default_settings() -> Iterator[None]:
-    settings.reset()
-    yield
-    settings.reset()
 
 
 def test_cytogam() -> None:
@@ -57,8 +49,21 @@ def test_every_product_cites_a_registered_source() -> None:
 def test_product_field() -> None:
     assert PRODUCT_FIELD.name == "product" and PRODUCT_FIELD.default == "cytogam"
     assert [value for value, _ in PRODUCT_FIELD.choices] == ["cytogam", "cytotect-cp", "custom"]
+    # Each label is the product's own data (name and labelled strength), not typed again.
+    assert [label for _, label in PRODUCT_FIELD.choices] == [
+        "CytoGam (50 mg/mL)", "Cytotect CP (100 U/mL, 50 mg/mL)", "This hospital's product"]
     assert PRODUCT_FIELD.parse(None) == "cytogam"
     assert PRODUCT_FIELD.parse(" Cytotect-CP ") == "cytotect-cp"
+
+
+def test_strength_is_read_from_the_product_numbers() -> None:
+    # Cytotect CP SmPC: 100 U/mL and 50 mg/mL; CytoGam label: 50 mg/mL, no unit strength.
+    assert PRODUCTS["cytotect-cp"].strength == "100 U/mL, 50 mg/mL"
+    assert PRODUCTS["cytogam"].strength == "50 mg/mL"
+    local = settings.parse({"custom_product": {"name": "Local", "mg_per_ml": "62.5",
+                                               "units_per_ml": "200", "vial_ml": [20]}})
+    assert local.custom_product is not None
+    assert local.custom_product.strength == "200 U/mL, 62.5 mg/mL"
 
 
 def test_unknown_product() -> None:
@@ -74,9 +79,9 @@ def test_custom_product() -> None:
         product("custom")
     assert caught.value.field == "product"
     assert "no custom product configured" in caught.value.message
-    settings.configure({"custom_product": {"name": "Local", "mg_per_ml": "100",
-                                           "vial_ml": ["20"]}})
-    custom = product("custom")
+    local = settings.parse({"custom_product": {"name": "Local", "mg_per_ml": "100",
+                                               "vial_ml": ["20"]}})
+    custom = product("custom", local.custom_product)
     assert isinstance(custom, Product)
     assert (custom.id, custom.name, custom.mg_per_ml) == ("custom", "Local", 100)
     assert "custom" not in PRODUCTS

@@ -11,7 +11,7 @@ from decimal import Decimal
 
 import pytest
 
-from calculators import InputError, prophylaxis_schedule
+from calculators import InputError, prophylaxis_schedule, settings
 from calculators.products import PRODUCTS
 from calculators.prophylaxis import SCHEDULES
 from calculators.sources import SOURCES
@@ -117,15 +117,10 @@ def test_every_reported_field_of_a_kidney_schedule() -> None:
 def test_custom_product_refusal_carries_the_product_and_says_what_to_choose() -> None:
     # Mutation testing: prophylaxis schedules are label data (CytoGam label, Cytotect CP SmPC);
     # the institution's own product has none, and the refusal says so in full.
-    from calculators import settings
-
-    settings.configure({"custom_product": {"name": "Local CMVIG", "mg_per_ml": 50,
-                                           "vial_ml": [50]}})
-    try:
-        with pytest.raises(InputError) as caught:
-            prophylaxis_schedule("70", "kidney", "2026-01-01", "custom")
-    finally:
-        settings.reset()
+    local = settings.parse({"custom_product": {"name": "Local CMVIG", "mg_per_ml": 50,
+                                               "vial_ml": [50]}})
+    with pytest.raises(InputError) as caught:
+        prophylaxis_schedule("70", "kidney", "2026-01-01", "custom", settings=local)
     assert (caught.value.field, caught.value.value) == ("product", "custom")
     assert caught.value.message == (
         "Product: prophylaxis schedules come from a product's label, and this site's custom "

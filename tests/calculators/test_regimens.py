@@ -12,7 +12,6 @@ import itertools
 from datetime import date, timedelta
 from decimal import Decimal
 from pathlib import Path
-from typing import Any
 
 import pytest
 from hypothesis import given
@@ -38,11 +37,6 @@ ROOT = Path(__file__).resolve().parents[2]
 START = "2026-01-01"
 
 
-@pytest.fixture(autouse=True)
-def _default_settings() -> Any:
-    settings.reset()
-    yield
-    settings.reset()
 
 
 def _days(regimen_id: str, **more: object) -> list[int]:
@@ -141,16 +135,17 @@ def test_case_study_warns_that_the_cytotect_strength_was_not_stated() -> None:
     assert result["doses"][0]["mg_per_kg"] == 25  # 50 U/kg / 100 U/mL x 50 mg/mL
 
 
-def _custom(mg_per_ml: int, units_per_ml: int | None) -> None:
-    settings.configure({"custom_product": {"name": "Local CMVIG", "mg_per_ml": mg_per_ml,
-                                           "units_per_ml": units_per_ml, "vial_ml": [20]}})
+def _custom(mg_per_ml: int, units_per_ml: int | None) -> settings.Settings:
+    return settings.parse({"custom_product": {"name": "Local CMVIG", "mg_per_ml": mg_per_ml,
+                                              "units_per_ml": units_per_ml, "vial_ml": [20]}})
 
 
 def test_custom_product_with_another_unit_strength() -> None:
     # Kneidinger: "100 IU (50 mg)/kg" holds at 2 U per mg; a 100 mg/mL, 100 U/mL product has
     # 1 mg per unit: the dose follows the units (100 U/kg = 1 mL/kg = 100 mg/kg) and says so.
-    _custom(100, 100)
-    result = regimen_schedule("kneidinger-2014", "70", START, product="custom").to_dict()
+    local = _custom(100, 100)
+    result = regimen_schedule("kneidinger-2014", "70", START, product="custom",
+                              settings=local).to_dict()
     assert result["doses"][0]["mg_per_kg"] == 100
     assert result["doses"][0]["dose_units"] == 7000
     assert any("follows the units" in w for w in result["warnings"])
@@ -158,18 +153,19 @@ def test_custom_product_with_another_unit_strength() -> None:
 
 
 def test_custom_product_without_units_is_refused_for_units_regimens() -> None:
-    _custom(50, None)
+    local = _custom(50, None)
     with pytest.raises(InputError) as caught:
-        regimen_schedule("kneidinger-2014", "70", START, product="custom")
+        regimen_schedule("kneidinger-2014", "70", START, product="custom", settings=local)
     assert caught.value.field == "product"
-    result = regimen_schedule("chou-1996", "70", START, product="custom").to_dict()
+    result = regimen_schedule("chou-1996", "70", START, product="custom",
+                              settings=local).to_dict()
     assert result["doses"][0]["dose_units"] is None
 
 
 def test_single_dose_follows_the_mg_when_the_ml_would_differ() -> None:
     # Schulz 2016: "50 mL [2500 mg]" is 50 mg/mL; at 100 mg/mL 2,500 mg is 25 mL.
-    _custom(100, None)
-    result = regimen_schedule("schulz-single-50ml", "70", START, product="custom").to_dict()
+    result = regimen_schedule("schulz-single-50ml", "70", START, product="custom",
+                              settings=_custom(100, None)).to_dict()
     assert result["doses"][0]["dose_mg"] == 2500
     assert result["doses"][0]["volume_ml"] == 25
     assert any("follows the mg" in w for w in result["warnings"])
@@ -243,13 +239,15 @@ def test_vial_warnings_name_the_dose() -> None:
 
 def test_weight_basis_from_settings_and_given() -> None:
     # Devine IBW for a 170 cm man: 50 + 2.3 x (170 / 2.54 - 60) = 65.9 kg (NBA guidance).
-    settings.configure({"weight_basis": "ideal"})
-    result = regimen_schedule("zhang-2021-hsct", "90", START, height_cm="170", sex="male").to_dict()
+    ideal = settings.parse({"weight_basis": "ideal"})
+    result = regimen_schedule("zhang-2021-hsct", "90", START, height_cm="170", sex="male",
+                              settings=ideal).to_dict()
     assert result["dosing_weight"]["basis"] == "ideal"
     assert result["weight_kg"] == 65.9
     assert result["doses"][0]["dose_mg"] == 6590
     assert "nba-ig-dosing" in result["sources"]
-    actual = regimen_schedule("zhang-2021-hsct", "90", START, weight_basis="actual").to_dict()
+    actual = regimen_schedule("zhang-2021-hsct", "90", START, weight_basis="actual",
+                              settings=ideal).to_dict()
     assert actual["doses"][0]["dose_mg"] == 9000
 
 
@@ -484,8 +482,8 @@ def test_product_warnings_in_full() -> None:
             "CMV antibody content per mg may differ between products.") in fixed.warnings
     assert not any("mg/mL" in w for w in fixed.warnings)  # no stated strength to compare
     # A local product of 100 mg/mL and 100 U/mL (1 mg per unit).
-    _custom(100, 100)
-    units = regimen_schedule("kneidinger-2014", "70", START, product="custom")
+    units = regimen_schedule("kneidinger-2014", "70", START, product="custom",
+                             settings=_custom(100, 100))
     assert units.warnings[1:] == (
         "The source used Cytotect; the doses here are the same U/kg of Local CMVIG. CMV antibody "
         "content per mg may differ between products.",

@@ -32,6 +32,7 @@ from calculators.schedule import (
     on_days,
     totals,
 )
+from calculators.settings import DEFAULTS
 
 START = date(2026, 1, 5)
 
@@ -67,7 +68,7 @@ def test_step_builders() -> None:
 
 
 def test_dates_and_weeks_count_from_the_start_day() -> None:
-    weight = dosing_weight("70")
+    weight = dosing_weight("70", settings=DEFAULTS)
     steps = on_days((0, 14, 18), 100, "p")
     from_zero = dated_doses(steps, MG_PER_KG, weight, PRODUCTS["cytogam"], "none", Decimal(10),
                             START, start_day=0)
@@ -81,7 +82,7 @@ def test_dates_and_weeks_count_from_the_start_day() -> None:
 
 
 def test_a_dose_in_each_unit() -> None:
-    weight = dosing_weight("70")
+    weight = dosing_weight("70", settings=DEFAULTS)
     cytotect = PRODUCTS["cytotect-cp"]
     # Cytotect CP SmPC: 100 U/mL and 50 mg/mL, so 50 U/kg is 25 mg/kg: 1,750 mg, 35 mL, 3,500 U.
     units = amount(UNITS_PER_KG, Decimal(50), weight, cytotect, "none", Decimal(10))
@@ -99,7 +100,7 @@ def test_a_dose_in_each_unit() -> None:
 
 def test_running_total_time_and_window_of_each_dose() -> None:
     # CytoGam label, kidney: 150 then 100 mg/kg; rounded up to whole 2,500 mg vials at 70 kg.
-    weight = dosing_weight("70")
+    weight = dosing_weight("70", settings=DEFAULTS)
     doses = dated_doses(prophylaxis.SCHEDULES[0].doses[:2], MG_PER_KG, weight,
                         PRODUCTS["cytogam"], "up", Decimal(10), START, start_day=0)
     assert [d.vials.rounded_mg for d in doses] == [10500, 7500]  # 10,500 mg is 4.2 vials: kept
@@ -122,7 +123,7 @@ def test_running_total_time_and_window_of_each_dose() -> None:
        start_day=st.sampled_from([0, 1]), policy=st.sampled_from(["none", "up", "nearest"]))
 def test_every_dose_is_dated_from_its_day_and_the_total_runs(
         days: list[int], per_kg: Decimal, weight: Decimal, start_day: int, policy: str) -> None:
-    patient = dosing_weight(weight)
+    patient = dosing_weight(weight, settings=DEFAULTS)
     steps = on_days(tuple(day + start_day for day in days), per_kg, "p")
     doses = dated_doses(steps, MG_PER_KG, patient, PRODUCTS["cytotect-cp"], policy, Decimal(10),
                         START, start_day)

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from decimal import Decimal
 from types import MappingProxyType
 
@@ -13,43 +12,32 @@ from calculators.errors import InputError
 from calculators.products import Vial, product
 from calculators.vials import vial_plan
 
-
-@pytest.fixture(autouse=True)
-def default_settings() -> Iterator[None]:
-    settings.reset()
-    yield
-    settings.reset()
-
-
 GOOD_PRODUCT = {"name": " Local CMV-IG ", "mg_per_ml": "50", "units_per_ml": "100",
                 "vial_ml": [10, "50", "10.0"]}
 
 
 def _error(raw: object) -> InputError:
-    before = settings.current()
     with pytest.raises(InputError) as caught:
-        settings.configure(raw)  # type: ignore[arg-type]
-    assert settings.current() is before  # a bad configuration changes nothing
+        settings.parse(raw)  # type: ignore[arg-type]
     return caught.value
 
 
 def test_defaults() -> None:
     # clinical-facts: rounding policy default none (HOPA note); dosing weight default actual.
-    current = settings.current()
-    assert current == settings.Settings()
-    assert (current.custom_product, current.rounding, current.rounding_tolerance_pct,
-            current.weight_basis) == (None, "none", Decimal(10), "actual")
-    assert settings.configure({}) == settings.Settings()
+    defaults = settings.DEFAULTS
+    assert defaults == settings.Settings()
+    assert (defaults.custom_product, defaults.rounding, defaults.rounding_tolerance_pct,
+            defaults.weight_basis) == (None, "none", Decimal(10), "actual")
+    assert settings.parse({}) == settings.DEFAULTS
 
 
-def test_configure_everything() -> None:
-    configured = settings.configure({"custom_product": GOOD_PRODUCT, "rounding": "Nearest",
-                                     "rounding_tolerance_pct": "7,5", "weight_basis": "adjusted"})
-    assert settings.current() is configured
+def test_parse_everything() -> None:
+    configured = settings.parse({"custom_product": GOOD_PRODUCT, "rounding": "Nearest",
+                                 "rounding_tolerance_pct": "7,5", "weight_basis": "adjusted"})
     assert (configured.rounding, configured.rounding_tolerance_pct, configured.weight_basis) == (
         "nearest", Decimal("7.5"), "adjusted")
     custom = configured.custom_product
-    assert custom is not None and product("custom") is custom
+    assert custom is not None and product("custom", configured.custom_product) is custom
     assert (custom.id, custom.name, custom.source) == ("custom", "Local CMV-IG",
                                                        "institution-config")
     assert (custom.mg_per_ml, custom.units_per_ml, custom.notes) == (50, 100, ())
@@ -57,36 +45,33 @@ def test_configure_everything() -> None:
     # Repeated sizes are dropped; largest first.
     assert custom.vials == (Vial(Decimal(50), Decimal(2500), Decimal(5000)),
                             Vial(Decimal(10), Decimal(500), Decimal(1000)))
-    settings.reset()
-    assert settings.current() == settings.Settings()
 
 
 def test_custom_product_label_maximum_bounds_rounding() -> None:
     # The institution states its product's label maximum (issue 13): 100 mg/kg. 30 kg: 3,000 mg
     # at most; 2,900 mg "up" to 3,000 mg (+3.4 %) is allowed, 3,050 mg to 3,500 mg is not.
-    settings.configure({"custom_product": {**GOOD_PRODUCT, "label_max_mg_per_kg": "100"}})
-    custom = product("custom")
+    custom = product("custom", settings.parse(
+        {"custom_product": {**GOOD_PRODUCT, "label_max_mg_per_kg": "100"}}).custom_product)
     assert custom.label_max_mg_per_kg == 100 and custom.max_mg(Decimal(30)) == 3000
     assert vial_plan(Decimal(2900), custom, "up", Decimal(10), Decimal(30)).rounded_mg == 3000
     plan = vial_plan(Decimal(3050), custom, "up", Decimal(10), Decimal(30))
     assert plan.rounded_mg == 3050
     assert "above the Local CMV-IG label maximum of 100 mg/kg" in plan.warnings[0]
-    settings.reset()
 
 
 def test_custom_product_without_units_and_other_mappings() -> None:
-    configured = settings.configure(MappingProxyType(
+    configured = settings.parse(MappingProxyType(
         {"custom_product": MappingProxyType({"name": "P", "mg_per_ml": 60, "vial_ml": [25]})}))
     custom = configured.custom_product
     assert custom is not None and custom.units_per_ml is None
     assert custom.vials == (Vial(Decimal(25), Decimal(1500), None),)
-    assert settings.configure({"custom_product": None}).custom_product is None
+    assert settings.parse({"custom_product": None}).custom_product is None
 
 
 def test_tolerance_bounds_are_inclusive() -> None:
-    assert settings.configure({"rounding_tolerance_pct": "0"}).rounding_tolerance_pct == 0
+    assert settings.parse({"rounding_tolerance_pct": "0"}).rounding_tolerance_pct == 0
     # Issue 13: at most 10 % (HOPA), was 25 %.
-    assert settings.configure({"rounding_tolerance_pct": 10}).rounding_tolerance_pct == 10
+    assert settings.parse({"rounding_tolerance_pct": 10}).rounding_tolerance_pct == 10
 
 
 @pytest.mark.parametrize(
@@ -146,7 +131,7 @@ def test_bad_settings_name_the_field(raw: dict[str, object], field: str, words: 
 
 
 def test_sixty_character_name_is_fine() -> None:
-    custom = settings.configure({"custom_product": {**GOOD_PRODUCT, "name": "x" * 60}})
+    custom = settings.parse({"custom_product": {**GOOD_PRODUCT, "name": "x" * 60}})
     assert custom.custom_product is not None and custom.custom_product.name == "x" * 60
 
 
@@ -162,6 +147,6 @@ def test_misspelt_custom_product_key_is_refused() -> None:
 def test_at_most_three_vial_sizes() -> None:
     # Every extra size multiplies the vial search; no product here has more than two.
     with pytest.raises(InputError) as caught:
-        settings.configure({"custom_product": {"name": "X", "mg_per_ml": 50,
-                                               "vial_ml": [1, 2, 3, 4]}})
+        settings.parse({"custom_product": {"name": "X", "mg_per_ml": 50,
+                                           "vial_ml": [1, 2, 3, 4]}})
     assert caught.value.field == "custom_product.vial_ml"

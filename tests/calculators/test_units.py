@@ -6,7 +6,6 @@ golden/cytogam-label.json and golden/cytotect-cp-smpc.json.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from decimal import Decimal
 
 import pytest
@@ -15,13 +14,6 @@ from calculators import settings
 from calculators.errors import InputError
 from calculators.registry import CALCULATORS, describe, run
 from calculators.units import OLDER_CYTOTECT_NOTE, UNITS_FIELDS, unit_conversion
-
-
-@pytest.fixture(autouse=True)
-def default_settings() -> Iterator[None]:
-    settings.reset()
-    yield
-    settings.reset()
 
 
 def _error(**params: object) -> InputError:
@@ -156,52 +148,55 @@ def test_decimal_comma_and_three_decimals_below_one_are_read() -> None:
 def test_rounding_from_settings_and_from_fields() -> None:
     # Cytotect CP SmPC vials 10 and 50 mL; 5,500 U = 55 mL -> up: 50 + 10 mL = 6,000 U.
     assert unit_conversion("5500", "U", "cytotect-cp").vial_plan.policy == "none"
-    settings.configure({"rounding": "up"})
-    result = unit_conversion("5500", "U", "cytotect-cp")
+    up = settings.parse({"rounding": "up"})
+    result = unit_conversion("5500", "U", "cytotect-cp", settings=up)
     assert result.vial_plan.policy == "up"
     assert result.rounded_units == 6000 and result.units == 5500
     assert result.sources == ("cytotect-cp-smpc", "hopa-rounding")
     # A field overrides the site's policy.
-    assert unit_conversion("5500", "U", "cytotect-cp", rounding="none").rounded_units == 5500
+    assert unit_conversion("5500", "U", "cytotect-cp", rounding="none",
+                           settings=up).rounded_units == 5500
 
 
 def test_tolerance_from_settings_and_from_fields() -> None:
     # CytoGam label: 50 mL vials; 2,750 mg = 55 mL, nearest 50 mL is 9.1 % less.
-    settings.configure({"rounding": "nearest", "rounding_tolerance_pct": "5"})
-    result = unit_conversion("2750", "mg", "cytogam")
+    nearest = settings.parse({"rounding": "nearest", "rounding_tolerance_pct": "5"})
+    result = unit_conversion("2750", "mg", "cytogam", settings=nearest)
     assert result.vial_plan.tolerance_pct == 5 and result.vial_plan.rounded_mg == 2750
     assert result.warnings == result.vial_plan.warnings and len(result.warnings) == 1
-    result = unit_conversion("2750", "mg", "cytogam", rounding_tolerance_pct="10")
+    result = unit_conversion("2750", "mg", "cytogam", rounding_tolerance_pct="10", settings=nearest)
     assert result.vial_plan.tolerance_pct == 10 and result.vial_plan.rounded_mg == 2500
     assert result.warnings == ()
 
 
 def test_custom_product_with_units() -> None:
     # This institution's product (settings): any strength and vial sizes it configures.
-    settings.configure({"custom_product": {"name": "Local CMV-IG", "mg_per_ml": "100",
-                                           "units_per_ml": "200", "vial_ml": [20, 5]}})
-    result = unit_conversion("5000", "U", "custom", rounding="up")
+    local = settings.parse({"custom_product": {"name": "Local CMV-IG", "mg_per_ml": "100",
+                                               "units_per_ml": "200", "vial_ml": [20, 5]}})
+    result = unit_conversion("5000", "U", "custom", rounding="up", settings=local)
     assert (result.ml, result.mg, result.units) == (25, 2500, 5000)
     assert result.product == "custom" and result.product_name == "Local CMV-IG"
     assert [(v.vial_ml, v.count) for v in result.vial_plan.vials] == [(20, 1), (5, 1)]
     assert result.sources == ("institution-config", "hopa-rounding")
     assert result.notes == ()
     # 28 mL up to 30 mL is +7.1 %, within 10 % (issue 13: 27 mL, +11.1 %, is no longer rounded).
-    result = unit_conversion("28", "mL", "custom", rounding="up")
+    result = unit_conversion("28", "mL", "custom", rounding="up", settings=local)
     assert result.units == 5600 and result.rounded_units == 6000
-    result = unit_conversion("27", "mL", "custom", rounding="up")
+    result = unit_conversion("27", "mL", "custom", rounding="up", settings=local)
     assert result.units == result.rounded_units == 5400
 
 
+PLAIN_IG = settings.parse({"custom_product": {"name": "Plain IG", "mg_per_ml": "2",
+                                              "vial_ml": ["100"]}})
+
+
 def test_custom_product_without_units_and_low_strength() -> None:
-    settings.configure({"custom_product": {"name": "Plain IG", "mg_per_ml": "2",
-                                           "vial_ml": ["100"]}})
-    error = _error(amount="10", unit="U", product="custom")
+    error = _error(amount="10", unit="U", product="custom", settings=PLAIN_IG)
     assert error.field == "unit" and "Plain IG has no labelled unit strength" in error.message
     # 2,002 mg at 2 mg/mL is 1,001 mL: past the 1,000 mL plausibility bound.
-    error = _error(amount="2002", unit="mg", product="custom")
+    error = _error(amount="2002", unit="mg", product="custom", settings=PLAIN_IG)
     assert error.field == "amount" and "1001 mL, more than 1000 mL" in error.message
-    assert unit_conversion("2000", "mg", "custom").ml == 1000
+    assert unit_conversion("2000", "mg", "custom", settings=PLAIN_IG).ml == 1000
 
 
 def test_plain_result_is_json_ready() -> None:
@@ -215,7 +210,8 @@ def test_plain_result_is_json_ready() -> None:
 def test_fields_tuple_matches_the_signature() -> None:
     import inspect
 
-    assert list(inspect.signature(unit_conversion).parameters) == [f.name for f in UNITS_FIELDS]
+    assert list(inspect.signature(unit_conversion).parameters) == [
+        *(f.name for f in UNITS_FIELDS), "settings"]
 
 
 def test_command_line() -> None:
@@ -229,11 +225,11 @@ def test_command_line() -> None:
 def test_the_given_amount_is_kept_exactly_at_any_strength() -> None:
     # A custom 3 mg/mL, 7 U/mL product: 10 mg is 10/3 mL, which does not end; the amount given
     # comes back exactly, not through mL (mutation testing).
-    settings.configure({"custom_product": {"name": "Odd", "mg_per_ml": "3", "units_per_ml": "7",
-                                           "vial_ml": [5]}})
-    assert unit_conversion("10", "mg", "custom").mg == 10
-    assert unit_conversion("10", "U", "custom").units == 10
-    assert unit_conversion("10", "mg", "custom").sources == ("institution-config",)
+    odd = settings.parse({"custom_product": {"name": "Odd", "mg_per_ml": "3", "units_per_ml": "7",
+                                             "vial_ml": [5]}})
+    assert unit_conversion("10", "mg", "custom", settings=odd).mg == 10
+    assert unit_conversion("10", "U", "custom", settings=odd).units == 10
+    assert unit_conversion("10", "mg", "custom", settings=odd).sources == ("institution-config",)
 
 
 def test_refusals_carry_the_value_given_and_the_whole_message() -> None:
@@ -244,9 +240,7 @@ def test_refusals_carry_the_value_given_and_the_whole_message() -> None:
     assert error.message == ("Unit: CytoGam has no labelled unit strength (U/mL); give the amount "
                              "in mg or mL, or choose a product labelled in units (Cytotect CP).")
     # The 1,000 mL bound binds before the field's own only for a weak custom product.
-    settings.configure({"custom_product": {"name": "Plain IG", "mg_per_ml": "2",
-                                           "vial_ml": ["100"]}})
-    error = _error(amount="2002", unit="mg", product="custom")
+    error = _error(amount="2002", unit="mg", product="custom", settings=PLAIN_IG)
     assert (error.field, error.value) == ("amount", "2002")
     assert error.message == ("Amount: 2002 mg of Plain IG is 1001 mL, more than 1000 mL; check "
                              "the amount and its unit.")
@@ -264,7 +258,7 @@ def test_above_the_expected_volume_warns_in_full() -> None:
 def test_units_given_are_kept_exactly_when_the_volume_does_not_end() -> None:
     # A custom 3 U/mL product: 10 U is 10/3 mL, and 10/3 x 3 is 9.999... to 28 digits; the
     # units given come back exactly (mutation testing; 7 U/mL happens to round back to 10).
-    settings.configure({"custom_product": {"name": "Odd", "mg_per_ml": "3", "units_per_ml": "3",
-                                           "vial_ml": [5]}})
-    result = unit_conversion("10", "U", "custom")
+    odd = settings.parse({"custom_product": {"name": "Odd", "mg_per_ml": "3", "units_per_ml": "3",
+                                             "vial_ml": [5]}})
+    result = unit_conversion("10", "U", "custom", settings=odd)
     assert result.units == 10 and str(result.units) == "10"

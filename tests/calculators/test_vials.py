@@ -6,7 +6,6 @@ and 50 mL = 2,500 mg). Rounding to the nearest vial within a tolerance: HOPA pos
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from decimal import Decimal
 
 import pytest
@@ -27,18 +26,12 @@ CYTOGAM = product("cytogam")
 CYTOTECT_CP = product("cytotect-cp")
 
 
-@pytest.fixture(autouse=True)
-def default_settings() -> Iterator[None]:
-    settings.reset()
-    yield
-    settings.reset()
-
-
 def _custom(vial_ml: list[object], mg_per_ml: str = "50") -> Product:
     # This institution's product, as settings builds it.
-    settings.configure({"custom_product": {"name": "Local", "mg_per_ml": mg_per_ml,
-                                           "vial_ml": vial_ml}})
-    return product("custom")
+    custom = settings.parse({"custom_product": {"name": "Local", "mg_per_ml": mg_per_ml,
+                                                "vial_ml": vial_ml}}).custom_product
+    assert custom is not None
+    return custom
 
 
 def _vials(plan: VialPlan) -> list[tuple[Decimal, int]]:
@@ -255,15 +248,16 @@ def test_non_positive_dose_is_refused(dose: str) -> None:
 
 def test_rounding_choice_fields_and_settings() -> None:
     # Blank fields take the institution's settings (default none, 10 %); fields override them.
-    assert rounding_choice(None, None) == ("none", Decimal(10))
-    assert rounding_choice(" UP ", "5") == ("up", Decimal(5))
-    settings.configure({"rounding": "nearest", "rounding_tolerance_pct": "7.5"})
-    assert rounding_choice("", " ") == ("nearest", Decimal("7.5"))
-    assert rounding_choice("none", "0") == ("none", Decimal(0))
+    assert rounding_choice(None, None, settings.DEFAULTS) == ("none", Decimal(10))
+    assert rounding_choice(" UP ", "5", settings.DEFAULTS) == ("up", Decimal(5))
+    nearest = settings.parse({"rounding": "nearest", "rounding_tolerance_pct": "7.5"})
+    assert rounding_choice("", " ", nearest) == ("nearest", Decimal("7.5"))
+    assert rounding_choice("none", "0", nearest) == ("none", Decimal(0))
     assert ROUNDING_FIELD.default == "" and not TOLERANCE_FIELD.required
     for field, raw in ((ROUNDING_FIELD, "down"), (TOLERANCE_FIELD, "25.5")):
         with pytest.raises(InputError) as caught:
-            rounding_choice(*((raw, None) if field is ROUNDING_FIELD else (None, raw)))
+            rounding_choice(*((raw, None) if field is ROUNDING_FIELD else (None, raw)),
+                            settings.DEFAULTS)
         assert caught.value.field == field.name
 
 

@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import pytest
-from playwright.sync_api import Browser, Page, Playwright, sync_playwright
+from playwright.sync_api import Browser, BrowserContext, Page, Playwright, sync_playwright
 
 from build_scripts.chromium import CHROMIUM, CHROMIUM_FLAGS
 from tests.conftest import ROOT
@@ -120,10 +120,54 @@ def watched_page(browser: Browser, base_url: str, watch: Watch) -> Iterator[Page
         context.close()
 
 
+@pytest.fixture(scope="session")
+def warm_context(browser: Browser, base_url: str) -> Iterator[BrowserContext]:
+    """One browser context per pytest-xdist worker, shared by the tests marked
+    ``browser_context("warm")``: those that need no fresh browser state.
+
+    A fresh context fetches the 31 MB memory snapshot and the offline copy again and compiles
+    Pyodide's WebAssembly again: seconds of processor time per test. Here the HTTP cache, the
+    compiled code and the offline copy are made once, as on a ward computer's second visit. It
+    is not routed (routing turns Chromium's HTTP cache off): its pages record requests instead.
+    """
+    context = browser.new_context(base_url=base_url)
+    context.grant_permissions(["clipboard-read", "clipboard-write"])
+    yield context
+    context.close()
+
+
+@contextmanager
+def warm_page(context: BrowserContext, base_url: str, watch: Watch) -> Iterator[Page]:
+    """A new tab in the warm ``context``, watched like ``watched_page``: a request to anywhere but
+    the test server is recorded in ``watch`` (the site's policy, ``connect-src 'self'``, refuses it
+    in the browser), as is every console error and uncaught exception. Every tab the test opened
+    is closed after it."""
+    page = context.new_page()
+    page.set_default_timeout(ENGINE_TIMEOUT_MS)
+    page.on("request", lambda request: None if request.url.startswith(
+        (base_url, "data:", "blob:")) else watch.outside.append(request.url))
+    page.on("console", lambda m: m.type == "error" and watch.console_errors.append(m.text))
+    page.on("pageerror", lambda e: watch.console_errors.append(str(e)))
+    try:
+        yield page
+    finally:
+        for opened in context.pages:
+            opened.close()
+
+
 @pytest.fixture
-def page(browser: Browser, base_url: str, watch: Watch) -> Iterator[Page]:
-    with watched_page(browser, base_url, watch) as opened:
-        yield opened
+def page(request: pytest.FixtureRequest, browser: Browser, base_url: str,
+         watch: Watch) -> Iterator[Page]:
+    """A watched page: in a fresh browser context, or in the worker's warm one where the test (or
+    its file) is marked ``browser_context("warm")``."""
+    marker = request.node.get_closest_marker("browser_context")
+    if marker is not None and marker.args == ("warm",):
+        opened = warm_page(request.getfixturevalue("warm_context"), base_url, watch)
+    else:
+        assert marker is None or marker.args == ("fresh",), f"unknown {marker}"
+        opened = watched_page(browser, base_url, watch)
+    with opened as shown:
+        yield shown
     assert watch.outside == [], "the page fetched from outside the site"
 
 
@@ -164,4 +208,4 @@ def assert_clean(watch: Watch) -> None:
 
 
 __all__ = ["CHROMIUM", "ENGINE_TIMEOUT_MS", "SiteServer", "Watch", "assert_clean",
-           "fill_form", "forms_on_site", "watched_page"]
+           "fill_form", "forms_on_site", "warm_page", "watched_page"]

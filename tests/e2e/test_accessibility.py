@@ -22,14 +22,15 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from playwright.sync_api import Browser, Page
+from playwright.sync_api import BrowserContext, Page
 
 from calculators.registry import CALCULATORS
 from tests.conftest import ROOT
-from tests.e2e.conftest import Watch, assert_clean, fill_form, watched_page
+from tests.e2e.conftest import Watch, assert_clean, fill_form, warm_page
 
 # Minutes long: scheduled first, so it does not finish last (tests/conftest.py).
-pytestmark = pytest.mark.long
+# No test here needs fresh browser state: they share the worker's warm context.
+pytestmark = [pytest.mark.long, pytest.mark.browser_context("warm")]
 
 AXE = ROOT / "node_modules" / "axe-core" / "axe.min.js"
 PHONE_WIDTH = 375
@@ -345,11 +346,11 @@ def check_width(page: Page, where: str, shots: Path, problems: dict[str, Any]) -
 
 
 @pytest.fixture(scope="module")
-def phone_tour(browser: Browser, base_url: str, built_site: Path,
+def phone_tour(warm_context: BrowserContext, base_url: str, built_site: Path,
                tmp_path_factory: pytest.TempPathFactory) -> PhoneTour:
     shots = tmp_path_factory.mktemp("phone")
     tour = PhoneTour(axe={}, overflow={}, pages=0, watch=Watch())
-    with watched_page(browser, base_url, tour.watch) as phone:
+    with warm_page(warm_context, base_url, tour.watch) as phone:
         phone.set_viewport_size({"width": PHONE_WIDTH, "height": 812})
         for path in site_pages(built_site):
             phone.goto(path or "./")

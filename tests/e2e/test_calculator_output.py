@@ -6,9 +6,13 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
 from playwright.sync_api import Page
 
 from tests.e2e.conftest import Watch, assert_clean
+
+# Tests here need no fresh browser: they share the worker's warm context (e2e/conftest.py).
+pytestmark = pytest.mark.browser_context("warm")
 
 FORM = "form[data-calculator=prophylaxis]"
 

@@ -7,10 +7,14 @@ Expected numbers come from the CPython core (calculators.run): the page must sho
 
 from __future__ import annotations
 
+import pytest
 from playwright.sync_api import Page
 
 from calculators import run
 from tests.e2e.conftest import Watch, assert_clean
+
+# Tests here share the worker's warm context (e2e/conftest.py) unless marked fresh.
+pytestmark = pytest.mark.browser_context("warm")
 
 FORM = "form[data-calculator=prophylaxis]"
 RESULT = f"{FORM} [data-result]"
@@ -89,6 +93,7 @@ def test_screen_readers_hear_a_summary_not_the_whole_table(page: Page, watch: Wa
     assert_clean(watch)
 
 
+@pytest.mark.browser_context("fresh")  # routes its requests: a context of its own
 def test_pyodide_unreachable_shows_the_message_and_the_tables(page: Page) -> None:
     # Blocked by policy or missing: every file of the runtime is refused.
     page.route("**/assets/pyodide/**", lambda route: route.abort("blockedbyclient"))

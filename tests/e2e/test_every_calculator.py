@@ -16,6 +16,9 @@ from calculators import run
 from calculators.display import duration
 from tests.e2e.conftest import Watch, assert_clean, fill_form
 
+# Tests here need no fresh browser: they share the worker's warm context (e2e/conftest.py).
+pytestmark = pytest.mark.browser_context("warm")
+
 
 def shown(value: float | int) -> str:
     """A number as the page shows it (en-GB grouping, at most three decimals)."""

@@ -19,7 +19,6 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -30,7 +29,8 @@ from calculators import InputError, registry, settings
 from tests.e2e.conftest import Watch, assert_clean, forms_on_site
 
 # Minutes long: scheduled first, so it does not finish last (tests/conftest.py).
-pytestmark = pytest.mark.long
+# No test here needs fresh browser state: they share the worker's warm context.
+pytestmark = [pytest.mark.long, pytest.mark.browser_context("warm")]
 
 PAYLOAD = "<img src=x onerror=alert(1)>"
 HOSTILE = ["", "   ", "abc", "1e309", "NaN", "-0", "７０", PAYLOAD, "9" * 10_000]
@@ -119,18 +119,17 @@ def site_forms(built_site: Path) -> dict[str, list[str]]:
 
 
 @pytest.fixture
-def site_settings(built_site: Path) -> Iterator[None]:
-    """The core in this process configured as the page's worker is (assets/calculator-settings)."""
+def site_settings(built_site: Path) -> settings.Settings:
+    """The settings the page's worker passes to the core (assets/calculator-settings.json)."""
     settings_file = built_site / "assets" / "calculator-settings.json"
-    settings.configure(json.loads(settings_file.read_text(encoding="utf-8")))
-    yield
-    settings.reset()
+    return settings.parse(json.loads(settings_file.read_text(encoding="utf-8")))
 
 
-def core_answer(name: str, params: dict[str, str]) -> dict[str, Any]:
-    """What the page must show for ``params``: done, or the core's InputError."""
+def core_answer(name: str, params: dict[str, str], site: settings.Settings) -> dict[str, Any]:
+    """What the page must show for ``params`` under the site's settings: done, or the core's
+    InputError."""
     try:
-        registry.run(name, params)
+        registry.run(name, params, site)
     except InputError as error:
         return {"state": "error", "field": error.field, "message": error.message}
     return {"state": "done"}
@@ -151,10 +150,11 @@ def set_value(form: Locator, field: str, value: str) -> str:
     return value
 
 
-def check(page: Page, form: Locator, name: str, field: str, typed: str) -> list[str]:
+def check(page: Page, form: Locator, name: str, field: str, typed: str,
+          site: settings.Settings) -> list[str]:
     """Submit the form as it stands; the problems with the page's answer (none if it is right)."""
     sent: dict[str, str] = form.evaluate(SENT)
-    expected = core_answer(name, sent)
+    expected = core_answer(name, sent, site)
     form.evaluate(SUBMIT)
     form.locator("[data-result][data-state=done], [data-result][data-state=error]").wait_for(
         state="attached")
@@ -186,7 +186,7 @@ def check(page: Page, form: Locator, name: str, field: str, typed: str) -> list[
 @pytest.mark.parametrize("name", list(registry.CALCULATORS))
 def test_hostile_input_is_refused_like_the_core(page: Page, watch: Watch, name: str,
                                                 site_forms: dict[str, list[str]],
-                                                site_settings: None) -> None:
+                                                site_settings: settings.Settings) -> None:
     assert name in site_forms, f"no page of the site has the {name} calculator's form"
     assert name in VALID, f"add valid inputs for the {name} calculator to VALID"
     dialogs: list[str] = []
@@ -213,7 +213,7 @@ def test_hostile_input_is_refused_like_the_core(page: Page, watch: Watch, name: 
                 set_value(form, other, value)
             for value in HOSTILE + (HOSTILE_DATES if kind == "date" else []):
                 kept = set_value(form, field, value)
-                problems += check(page, form, name, field, kept)
+                problems += check(page, form, name, field, kept, site_settings)
                 submissions += 1
             set_value(form, field, VALID[name].get(field, ""))
         assert page.evaluate("window.hostileNodes") == [], "the payload became an element"

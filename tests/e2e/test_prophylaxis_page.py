@@ -16,6 +16,9 @@ from calculators import InputError, run
 from tests.conftest import golden_cases
 from tests.e2e.conftest import Watch, assert_clean
 
+# Tests here share the worker's warm context (e2e/conftest.py) unless marked fresh.
+pytestmark = pytest.mark.browser_context("warm")
+
 FORM = "form[data-calculator=prophylaxis]"
 RESULT = f"{FORM} [data-result]"
 
@@ -90,6 +93,7 @@ def test_result_updates_as_you_type(page: Page, watch: Watch) -> None:
     assert_clean(watch)
 
 
+@pytest.mark.browser_context("fresh")  # routes its requests: a context of its own
 def test_loading_state_while_pyodide_starts(page: Page, watch: Watch) -> None:
     held: list[Route] = []
     # Hold the runtime's download (not the HEAD that first checks its type).
@@ -109,6 +113,7 @@ def test_loading_state_while_pyodide_starts(page: Page, watch: Watch) -> None:
     assert_clean(watch)
 
 
+@pytest.mark.browser_context("fresh")  # routes its requests: a context of its own
 def test_missing_worker_file_says_so(page: Page) -> None:
     page.route("**/calculator-worker.js", lambda route: route.fulfill(status=404, body="missing"))
     page.goto("prophylaxis/")
@@ -118,6 +123,7 @@ def test_missing_worker_file_says_so(page: Page) -> None:
     assert page.locator("table").first.is_visible()
 
 
+@pytest.mark.browser_context("fresh")  # routes its requests: a context of its own
 def test_missing_runtime_file_is_named_at_once(page: Page) -> None:
     page.route("**/pyodide.asm.wasm", lambda route: route.fulfill(status=404, body="missing"))
     page.goto("prophylaxis/")
@@ -125,6 +131,7 @@ def test_missing_runtime_file_is_named_at_once(page: Page) -> None:
     assert "pyodide.asm.wasm is missing on the server (HTTP 404)" in page.inner_text(RESULT)
 
 
+@pytest.mark.browser_context("fresh")  # routes its requests: a context of its own
 def test_runtime_that_never_starts_hits_the_watchdog(page: Page) -> None:
     # A download that never ends leaves loadPyodide waiting for ever; the page must not.
     page.clock.install()
@@ -137,6 +144,7 @@ def test_runtime_that_never_starts_hits_the_watchdog(page: Page) -> None:
     assert "did not start within 90 seconds" in page.inner_text(RESULT)
 
 
+@pytest.mark.browser_context("fresh")  # counts its own downloads of the runtime
 def test_works_across_instant_navigation(page: Page, watch: Watch) -> None:
     # mkdocs-material rewrites links to absolute URLs for instant navigation: find them by name.
     sidebar = page.locator(".md-sidebar--primary")

@@ -16,6 +16,9 @@ from playwright.sync_api import Page
 from tests.e2e.conftest import Watch, assert_clean, fill_form
 from tests.e2e.screenshots import EXAMPLES, WIDTHS
 
+# Tests here need no fresh browser: they share the worker's warm context (e2e/conftest.py).
+pytestmark = pytest.mark.browser_context("warm")
+
 # The figures a nurse acts on, by calculator: each must be shown at least once.
 QUANTITIES = {
     "prophylaxis": {"mg", "ml", "vials"},

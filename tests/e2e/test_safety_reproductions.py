@@ -7,9 +7,13 @@ and valganciclovir labels (the haemodialysis rows). The same answers as the comm
 
 from __future__ import annotations
 
+import pytest
 from playwright.sync_api import Page
 
 from tests.e2e.conftest import Watch, assert_clean, fill_form
+
+# Tests here need no fresh browser: they share the worker's warm context (e2e/conftest.py).
+pytestmark = pytest.mark.browser_context("warm")
 
 
 def test_rounding_up_gives_the_dose_and_shows_the_vials_apart(page: Page, watch: Watch) -> None:

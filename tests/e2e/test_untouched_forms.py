@@ -18,6 +18,9 @@ from calculators import registry
 from calculators.errors import InputError
 from tests.e2e.conftest import Watch, assert_clean, forms_on_site
 
+# Tests here need no fresh browser: they share the worker's warm context (e2e/conftest.py).
+pytestmark = pytest.mark.browser_context("warm")
+
 
 @pytest.fixture(scope="module")
 def site_forms(built_site: Path) -> dict[str, list[str]]:

@@ -27,7 +27,8 @@ from calculators.registry import describe
 from tests.e2e.conftest import Watch, assert_clean, fill_form
 
 # Minutes long: scheduled first, so it does not finish last (tests/conftest.py).
-pytestmark = pytest.mark.long
+# No test here needs fresh browser state: they share the worker's warm context.
+pytestmark = [pytest.mark.long, pytest.mark.browser_context("warm")]
 
 # (page, calculator, inputs as typed: "154 lb" is 154 with the unit select on lb)
 CASES: list[tuple[str, str, dict[str, str]]] = [

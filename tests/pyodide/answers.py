@@ -13,12 +13,10 @@ from tests.conftest import golden_cases, golden_key
 def golden_answers() -> dict[str, Any]:
     answers: dict[str, Any] = {}
     for source, case in golden_cases():
-        settings.configure(case.get("settings", {}))
+        chosen = settings.parse(case.get("settings", {}))
         try:
-            answers[golden_key(source, case)] = {"ok": True,
-                                                 "result": run(case["calculator"], case["input"])}
+            answers[golden_key(source, case)] = {
+                "ok": True, "result": run(case["calculator"], case["input"], chosen)}
         except InputError as error:
             answers[golden_key(source, case)] = {"ok": False, "error": error.as_plain()}
-        finally:
-            settings.reset()
     return answers

@@ -7,7 +7,6 @@ covered without touching these tests.
 from __future__ import annotations
 
 from collections.abc import Iterator
-from contextlib import contextmanager
 from datetime import date
 from decimal import Decimal
 from functools import cache
@@ -22,6 +21,26 @@ from calculators.registry import CALCULATORS
 # A custom product as an institution might configure it (small, so vial searches stay quick).
 CUSTOM_PRODUCT = {"name": "Local CMV-IG", "mg_per_ml": "50", "units_per_ml": "100",
                   "vial_ml": [10, 50]}
+WITH_CUSTOM_PRODUCT = settings.parse({"custom_product": CUSTOM_PRODUCT})
+
+# Every setting an institution may configure, as it would write them in config.yml: rounding
+# policy, tolerance (0 to 10 %, HOPA), dosing weight, a custom product with or without units and
+# a label maximum. Each key may be left out (the default applies).
+tolerances = st.decimals(min_value=Decimal(0), max_value=settings.MAX_TOLERANCE_PCT, places=2)
+custom_products = st.fixed_dictionaries(
+    {"name": st.just("Local CMV-IG"),
+     "mg_per_ml": st.sampled_from(["50", "100", "62.5"]),
+     "vial_ml": st.lists(st.sampled_from([5, 10, 20, 25, 50, 100]), min_size=1, max_size=2,
+                         unique=True)},
+    optional={"units_per_ml": st.sampled_from(["100", "200"]),
+              "label_max_mg_per_kg": st.sampled_from(["100", "150", "400"])})
+institution_settings = st.fixed_dictionaries(
+    {},
+    optional={"rounding": st.sampled_from(["none", "up", "nearest"]),
+              "rounding_tolerance_pct": tolerances.map(str),
+              "weight_basis": st.sampled_from(["actual", "ideal", "adjusted"]),
+              "custom_product": custom_products})
+any_settings = institution_settings.map(settings.parse)
 
 # Text that looks like what people type: numbers with separators, units, exponents, signs.
 _NUMBERISH = st.from_regex(
@@ -117,16 +136,6 @@ def valid_params(name: str) -> st.SearchStrategy[dict[str, Any]]:
     return st.fixed_dictionaries({f.name: valid_value(f) for f in CALCULATORS[name].fields})
 
 
-@contextmanager
-def custom_product_configured() -> Iterator[None]:
-    """The custom product configured, as an institution would, for the duration."""
-    settings.configure({"custom_product": CUSTOM_PRODUCT})
-    try:
-        yield
-    finally:
-        settings.reset()
-
-
 def dose_lists(result: Any) -> Iterator[list[Any]]:
     """Every list under a ``doses`` key anywhere in a plain result."""
     if isinstance(result, dict):
@@ -139,5 +148,6 @@ def dose_lists(result: Any) -> Iterator[list[Any]]:
             yield from dose_lists(item)
 
 
-__all__ = ["CUSTOM_PRODUCT", "any_params", "valid_params", "valid_value",
-           "custom_product_configured", "dose_lists"]
+__all__ = ["CUSTOM_PRODUCT", "WITH_CUSTOM_PRODUCT", "tolerances", "custom_products",
+           "institution_settings", "any_settings", "any_params", "valid_params", "valid_value",
+           "dose_lists"]

@@ -14,16 +14,17 @@ from hypothesis import strategies as st
 
 from calculators.errors import InputError
 from calculators.registry import CALCULATORS, run
+from calculators.settings import Settings
 
-from .strategies import any_params, custom_product_configured, valid_params
+from .strategies import WITH_CUSTOM_PRODUCT, any_params, any_settings, valid_params
 
 FAST = settings(max_examples=300, deadline=None,
                 suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
 
 
-def _check(name: str, params: dict[str, Any]) -> None:
+def _check(name: str, params: dict[str, Any], chosen: Settings) -> None:
     try:
-        result = run(name, params)
+        result = run(name, params, chosen)
     except InputError as error:
         known = {f.name for f in CALCULATORS[name].fields}
         assert error.field in known | set(params), (error.field, params)
@@ -39,11 +40,7 @@ def _check(name: str, params: dict[str, Any]) -> None:
 @given(data=st.data())
 def test_any_input_gives_a_result_or_input_error(name: str, data: st.DataObject) -> None:
     params = data.draw(any_params(name))
-    if data.draw(st.booleans(), label="custom product configured"):
-        with custom_product_configured():
-            _check(name, params)
-    else:
-        _check(name, params)
+    _check(name, params, data.draw(any_settings, label="institution settings"))
 
 
 @pytest.mark.parametrize("name", sorted(CALCULATORS))
@@ -53,8 +50,7 @@ def test_valid_looking_input_gives_a_result_or_input_error(name: str,
                                                             data: st.DataObject) -> None:
     # Each field's value is one it accepts alone; together they may still be refused.
     params = data.draw(valid_params(name))
-    with custom_product_configured():
-        _check(name, params)
+    _check(name, params, WITH_CUSTOM_PRODUCT)
 
 
 @FAST

@@ -34,7 +34,7 @@ from calculators.registry import CALCULATORS
 from calculators.settings import MAX_TOLERANCE_PCT
 from calculators.vials import VialPlan, vial_plan
 
-from .strategies import valid_params
+from .strategies import any_settings, tolerances, valid_params
 
 CHECKED = settings(max_examples=200, deadline=None,
                    suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
@@ -42,20 +42,6 @@ CHECKED = settings(max_examples=200, deadline=None,
 PLANNING = ("prophylaxis", "regimen", "units")
 WEIGHED = ("prophylaxis", "regimen")  # a patient's weight is known: the label maximum applies
 
-tolerances = st.decimals(min_value=Decimal(0), max_value=MAX_TOLERANCE_PCT, places=2)
-custom_products = st.fixed_dictionaries(
-    {"name": st.just("Local CMV-IG"),
-     "mg_per_ml": st.sampled_from(["50", "100", "62.5"]),
-     "vial_ml": st.lists(st.sampled_from([5, 10, 20, 25, 50, 100]), min_size=1, max_size=2,
-                         unique=True)},
-    optional={"units_per_ml": st.sampled_from(["100", "200"]),
-              "label_max_mg_per_kg": st.sampled_from(["100", "150", "400"])})
-institution_settings = st.fixed_dictionaries(
-    {},
-    optional={"rounding": st.sampled_from(["none", "up", "nearest"]),
-              "rounding_tolerance_pct": tolerances.map(str),
-              "weight_basis": st.sampled_from(["actual", "ideal", "adjusted"]),
-              "custom_product": custom_products})
 
 
 def vial_plans(value: Any) -> Iterator[VialPlan]:
@@ -92,15 +78,12 @@ def assert_safe(plan: VialPlan) -> None:
 @CHECKED
 @given(data=st.data())
 def test_no_setting_breaks_the_dose_invariants(name: str, data: st.DataObject) -> None:
-    raw = data.draw(institution_settings, label="institution settings")
+    chosen = data.draw(any_settings, label="institution settings")
     params = data.draw(valid_params(name), label="inputs")
-    site_settings.configure(raw)
     try:
-        result = CALCULATORS[name].function(**params)
+        result = CALCULATORS[name].function(**params, settings=chosen)
     except InputError:
         return  # refused, naming a field: no dose at all
-    finally:
-        site_settings.reset()
     plans = list(vial_plans(result))
     assert plans
     for plan in plans:
@@ -140,10 +123,9 @@ def test_pneumonitis_course_keeps_its_flagged_dose(weight: Decimal, item: str, p
 def test_no_tolerance_above_ten_percent_anywhere(tolerance: Decimal) -> None:
     # HOPA: within 10 %. The settings, the form field and the core each refuse more.
     with pytest.raises(InputError) as caught:
-        site_settings.configure({"rounding": "up", "rounding_tolerance_pct": str(tolerance)})
+        site_settings.parse({"rounding": "up", "rounding_tolerance_pct": str(tolerance)})
     assert caught.value.field == "rounding_tolerance_pct"
     assert "Rounding tolerance (%)" in caught.value.message
-    site_settings.reset()
     with pytest.raises(InputError) as caught:
         vial_plan(Decimal(500), product("cytogam"), "up", tolerance)
     assert caught.value.field == "rounding_tolerance_pct"

@@ -19,7 +19,7 @@ from calculators.errors import InputError
 from calculators.prophylaxis import ORGAN_FIELD
 from calculators.registry import CALCULATORS, run
 
-from .strategies import custom_product_configured, dose_lists, valid_params
+from .strategies import WITH_CUSTOM_PRODUCT, dose_lists, valid_params
 
 FAST = settings(max_examples=150, deadline=None)
 
@@ -39,11 +39,10 @@ def _check_dates(result: dict[str, Any]) -> int:
 @given(data=st.data())
 def test_dose_dates_strictly_increase(name: str, data: st.DataObject) -> None:
     params = data.draw(valid_params(name))
-    with custom_product_configured():
-        try:
-            result = run(name, params)
-        except InputError:
-            return  # fields that disagree with each other; (a) checks the error itself
+    try:
+        result = run(name, params, WITH_CUSTOM_PRODUCT)
+    except InputError:
+        return  # fields that disagree with each other; (a) checks the error itself
     _check_dates(result)
 
 

@@ -33,12 +33,9 @@ def products(draw: st.DrawFn) -> Product:
     sizes = draw(st.lists(st.decimals(min_value=Decimal(5), max_value=Decimal(250), places=1),
                           min_size=1, max_size=3))
     strength = draw(st.decimals(min_value=Decimal(50), max_value=Decimal(200), places=1))
-    site_settings.configure({"custom_product": {"name": "Local", "mg_per_ml": strength,
-                                                "vial_ml": sizes}})
-    try:
-        return product("custom")
-    finally:
-        site_settings.reset()
+    chosen = site_settings.parse({"custom_product": {"name": "Local", "mg_per_ml": strength,
+                                                     "vial_ml": sizes}})
+    return product("custom", chosen.custom_product)
 
 
 def _same(rounded: Decimal, dose: Decimal) -> bool:

@@ -1,0 +1,55 @@
+"""calculators.registry: settings are a value passed to each run, never kept between runs.
+
+Numbers: CytoGam label (50 mL vials, 2,500 mg); Cytotect CP SmPC (10 and 50 mL vials, 100 U/mL,
+50 mg/mL); rounding within 10 % (HOPA position statement).
+"""
+
+from __future__ import annotations
+
+import inspect
+
+import pytest
+
+from calculators import settings
+from calculators.errors import InputError
+from calculators.registry import CALCULATORS, run
+
+LOCAL = settings.parse({"custom_product": {"name": "Local CMV-IG", "mg_per_ml": "100",
+                                           "units_per_ml": "200", "vial_ml": [20]},
+                        "rounding": "up", "weight_basis": "ideal"})
+CUSTOM_UNITS = {"amount": "5000", "unit": "U", "product": "custom"}
+# Cytotect CP SmPC: 5,500 U = 55 mL; up to whole vials (50 + 10 mL) is 6,000 U.
+CYTOTECT_UNITS = {"amount": "5500", "unit": "U", "product": "cytotect-cp"}
+# Zhang 2021: 100 mg/kg; a 170 cm man of 90 kg has an ideal (Devine) weight of 65.9 kg.
+ZHANG = {"regimen": "zhang-2021-hsct", "weight_kg": "90", "start_date": "2026-01-01",
+         "height_cm": "170", "sex": "male"}
+
+
+@pytest.mark.parametrize("name", sorted(CALCULATORS))
+def test_a_calculator_takes_settings_exactly_when_it_says_so(name: str) -> None:
+    calculator = CALCULATORS[name]
+    parameters = inspect.signature(calculator.function).parameters
+    assert [*parameters] == [f.name for f in calculator.fields] + (
+        ["settings"] if calculator.uses_settings else [])
+    if calculator.uses_settings:
+        assert parameters["settings"].kind is inspect.Parameter.KEYWORD_ONLY
+
+
+def test_two_settings_one_after_the_other_give_their_own_results() -> None:
+    # The institution's product, rounding and weight basis apply to the run they are passed to,
+    # and to no other: nothing is left behind for the next run with other settings.
+    local = run("units", CUSTOM_UNITS, LOCAL)
+    assert (local["product_name"], local["ml"], local["vial_plan"]["policy"]) == (
+        "Local CMV-IG", 25, "up")
+    with pytest.raises(InputError) as caught:
+        run("units", CUSTOM_UNITS, settings.DEFAULTS)
+    assert caught.value.field == "product"
+    assert "no custom product configured" in caught.value.message
+    assert run("units", CYTOTECT_UNITS, LOCAL)["rounded_units"] == 6000
+    assert run("units", CYTOTECT_UNITS, settings.DEFAULTS)["rounded_units"] == 5500
+    assert run("units", CYTOTECT_UNITS)["rounded_units"] == 5500
+    assert run("regimen", ZHANG, LOCAL)["doses"][0]["dose_mg"] == 6590
+    assert run("regimen", ZHANG, settings.DEFAULTS)["doses"][0]["dose_mg"] == 9000
+    # And back: the first settings give the first answers again.
+    assert run("units", CUSTOM_UNITS, LOCAL) == local
+    assert run("regimen", ZHANG)["doses"][0]["dose_mg"] == 9000
