@@ -37,7 +37,7 @@ from jinja2 import nodes
 
 from calculators import settings
 from calculators.errors import InputError
-from calculators.regimens import REGIMENS
+from calculators.regimen_catalogue import REGIMENS
 from calculators.registry import CALCULATORS
 from calculators.sources import SOURCES
 
@@ -329,7 +329,7 @@ def _cross_check(content: Content, check: _Checker) -> None:
         check.need(where, "reported_in", case["reported_in"], refs, "a reference", "references")
         check.need(where, "table", case.get("table"), content.tables, "a table", "tables")
         check.need(where, "regimen_id", case.get("regimen_id"), REGIMENS,
-                   "a regimen of calculators/regimens.py")
+                   "a regimen of calculators/regimen_catalogue.py")
         dates = [event["date"] for event in case.get("timeline", [])]
         if dates != sorted(dates):
             check.problems.append(f"{where}: field 'timeline': events are not in date order")

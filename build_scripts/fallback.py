@@ -35,7 +35,8 @@ from typing import TYPE_CHECKING
 from markupsafe import Markup
 
 from calculators.infusion import InfusionPlan, InfusionStep, infusion_plan
-from calculators.prophylaxis import SCHEDULES, Dose, Schedule, prophylaxis_schedule
+from calculators.prophylaxis import SCHEDULES, Schedule, prophylaxis_schedule
+from calculators.schedule import Dose
 from calculators.sources import SOURCES
 
 if TYPE_CHECKING:  # components imports this module; the type is only for annotations
@@ -125,7 +126,9 @@ def _visit_groups(schedule: Schedule, doses: tuple[Dose, ...]) -> list[list[Dose
 
 
 def _visit_heading(schedule: Schedule, group: list[Dose]) -> str:
-    per_kg = f"{en_gb(group[0].mg_per_kg)} mg/kg"
+    mg_per_kg = group[0].mg_per_kg
+    assert mg_per_kg is not None, "every labelled prophylaxis dose is in mg/kg"
+    per_kg = f"{en_gb(mg_per_kg)} mg/kg"
     if not schedule.doses:
         return f"Each dose, {per_kg}"
     weeks = [str(dose.week) for dose in group]

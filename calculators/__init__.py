@@ -16,8 +16,11 @@ Foundations
 Doses and schedules
 - :mod:`calculators.body_weight` -- dosing weight: actual, ideal (Devine) or adjusted, and BMI.
 - :mod:`calculators.vials` -- vials for a dose under a rounding policy (the only rounding of doses).
+- :mod:`calculators.schedule` -- the one schedule engine: a rule's steps as dated doses (one
+  ``Dose`` type) with their vials, for prophylaxis and regimens alike.
 - :mod:`calculators.prophylaxis` -- the labelled prophylaxis schedules.
-- :mod:`calculators.regimens` -- treatment regimens from the sources, as dated schedules.
+- :mod:`calculators.regimen_catalogue` -- the treatment regimens the sources report, as data only.
+- :mod:`calculators.regimens` -- a regimen from the catalogue as a dated schedule for one patient.
 - :mod:`calculators.infusion` -- infusion-rate plans, step by step, from the product labels.
 - :mod:`calculators.units` -- an amount of a product between mg, units (U) and mL.
 

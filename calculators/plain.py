@@ -6,6 +6,10 @@ text, decimals become JSON numbers (an int when whole), tuples become lists. Not
 here. Text that embeds a Decimal (``f"{weight} kg"``) gets it as ``str(Decimal)``, which switches
 to E-notation for small or large exponents ("1E-7 kg"); every result passes here, so such a figure
 is written out in positional notation here, once, and no screen shows E-notation.
+
+A result field may name the facts it reports of the results it holds (:func:`reported`): the
+prophylaxis and regimen schedules hold the same :class:`calculators.schedule.Dose` and each reports
+its own columns of it, in its own order.
 """
 
 from __future__ import annotations
@@ -16,7 +20,7 @@ from datetime import date
 from decimal import Decimal
 from typing import Any
 
-__all__ = ["to_plain", "positional"]
+__all__ = ["to_plain", "positional", "reported"]
 
 # str(Decimal) in E-notation: a mantissa, then "E" and an exponent that always carries its sign.
 _E_NOTATION = re.compile(r"(?<![\w.])[0-9]+(?:\.[0-9]+)?E[+-][0-9]+(?![\w.])")
@@ -27,14 +31,28 @@ def positional(text: str) -> str:
     return _E_NOTATION.sub(lambda match: f"{Decimal(match[0]):f}", text)
 
 
-def to_plain(value: Any) -> Any:
-    """Return ``value`` as nested dicts, lists, strings, ints and floats."""
+# The key of a dataclass field's metadata that names the facts reported of what it holds.
+_REPORTED = "reported"
+
+
+def reported(*names: str) -> dict[str, tuple[str, ...]]:
+    """Field metadata: of the results held in this field, report only ``names``, in this order."""
+    return {_REPORTED: names}
+
+
+def to_plain(value: Any, names: tuple[str, ...] | None = None) -> Any:
+    """Return ``value`` as nested dicts, lists, strings, ints and floats.
+
+    ``names``: of a result (or of each result in a list), only these fields, in this order.
+    """
     if dataclasses.is_dataclass(value) and not isinstance(value, type):
-        return {f.name: to_plain(getattr(value, f.name)) for f in dataclasses.fields(value)}
+        fields = {f.name: f for f in dataclasses.fields(value)}
+        return {name: to_plain(getattr(value, name), fields[name].metadata.get(_REPORTED))
+                for name in (names or fields)}
     if isinstance(value, dict):
         return {str(k): to_plain(v) for k, v in value.items()}
     if isinstance(value, (list, tuple)):
-        return [to_plain(v) for v in value]
+        return [to_plain(v, names) for v in value]
     if isinstance(value, Decimal):
         if value == value.to_integral_value():
             return int(value)

@@ -6,17 +6,18 @@
 - Cytotect CP (SmPC): 1 mL/kg (100 U/kg, 50 mg/kg) per dose from the day of transplant, at least
   six doses 2 to 3 weeks apart; the interval is an input (14 to 21 days, default 14).
 
-:func:`prophylaxis_schedule` dates each dose from the transplant day (the first dose on that day),
-gives the dose in mg and mL, the dose to give and the vials to open under the rounding policy
-(:mod:`calculators.vials`, which never rounds above the label maximum per infusion), and the
-running total. No labelled dose is above the label maximum (150 mg/kg at most, of a dosing weight
-never above the actual weight), so no dose here can be.
+:func:`prophylaxis_schedule` dates each dose from the transplant day (the first dose on that day)
+through the schedule engine (:func:`calculators.schedule.dated_doses`), which gives the dose in mg
+and mL, the dose to give and the vials to open under the rounding policy (:mod:`calculators.vials`,
+which never rounds above the label maximum per infusion), and the running total. No labelled dose
+is above the label maximum (150 mg/kg at most, of a dosing weight never above the actual weight),
+so no dose here can be.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from datetime import date, timedelta
+from dataclasses import dataclass, field
+from datetime import date
 from decimal import Decimal
 
 from . import products
@@ -34,33 +35,36 @@ from .calculator import Calculator
 from .errors import InputError
 from .fields import ChoiceField, DateExpectation, DateField, NumberField
 from .infusion import RENAL_IMPAIRMENT_FIELD, RatePlan, rate_plans
+from .plain import reported
 from .products import PRODUCT_FIELD
 from .results import Result, unique
+from .schedule import MG_PER_KG, Dose, Step, dated_doses, every, totals
 from .settings import DEFAULTS, Settings
-from .vials import ROUNDING_FIELD, TOLERANCE_FIELD, VialPlan, rounding_choice, vial_plan
+from .vials import ROUNDING_FIELD, TOLERANCE_FIELD, rounding_choice
 
-__all__ = ["SCHEDULES", "PROPHYLAXIS_FIELDS", "Dose",
-           "ProphylaxisSchedule", "prophylaxis_schedule", "CALCULATORS"]
+__all__ = ["SCHEDULES", "PROPHYLAXIS_FIELDS", "DOSE_FACTS", "ProphylaxisSchedule",
+           "prophylaxis_schedule", "CALCULATORS"]
 
 ORGANS = ("kidney", "liver", "lung", "pancreas", "heart")
 
 
 @dataclass(frozen=True, slots=True)
 class Schedule:
-    """A labelled schedule: (days after transplant, mg/kg) per dose, or a repeating dose."""
+    """A labelled schedule: a dose in mg/kg on each day after transplant, or a repeating dose."""
 
     id: str
     product: str
     organs: tuple[str, ...]
-    doses: tuple[tuple[int, Decimal], ...]  # empty for a repeating schedule
+    doses: tuple[Step, ...]  # day 0 = the transplant day; empty for a repeating schedule
     repeat_mg_per_kg: Decimal | None
     repeat_count: int
     rule: str  # the label's rule, in our words
     sources: tuple[str, ...]
 
 
-def _weeks(*pairs: tuple[int, int]) -> tuple[tuple[int, Decimal], ...]:
-    return tuple((week * 7, Decimal(mg_per_kg)) for week, mg_per_kg in pairs)
+def _weeks(*pairs: tuple[int, int]) -> tuple[Step, ...]:
+    """(week, mg/kg) pairs as steps, days counted from the transplant day."""
+    return tuple(Step(week * 7, Decimal(mg_per_kg), f"week {week}") for week, mg_per_kg in pairs)
 
 
 SCHEDULES: tuple[Schedule, ...] = (
@@ -112,17 +116,9 @@ PROPHYLAXIS_FIELDS = (WEIGHT_FIELD, ORGAN_FIELD, TRANSPLANT_DATE_FIELD, PRODUCT_
                       RENAL_IMPAIRMENT_FIELD)
 
 
-@dataclass(frozen=True, slots=True)
-class Dose(Result):
-    number: int
-    day: int  # days after the transplant day
-    week: int | None  # whole weeks after transplant, when the day falls on one
-    date: date
-    mg_per_kg: Decimal
-    dose_mg: Decimal  # calculated: mg/kg x dosing weight, unrounded
-    volume_ml: Decimal  # calculated volume
-    vials: VialPlan  # what to prepare under the rounding policy
-    cumulative_mg: Decimal  # running total of the doses to prepare (rounded)
+# The facts of each dose a prophylaxis result reports (calculators.schedule.Dose), in this order.
+DOSE_FACTS = ("number", "day", "week", "date", "mg_per_kg", "dose_mg", "volume_ml", "vials",
+              "cumulative_mg")
 
 
 @dataclass(frozen=True, slots=True)
@@ -137,7 +133,7 @@ class ProphylaxisSchedule(Result):
     weight: DosingWeight
     weight_kg: Decimal  # the dosing weight
     rounding: str
-    doses: tuple[Dose, ...]
+    doses: tuple[Dose, ...] = field(metadata=reported(*DOSE_FACTS))
     total_mg: Decimal  # sum of calculated doses
     total_ml: Decimal
     total_rounded_mg: Decimal  # sum of the doses to prepare
@@ -180,21 +176,10 @@ def prophylaxis_schedule(
     schedule = _schedule_for(product_id, organ_id)
     drug = products.product(product_id, settings.custom_product)
 
-    plan = schedule.doses or tuple(
-        (index * interval, schedule.repeat_mg_per_kg or Decimal(0))
-        for index in range(schedule.repeat_count))
-    doses: list[Dose] = []
-    warnings: list[str] = []
-    cumulative = Decimal(0)
-    for number, (day, mg_per_kg) in enumerate(plan, start=1):
-        dose_mg = mg_per_kg * weight.dosing_kg
-        vials = vial_plan(dose_mg, drug, policy, tolerance, weight.actual_kg)
-        cumulative += vials.rounded_mg
-        doses.append(Dose(number=number, day=day, week=day // 7 if day % 7 == 0 else None,
-                          date=day0 + timedelta(days=day), mg_per_kg=mg_per_kg, dose_mg=dose_mg,
-                          volume_ml=dose_mg / drug.mg_per_ml, vials=vials,
-                          cumulative_mg=cumulative))
-        warnings.extend(vials.warnings)
+    steps = schedule.doses or every(0, interval, schedule.repeat_count,
+                                    schedule.repeat_mg_per_kg or Decimal(0),
+                                    f"every {interval} days")
+    doses = dated_doses(steps, MG_PER_KG, weight, drug, policy, tolerance, day0, start_day=0)
 
     notes = [
         "The first dose is dated on the transplant day"
@@ -208,17 +193,15 @@ def prophylaxis_schedule(
     if drug.id == "cytotect-cp":
         notes.append(f"Doses {interval} days apart; the SmPC allows 14 to 21 days and at least "
                      "six doses.")
+    course = totals(doses)
     return ProphylaxisSchedule(
         schedule=schedule.id, rule=schedule.rule, product=drug.id, product_name=drug.name,
         mg_per_ml=drug.mg_per_ml, organ=organ_id, transplant_date=day0, weight=weight,
-        weight_kg=weight.dosing_kg, rounding=policy, doses=tuple(doses),
-        total_mg=sum((d.dose_mg for d in doses), Decimal(0)),
-        total_ml=sum((d.volume_ml for d in doses), Decimal(0)),
-        total_rounded_mg=cumulative,
-        total_vials=sum(d.vials.vial_count for d in doses),
+        weight_kg=weight.dosing_kg, rounding=policy, doses=doses, total_mg=course.mg,
+        total_ml=course.ml, total_rounded_mg=course.rounded_mg, total_vials=course.vials,
         rate_plans=rate_plans(drug.id, weight.actual_kg),
         sources=unique(schedule.sources, weight.sources, *(d.vials.sources for d in doses)),
-        warnings=unique(weight.warnings, warnings),
+        warnings=unique(weight.warnings, *(d.vials.warnings for d in doses)),
         notes=tuple(notes),
     )
 

@@ -138,7 +138,7 @@ BROKEN = [
     ("cases/fixture-case.yml", "table: fixture-table", "table: no-table", "table",
      "'no-table' is not a table"),
     ("cases/fixture-case.yml", "regimen_id: chou-1996", "regimen_id: chou-1997", "regimen_id",
-     "'chou-1997' is not a regimen of calculators/regimens.py"),
+     "'chou-1997' is not a regimen of calculators/regimen_catalogue.py"),
     ("cases/fixture-case.yml", "reported_in: seed-a", "reported_in: seed-q", "reported_in",
      "'seed-q' is not a reference"),
     ("cases/fixture-case.yml", 'date: "2020-01-05"', 'date: "5 Jan 2020"', "timeline.1.date",

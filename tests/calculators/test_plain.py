@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
 
-from calculators.plain import to_plain
+from calculators.plain import reported, to_plain
 from calculators.results import Result, unique
 
 
@@ -74,3 +74,20 @@ def test_no_figure_in_e_notation() -> None:
     line = f"at {tiny} kg: {large} mg, {Decimal('1.25E-8')} mL"
     plain = to_plain({"line": line, "kept": "1E5 CMV-1E+"})
     assert plain == {"line": "at 0.0000001 kg: 5000 mg, 0.0000000125 mL", "kept": "1E5 CMV-1E+"}
+
+
+@dataclass(frozen=True, slots=True)
+class Shown(Result):
+    parts: tuple[Outer, ...] = field(metadata=reported("label", "when"))
+    whole: Outer | None = None
+
+
+def test_a_field_reports_only_the_facts_it_names_in_its_order() -> None:
+    outer = Outer(when=date(2026, 1, 5), parts=(Inner(Decimal(2)),), extra={}, label="a",
+                  maybe=None, flag=True, sources=(), warnings=())
+    plain = Shown(parts=(outer, outer), whole=outer).to_dict()
+    assert [list(part.items()) for part in plain["parts"]] == [
+        [("label", "a"), ("when", "2026-01-05")]] * 2
+    # Elsewhere the same result is given whole, in its own order.
+    assert list(plain["whole"]) == ["when", "parts", "extra", "label", "maybe", "flag",
+                                    "sources", "warnings"]

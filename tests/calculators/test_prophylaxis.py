@@ -21,8 +21,9 @@ def test_cytogam_schedules_have_seven_doses_at_label_weeks() -> None:
     # CytoGam label: within 72 h of transplant, then weeks 2, 4, 6, 8, 12 and 16.
     for schedule in SCHEDULES:
         if schedule.product == "cytogam":
-            assert [day // 7 for day, _ in schedule.doses] == [0, 2, 4, 6, 8, 12, 16]
-            assert max(mg for _, mg in schedule.doses) <= PRODUCTS["cytogam"].label_max_mg_per_kg
+            assert [step.day // 7 for step in schedule.doses] == [0, 2, 4, 6, 8, 12, 16]
+            assert (max(step.amount for step in schedule.doses)
+                    <= PRODUCTS["cytogam"].label_max_mg_per_kg)
 
 
 def test_every_organ_has_one_schedule_per_labelled_product() -> None:
