@@ -1,6 +1,14 @@
 // CMVIG Guide calculator worker: runs the `calculators` Python package in Pyodide, off the page's
 // main thread. Hand-written, not generated.
 //
+// One script, two ways of running (calculator-client.js chooses):
+// - a module SharedWorker, shared by every tab of the site in this browser: Python and the memory
+//   snapshot are loaded once, and each tab talks to it through its own MessagePort;
+// - a module dedicated Worker, one per tab, where the browser has no SharedWorker.
+// Either way each tab is served on its own port: a reply goes back on the port its request came
+// in on, with that request's id, so requests stay matched to their tab. Nothing a tab sends is
+// kept after its reply, and no tab's request reaches another tab.
+//
 // Messages in:  {type: "run", id, name, params}   (params: the form's raw text, by field name)
 // Messages out: {type: "progress", text} while starting,
 //               {type: "ready", snapshot, precision} once Pyodide and the wheel are loaded
@@ -28,8 +36,25 @@ const options = {
   stdout: () => {},
 };
 
-const progress = (text) => postMessage({ type: "progress", text });
+// The ports of the tabs connected (one, `self`, for a dedicated worker). A closed tab's port
+// stays here until the browser reports it closed; posting to it does nothing.
+const ports = new Set();
+let lastProgress = null;
+const broadcast = (message) => {
+  for (const port of ports) port.postMessage(message);
+};
+const progress = (text) => {
+  lastProgress = text;
+  broadcast({ type: "progress", text });
+};
 let fromSnapshot = false;
+let started = false;
+
+// The snapshot is the largest file: ask for it at once, while the runtime's type is checked and
+// its loader imported (the browser fetches both at the same time).
+const snapshotResponse = runtime.SNAPSHOT
+  ? fetch(new URL(runtime.SNAPSHOT, assets)).catch(() => null)
+  : Promise.resolve(null);
 
 /**
  * The calculators from the build's memory snapshot (build_scripts/snapshot.py): Python already
@@ -38,10 +63,9 @@ let fromSnapshot = false;
  * it on every upgrade of Pyodide (README); the ordinary start below keeps the site working.
  */
 async function restoreSnapshot(loadPyodide) {
-  if (!runtime.SNAPSHOT) return null;
   try {
-    const response = await fetch(new URL(runtime.SNAPSHOT, assets));
-    if (!response.ok) return null;
+    const response = await snapshotResponse;
+    if (!response?.ok) return null;
     const pyodide = await loadPyodide({ ...options, _loadSnapshot: response.arrayBuffer() });
     // The build froze the entropy to make the snapshot reproducible: draw fresh seeds here.
     pyodide.runPython("import random; random.seed()");
@@ -53,6 +77,12 @@ async function restoreSnapshot(loadPyodide) {
 }
 
 const handle = (async () => {
+  // The page names the worker after the engine it expects (runtime.ENGINE: this build's runtime,
+  // wheel, settings and worker code). A tab of a newer build must never be answered by an older
+  // engine still running for tabs opened before the update, nor the other way round.
+  if (self.name !== `cmvig-calculators-${runtime.ENGINE}`) {
+    throw new Error("the site was updated while this page was open. Reload the page");
+  }
   progress("Starting the Python runtime in this browser (about 6 MB, once per visit)…");
   // A wrongly typed .wasm would make loadPyodide wait for ever: find out first, and say why.
   const problem = await wasmTypeProblem(new URL("pyodide.asm.wasm", pyodideDir).href);
@@ -71,18 +101,26 @@ const handle = (async () => {
   const configured = JSON.parse(browser.configure(await response.text()));
   if (!configured.ok) throw new Error(`calculator settings: ${configured.error.message}`);
   return browser;
-})().then((browser) => ({ run: browser.handle, precision: JSON.parse(browser.display_precision()) }));
+})().then((browser) => {
+  started = true;
+  return { run: browser.handle, precision: JSON.parse(browser.display_precision()) };
+});
 
-handle.then(
-  ({ precision }) => postMessage({ type: "ready", snapshot: fromSnapshot, precision }),
-  (error) => postMessage({ type: "failed", message: String(error?.message ?? error) }),
-);
+/**
+ * Ends this worker after telling every tab why: the next tab that needs it starts a new one
+ * (a shared worker that has closed is never handed to a tab again).
+ */
+function stop(message) {
+  broadcast(message);
+  close();
+}
 
-addEventListener("message", async ({ data }) => {
-  if (data?.type !== "run") return;
+handle.catch((error) => stop({ type: "failed", message: String(error?.message ?? error) }));
+
+async function answer(port, { id, name, params }) {
   let reply;
   try {
-    reply = JSON.parse((await handle).run(data.name, JSON.stringify(data.params)));
+    reply = JSON.parse((await handle).run(name, JSON.stringify(params)));
   } catch (error) {
     // Input errors come back as {ok: false}; reaching here is a bug in the core or the glue.
     reply = {
@@ -90,11 +128,33 @@ addEventListener("message", async ({ data }) => {
       error: { field: null, message: `The calculator failed unexpectedly: ${error?.message ?? error}` },
     };
   }
-  postMessage({ type: "reply", id: data.id, reply });
-});
+  port.postMessage({ type: "reply", id, reply });
+}
+
+/** Serve one tab on `port`: its requests, and the start-up steps until the engine is ready. */
+function serve(port) {
+  ports.add(port);
+  port.addEventListener("message", ({ data }) => {
+    if (data?.type === "run") answer(port, data);
+  });
+  // Chromium 121+ and Firefox tell a port that its tab has gone; elsewhere it stays in `ports`.
+  port.addEventListener("close", () => ports.delete(port));
+  port.start?.(); // a MessagePort delivers nothing before start(); the dedicated worker has none
+  if (lastProgress && !started) port.postMessage({ type: "progress", text: lastProgress });
+  handle.then(
+    ({ precision }) => port.postMessage({ type: "ready", snapshot: fromSnapshot, precision }),
+    () => {}, // stop() has told every tab
+  );
+}
+
+if (typeof SharedWorkerGlobalScope === "function" && self instanceof SharedWorkerGlobalScope) {
+  addEventListener("connect", (event) => serve(event.ports[0]));
+} else {
+  serve(self);
+}
 
 // Anything else that goes wrong in here (an error outside the handlers above) ends the engine
-// with a message, instead of leaving the page waiting for a reply that will not come.
+// with a message, instead of leaving the tabs waiting for a reply that will not come.
 addEventListener("unhandledrejection", (event) => {
-  postMessage({ type: "stopped", message: String(event.reason?.message ?? event.reason) });
+  stop({ type: "stopped", message: String(event.reason?.message ?? event.reason) });
 });

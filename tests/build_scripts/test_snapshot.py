@@ -26,7 +26,7 @@ def _runtime_constants(site: Path) -> dict[str, str]:
 
 def test_the_built_site_names_its_snapshot_in_the_wheel_folder(built_site: Path) -> None:
     constants = _runtime_constants(built_site)
-    assert set(constants) == {"PYODIDE_DIR", "WHEELS_DIR", "SNAPSHOT"}
+    assert set(constants) == {"PYODIDE_DIR", "WHEELS_DIR", "SNAPSHOT", "ENGINE"}
     snapshot = built_site / "assets" / constants["SNAPSHOT"]
     assert snapshot.parent == built_site / "assets" / constants["WHEELS_DIR"].rstrip("/")
     # Named by its own hash: a new runtime with the same wheel still gets a new URL.

@@ -14,7 +14,7 @@ from playwright.sync_api import Page, Route
 
 from calculators import InputError, run
 from tests.conftest import golden_cases
-from tests.e2e.conftest import Watch, assert_clean
+from tests.e2e.conftest import Watch, assert_clean, use_dedicated_worker
 
 FORM = "form[data-calculator=prophylaxis]"
 RESULT = f"{FORM} [data-result]"
@@ -91,6 +91,7 @@ def test_result_updates_as_you_type(page: Page, watch: Watch) -> None:
 
 
 def test_loading_state_while_pyodide_starts(page: Page, watch: Watch) -> None:
+    use_dedicated_worker(page)  # routes and counts the worker's own requests (conftest)
     held: list[Route] = []
     # Hold the runtime's download (not the HEAD that first checks its type).
     page.route("**/pyodide.asm.wasm", lambda route: held.append(route)
@@ -110,6 +111,7 @@ def test_loading_state_while_pyodide_starts(page: Page, watch: Watch) -> None:
 
 
 def test_missing_worker_file_says_so(page: Page) -> None:
+    use_dedicated_worker(page)  # routes and counts the worker's own requests (conftest)
     page.route("**/calculator-worker.js", lambda route: route.fulfill(status=404, body="missing"))
     page.goto("prophylaxis/")
     page.wait_for_selector(f"{RESULT}[data-state=error]")
@@ -119,6 +121,7 @@ def test_missing_worker_file_says_so(page: Page) -> None:
 
 
 def test_missing_runtime_file_is_named_at_once(page: Page) -> None:
+    use_dedicated_worker(page)  # routes and counts the worker's own requests (conftest)
     page.route("**/pyodide.asm.wasm", lambda route: route.fulfill(status=404, body="missing"))
     page.goto("prophylaxis/")
     page.wait_for_selector(f"{RESULT}[data-state=error]")
@@ -126,6 +129,7 @@ def test_missing_runtime_file_is_named_at_once(page: Page) -> None:
 
 
 def test_runtime_that_never_starts_hits_the_watchdog(page: Page) -> None:
+    use_dedicated_worker(page)  # routes and counts the worker's own requests (conftest)
     # A download that never ends leaves loadPyodide waiting for ever; the page must not.
     page.clock.install()
     page.route("**/pyodide.asm.wasm",
@@ -138,6 +142,7 @@ def test_runtime_that_never_starts_hits_the_watchdog(page: Page) -> None:
 
 
 def test_works_across_instant_navigation(page: Page, watch: Watch) -> None:
+    use_dedicated_worker(page)  # routes and counts the worker's own requests (conftest)
     # mkdocs-material rewrites links to absolute URLs for instant navigation: find them by name.
     sidebar = page.locator(".md-sidebar--primary")
     to_calculator = sidebar.locator("a[href$='/prophylaxis/']").first
