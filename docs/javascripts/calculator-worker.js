@@ -19,7 +19,8 @@
 //               {type: "stopped", message} if something fails outside those.
 // Everything is loaded from this site: the runtime from assets/pyodide/<version>/, and the wheel
 // through a site-local lock (assets/wheels/<hash>/pyodide-lock.json) that lists nothing else, so
-// Pyodide never falls back to its CDN. All three URLs are absolute, as loadPyodide requires.
+// Pyodide never falls back to its CDN (its package URL is the site's wheels folder). The URLs are
+// absolute, as loadPyodide requires.
 // The versioned folders (cached for a year by the server) and the memory snapshot are named by
 // the generated assets/runtime.mjs, which is revalidated on every visit.
 import * as runtime from "../assets/runtime.mjs";
@@ -28,9 +29,17 @@ import { wasmTypeProblem } from "./wasm-check.js";
 const assets = new URL("../assets/", import.meta.url);
 const pyodideDir = new URL(runtime.PYODIDE_DIR, assets);
 const wheelsDir = new URL(runtime.WHEELS_DIR, assets);
+const lockURL = new URL("pyodide-lock.json", wheelsDir);
+// The lock, like the snapshot below, is asked for in the worker's first moment and handed to
+// Pyodide, which would otherwise ask for it only once its loader has been imported.
+const lock = fetch(lockURL).then((response) => {
+  if (!response.ok) throw new Error(`${lockURL.pathname}: HTTP ${response.status}`);
+  return response.text();
+});
+lock.catch(() => {}); // a failure is reported where Pyodide waits for it
 const options = {
   indexURL: pyodideDir.href,
-  lockFileURL: new URL("pyodide-lock.json", wheelsDir).href,
+  lockFileContents: lock,
   packageBaseUrl: wheelsDir.href,
   // Pyodide prints package loading to the console; the page shows its own progress instead.
   stdout: () => {},
@@ -84,10 +93,13 @@ const handle = (async () => {
     throw new Error("the site was updated while this page was open. Reload the page");
   }
   progress("Starting the Python runtime in this browser (about 6 MB, once per visit)…");
-  // A wrongly typed .wasm would make loadPyodide wait for ever: find out first, and say why.
+  // A wrongly typed .wasm would make loadPyodide wait for ever: find out first, and say why
+  // (while Pyodide's loader is imported, which does not touch the .wasm yet).
+  const loader = import(new URL("pyodide.mjs", pyodideDir).href);
+  loader.catch(() => {}); // the .wasm's problem, if there is one, is the one to report
   const problem = await wasmTypeProblem(new URL("pyodide.asm.wasm", pyodideDir).href);
   if (problem) throw new Error(problem);
-  const { loadPyodide } = await import(new URL("pyodide.mjs", pyodideDir).href);
+  const { loadPyodide } = await loader;
   let browser = await restoreSnapshot(loadPyodide);
   fromSnapshot = browser !== null;
   if (!browser) {

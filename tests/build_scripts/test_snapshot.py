@@ -76,8 +76,8 @@ def test_runtime_module_names_the_snapshot(tmp_path: Path) -> None:
     wheels = tmp_path / "wheels" / "0123456789ab"
     module = write_runtime_module(tmp_path, tmp_path / "pyodide" / "314.0.7", wheels,
                                   wheels / "snapshot-ba9876543210.bin")
-    assert module.read_text().endswith(
-        'export const SNAPSHOT = "wheels/0123456789ab/snapshot-ba9876543210.bin";\n')
+    assert ('export const SNAPSHOT = "wheels/0123456789ab/snapshot-ba9876543210.bin";\n'
+            in module.read_text())
     with pytest.raises(ValueError, match="snapshot: .* is not inside"):
         write_runtime_module(tmp_path, tmp_path / "pyodide" / "1", wheels,
                              tmp_path.parent / "snapshot.bin")

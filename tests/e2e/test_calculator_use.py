@@ -10,7 +10,7 @@ from __future__ import annotations
 from playwright.sync_api import Page
 
 from calculators import run
-from tests.e2e.conftest import Watch, assert_clean
+from tests.e2e.conftest import Watch, assert_clean, use_dedicated_worker
 
 FORM = "form[data-calculator=prophylaxis]"
 RESULT = f"{FORM} [data-result]"
@@ -91,6 +91,7 @@ def test_screen_readers_hear_a_summary_not_the_whole_table(page: Page, watch: Wa
 
 def test_pyodide_unreachable_shows_the_message_and_the_tables(page: Page) -> None:
     # Blocked by policy or missing: every file of the runtime is refused.
+    use_dedicated_worker(page)  # routes the worker's own requests (tests/e2e/conftest.py)
     page.route("**/assets/pyodide/**", lambda route: route.abort("blockedbyclient"))
     page.goto("prophylaxis/")
     page.wait_for_selector(f"{RESULT}[data-state=error]")
