@@ -12,7 +12,6 @@ from __future__ import annotations
 import argparse
 import json
 import socket
-import statistics
 import sys
 import tempfile
 from dataclasses import asdict
@@ -26,7 +25,7 @@ from playwright.sync_api import sync_playwright
 from ..build import build_site
 from ..paths import ROOT
 from . import lighthouse, measure
-from .report import budgets, machine, markdown, percentile, summary
+from .report import COLD_FIGURES, DISTRIBUTIONS, budgets, distribution, machine, markdown, summary
 from .server import lock_file, pyodide_dir, serve
 
 PAGES = {"home": "", "guidance": "safety/", "calculator": measure.CALCULATOR_PAGE}
@@ -64,11 +63,8 @@ def run(site: Path, runs: int, recomputes: int, with_lighthouse: bool,
         build_s: dict[str, float] | None) -> dict[str, Any]:
     port = site_port(site)
     runtime, lock = pyodide_dir(site), lock_file(site)
-    samples: dict[str, list[float]] = {key: [] for key in (
-        "floor_ms", "fcp_ms", "ready_ms", "first_result_ms", "ready_over_floor",
-        "second_page_ready_ms", "warm_ready_ms", "guidance_fcp_ms")}
-    recompute: list[float] = []
-    round_trip: list[float] = []
+    samples: dict[str, list[float]] = {key: [] for key in COLD_FIGURES}
+    spreads: dict[str, list[float]] = {key: [] for key in DISTRIBUTIONS}
     instant = True
     pages: dict[str, Any] = {}
     scores: dict[str, dict[str, int]] | None = None
@@ -83,13 +79,20 @@ def run(site: Path, runs: int, recomputes: int, with_lighthouse: bool,
             samples["first_result_ms"].append(cold.first_result_ms)
             samples["ready_over_floor"].append(cold.ready_ms / floor)
             samples["second_page_ready_ms"].append(cold.second_page_ready_ms)
+            samples["second_page_over_floor"].append(cold.second_page_ready_ms / floor)
+            samples["second_tab_result_ms"].append(cold.second_tab_result_ms)
+            samples["second_tab_over_floor"].append(cold.second_tab_result_ms / floor)
             samples["warm_ready_ms"].append(cold.warm_ready_ms)
+            samples["warm_over_floor"].append(cold.warm_ready_ms / floor)
             samples["guidance_fcp_ms"].append(guidance.fcp_ms)
-            recompute += cold.recompute_ms
-            round_trip += cold.round_trip_ms
+            spreads["recompute_ms"] += cold.recompute_ms
+            spreads["recompute_dom_ms"] += cold.recompute_dom_ms
+            spreads["recompute_throttled_ms"] += cold.recompute_throttled_ms
+            spreads["round_trip_ms"] += cold.round_trip_ms
             instant = instant and cold.second_page_instant
             print(f"run {number}/{runs}: floor {floor:.0f} ms, calculator ready "
-                  f"{cold.ready_ms:.0f} ms, warm {cold.warm_ready_ms:.0f} ms", file=sys.stderr)
+                  f"{cold.ready_ms:.0f} ms, second tab {cold.second_tab_result_ms:.0f} ms, "
+                  f"warm {cold.warm_ready_ms:.0f} ms", file=sys.stderr)
         for key, path in PAGES.items():
             found = measure.page_bytes(playwright, base_url, path, runtime)
             pages[key] = {"url": found.url, "requests": found.requests, "bytes": found.bytes,
@@ -98,10 +101,7 @@ def run(site: Path, runs: int, recomputes: int, with_lighthouse: bool,
         if with_lighthouse:
             scores = {path or "/": lighthouse.scores(base_url + path) for path in PAGES.values()}
     cold_figures: dict[str, Any] = {key: summary(values) for key, values in samples.items()}
-    for key, values in (("recompute_ms", recompute), ("round_trip_ms", round_trip)):
-        cold_figures[key] = {"p50": round(percentile(values, 0.5), 2),
-                             "p95": round(percentile(values, 0.95), 2),
-                             "mean": round(statistics.fmean(values), 2), "n": len(values)}
+    cold_figures.update({key: distribution(values) for key, values in spreads.items()})
     cold_figures["second_page_instant"] = instant
     figures: dict[str, Any] = {
         "machine": machine(measure.CHROMIUM), "runs": runs,

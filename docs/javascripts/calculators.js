@@ -1,6 +1,8 @@
-// CMVIG Guide: binds every <form data-calculator> to one Pyodide Web Worker per tab.
-// Hand-written, not generated. Loaded once per tab as a module (mkdocs.yml extra_javascript);
-// forms are bound on every instant-navigation page swap through mkdocs-material's document$.
+// CMVIG Guide: binds every <form data-calculator> to the calculator engine and renders its
+// results. Hand-written, not generated. Loaded once per tab as a module (mkdocs.yml
+// extra_javascript); forms are bound on every instant-navigation page swap through
+// mkdocs-material's document$. The engine (one Pyodide per browser, shared by its tabs) is
+// reached through calculator-client.js; what is shown is made here and in calculator-output.js.
 //
 // The DOM contract (used by tests and by checks outside the suite):
 //   form[data-calculator=NAME]   NAME is the core's calculator name (and CLI subcommand);
@@ -10,126 +12,24 @@
 //   each dose row of a schedule is a <tr data-dose-mg="...">;
 //   a result opens with .cmvig-answer; hazards in .cmvig-warnings, quiet notes in .cmvig-notes;
 //   figures to act on carry data-quantity = mg | ml | vials | rate (README, "The DOM contract").
-//   <html data-engine-start=snapshot|full> once the engine is ready: how the worker started.
+//   <html data-engine-start=snapshot|full> once the engine is ready: how the worker started
+//   (calculator-client.js, which also sets data-engine-worker=shared|dedicated).
 
 import {
   actionsBar, dateText, disableActions, duration, figure, formInputs, number, restoreFromLink,
   usePrecision,
 } from "./calculator-output.js";
+import { connectEngine, EngineError } from "./calculator-client.js";
+import { keyed, replaced, updateChildren } from "./keyed-update.js";
 
-const START_TIMEOUT_MS = 90_000;
-const REPLY_TIMEOUT_MS = 30_000;
 const DEBOUNCE_MS = 250;
 
-let engine = null;
 const boundForms = new WeakSet();
 
-/** The engine could not start or stopped: its message is meant for the reader as it is. */
-class EngineError extends Error {}
-
-const stoppedMessage = (detail) => `The calculator engine stopped unexpectedly (${detail}). ` +
-  "Reload the page to start it again; if this keeps happening, tell the site's administrator.";
-
-/** Why this browser cannot run the calculators at all, or null if it can. */
-function unsupportedReason() {
-  if (location.protocol === "file:") {
-    return "The calculators cannot run from a page opened as a file. Open the site through its web address.";
-  }
-  if (typeof WebAssembly !== "object" || typeof Worker !== "function") {
-    return "This browser does not allow WebAssembly or Web Workers, which the calculators need.";
-  }
-  return null;
-}
-
-/** Start the worker once per tab; later calls return the same engine. */
+/** This tab's engine (calculator-client.js), its figures shown with the core's precision. */
 function startEngine() {
-  if (engine) return engine;
-  const pending = new Map();
-  const progressListeners = new Set();
-  let lastProgress = null;
-  let nextId = 1;
-  let settle;
-  const ready = new Promise((resolve, reject) => (settle = { resolve, reject }));
-  ready.catch(() => {}); // each form shows the failure itself
-
-  const reason = unsupportedReason();
-  let worker = null;
-  let watchdog = null;
-  let started = false;
-  const fail = (message) => {
-    clearTimeout(watchdog);
-    worker?.terminate();
-    for (const request of pending.values()) request.reject(new EngineError(message));
-    pending.clear();
-    settle.reject(new EngineError(message));
-    engine = null; // the next page that needs it starts afresh
-  };
-
-  if (reason) {
-    fail(reason);
-  } else {
-    worker = new Worker(new URL("calculator-worker.js", import.meta.url), {
-      type: "module",
-      name: "cmvig-calculators",
-    });
-    // A .wasm served with the wrong MIME type makes Pyodide hang with no error: never spin forever.
-    watchdog = setTimeout(
-      () => fail(`The calculator engine did not start within ${START_TIMEOUT_MS / 1000} seconds. ` +
-        "Reload the page; if this keeps happening, tell the site's administrator."),
-      START_TIMEOUT_MS,
-    );
-    worker.addEventListener("message", ({ data }) => {
-      if (data.type === "progress") {
-        lastProgress = data.text;
-        for (const listener of progressListeners) listener(data.text);
-      } else if (data.type === "ready") {
-        clearTimeout(watchdog);
-        started = true;
-        document.documentElement.dataset.engineStart = data.snapshot ? "snapshot" : "full";
-        usePrecision(data.precision); // how the core says each quantity is shown
-        settle.resolve();
-        // offline.js then asks the service worker to keep the runtime just loaded.
-        document.dispatchEvent(new Event("cmvig:engine-ready"));
-      } else if (data.type === "failed") {
-        fail(`The calculator engine could not start: ${data.message}`);
-      } else if (data.type === "stopped") {
-        fail(stoppedMessage(data.message));
-      } else if (data.type === "reply") {
-        pending.get(data.id)?.resolve(data.reply);
-        pending.delete(data.id);
-      }
-    });
-    worker.addEventListener("error", (event) => {
-      event.preventDefault();
-      fail(started
-        ? stoppedMessage(event.message || "no message")
-        : "The calculator engine could not be loaded (a file of it is missing or blocked). " +
-          "The guidance on this page is still correct.");
-    });
-  }
-
-  const current = {
-    ready,
-    /** Call `listener(text)` with each start-up step, starting with the latest one. */
-    onProgress(listener) {
-      progressListeners.add(listener);
-      if (lastProgress) listener(lastProgress);
-      ready.finally(() => progressListeners.delete(listener)).catch(() => {});
-    },
-    run(name, params) {
-      return ready.then(() => new Promise((resolve, reject) => {
-        const id = nextId++;
-        // A calculation takes milliseconds; a worker that does not answer is stuck: say so.
-        const timer = setTimeout(() => fail(`The calculator engine did not answer within ` +
-          `${REPLY_TIMEOUT_MS / 1000} seconds. Reload the page; if this keeps happening, tell the ` +
-          "site's administrator."), REPLY_TIMEOUT_MS);
-        const settled = (action) => (value) => { clearTimeout(timer); action(value); };
-        pending.set(id, { resolve: settled(resolve), reject: settled(reject) });
-        worker.postMessage({ type: "run", id, name, params });
-      }));
-    },
-  };
-  if (!reason) engine = current;
+  const current = connectEngine();
+  current.ready.then(({ precision }) => usePrecision(precision), () => {});
   return current;
 }
 
@@ -229,9 +129,9 @@ function weightLine(weight) {
  * A table with a caption. `columns` are {head, cell(row), quantity?, numeric?, lead?, wide?}:
  * `quantity` (mg, ml, vials, rate) marks the figures a phone's card shows first, `lead` the cells
  * that name the row (first on a card), `wide` text that takes a card's whole width. Rows may set
- * attributes.
+ * attributes, and a key (`rowKey`) by which a recompute finds the row to update (keyed-update.js).
  */
-function dataTable(captionText, columns, rows, rowAttributes = () => ({}), footer = null) {
+function dataTable(captionText, columns, rows, rowAttributes = () => ({}), footer = null, rowKey = null) {
   const numeric = (c) => (c.numeric || c.quantity ? "cmvig-number" : "");
   const head = element("tr", {}, ...columns.map((c) => element("th", { scope: "col", class: numeric(c) }, c.head)));
   const cellAttributes = (c) => ({
@@ -239,8 +139,10 @@ function dataTable(captionText, columns, rows, rowAttributes = () => ({}), foote
     ...(c.quantity ? { "data-quantity": c.quantity } : {}),
     ...(c.lead ? { "data-lead": "" } : {}), ...(c.wide ? { "data-wide": "" } : {}),
   });
-  const body = rows.map((row) => element("tr", rowAttributes(row), ...columns.map((c) =>
-    element("td", cellAttributes(c), c.cell(row)))));
+  const body = rows.map((row) => {
+    const tr = element("tr", rowAttributes(row), ...columns.map((c) => element("td", cellAttributes(c), c.cell(row))));
+    return rowKey ? keyed(tr, rowKey(row)) : tr;
+  });
   // No class on the table, so mkdocs-material styles it like every other table on the site.
   const table = element("table", {}, element("caption", {}, captionText), element("thead", {}, head),
     element("tbody", {}, ...body), footer ? element("tfoot", {}, footer(cellAttributes)) : "");
@@ -303,7 +205,9 @@ function scheduleTable(captionText, doses, when, totals) {
     element("td", attributes(columns[5]), figure(totals.ml, "ml")),
     ...(anyRounded ? [element("td", attributes(columns[6]), figure(totals.rounded_mg, "mg"))] : []),
     element("td", attributes(columns.at(-1)), `${totals.vials} vials`));
-  return dataTable(captionText, columns, doses, (d) => ({ "data-dose-mg": String(d.dose_mg) }), footer);
+  // Each dose row is found again by its number when the schedule is recomputed.
+  return dataTable(captionText, columns, doses, (d) => ({ "data-dose-mg": String(d.dose_mg) }), footer,
+    (d) => `dose ${d.number}`);
 }
 
 /**
@@ -515,6 +419,16 @@ function setState(region, state, ...content) {
   region.replaceChildren(...content);
 }
 
+/**
+ * Show a result: only what differs from the one on screen is written (keyed-update.js), so a
+ * recompute repaints the changed figures, not the whole result. The out-of-date notes go.
+ */
+function showResult(region, nodes) {
+  region.dataset.state = "done";
+  for (const note of region.querySelectorAll(":scope > .cmvig-stale")) note.remove();
+  updateChildren(region, nodes.map((node) => (typeof node === "string" ? document.createTextNode(node) : node)));
+}
+
 function clearFieldErrors(form) {
   for (const control of form.querySelectorAll("[aria-invalid]")) control.removeAttribute("aria-invalid");
   for (const message of form.querySelectorAll(".cmvig-field-error")) message.textContent = "";
@@ -637,8 +551,8 @@ function bindForm(form) {
       }
       const shown = RENDERERS[name](reply.result, form).filter((node) => node !== "");
       const hasTable = shown.some((node) => node.matches?.("table") || node.querySelector?.("table"));
-      setState(region, "done", ...shown, howLine(name, reply.result),
-        ...actionsBar(form, name, reply.result, hasTable, inputs));
+      showResult(region, [...shown, howLine(name, reply.result),
+        ...actionsBar(form, name, reply.result, hasTable, inputs).map(replaced)]);
       shownInputs = inputs;
       markIfOutOfDate(); // typed into while it was being calculated
       const warned = allWarnings(reply.result).length;

@@ -39,8 +39,11 @@ from tests.conftest import ROOT
 pytestmark = pytest.mark.long
 
 BUILD_STAMP = {"sitemap.xml", "sitemap.xml.gz"}  # differ only outside a git checkout
+# One value per run (median and range over the runs), and many (percentiles, IQR and range).
 COLD = ("floor_ms", "fcp_ms", "ready_ms", "first_result_ms", "ready_over_floor",
-        "second_page_ready_ms", "warm_ready_ms", "guidance_fcp_ms")
+        "second_page_ready_ms", "second_page_over_floor", "second_tab_result_ms",
+        "second_tab_over_floor", "warm_ready_ms", "warm_over_floor", "guidance_fcp_ms")
+SPREAD = ("recompute_ms", "recompute_dom_ms", "recompute_throttled_ms", "round_trip_ms")
 
 
 @dataclass
@@ -99,8 +102,9 @@ def test_smoke_run_reports_every_figure(bench_run: BenchRun) -> None:
     figures = bench_run.figures
     for key in COLD:
         assert set(figures["cold"][key]) == {"median", "min", "max", "n"}, key
-    for key in ("recompute_ms", "round_trip_ms"):
-        assert set(figures["cold"][key]) >= {"p50", "p95"}
+    for key in SPREAD:
+        assert set(figures["cold"][key]) == {"p25", "p50", "p75", "p95", "min", "max", "mean",
+                                             "n"}, key
     assert figures["cold"]["second_page_instant"] is True
     for page in ("home", "guidance", "calculator"):
         assert figures["pages"][page]["bytes"] > 0 and figures["pages"][page]["requests"] > 0
@@ -109,8 +113,13 @@ def test_smoke_run_reports_every_figure(bench_run: BenchRun) -> None:
     assert set(figures["machine"]) == machine
     assert set(figures["build_s"]) == {"generate", "mkdocs", "finish", "check", "total"}
     assert "lighthouse" in figures
-    assert len(figures["budgets"]) == 6
+    # Issue 16's budgets (Lighthouse's only with Lighthouse), each with its measured value.
+    assert len(figures["budgets"]) == 8
+    assert any("second tab" in row["budget"] for row in figures["budgets"])
     assert "| budget | measured | met |" in bench_run.table and "floor" in bench_run.table
+    assert "second tab" in bench_run.table and "IQR" in bench_run.table
+    machine_line = f"{figures['machine']['cpu']}, {figures['machine']['cores']} cores"
+    assert machine_line in bench_run.table and figures["machine"]["date"] in bench_run.table
 
 
 def test_refuses_a_site_built_for_elsewhere(tmp_path: Path) -> None:

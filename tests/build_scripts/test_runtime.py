@@ -7,7 +7,14 @@ from pathlib import Path
 
 import pytest
 
-from build_scripts.runtime import RUNTIME_FILES, copy_runtime, pyodide_version, write_runtime_module
+from build_scripts.runtime import (
+    ENGINE_INPUTS,
+    RUNTIME_FILES,
+    copy_runtime,
+    engine_id,
+    pyodide_version,
+    write_runtime_module,
+)
 from tests.conftest import ROOT
 
 
@@ -29,7 +36,28 @@ def test_runtime_module_has_the_shape_the_worker_imports(tmp_path: Path) -> None
         "relative to assets/.\n"
         'export const PYODIDE_DIR = "pyodide/314.0.7/";\n'
         'export const WHEELS_DIR = "wheels/0123456789ab/";\n'
+        f'export const ENGINE = "{engine_id(tmp_path, {"PYODIDE_DIR": "pyodide/314.0.7/",
+                                                    "WHEELS_DIR": "wheels/0123456789ab/"})}";\n'
     )
+
+
+def test_the_engine_is_renamed_by_anything_its_answers_depend_on(tmp_path: Path) -> None:
+    # One SharedWorker serves every tab with the same name: a new build's settings, worker code
+    # or runtime must give a new name, or its tabs would be answered by the old engine.
+    assets = tmp_path / "assets"
+    constants = {"PYODIDE_DIR": "pyodide/314.0.7/", "WHEELS_DIR": "wheels/0123456789ab/"}
+    for name in ENGINE_INPUTS:
+        (assets / name).parent.mkdir(parents=True, exist_ok=True)
+        (assets / name).write_text("first")
+    first = engine_id(assets, constants)
+    assert first == engine_id(assets, dict(reversed(constants.items())))  # reproducible
+    seen = {first}
+    for name in ENGINE_INPUTS:
+        (assets / name).write_text("changed")
+        seen.add(engine_id(assets, constants))
+    seen.add(engine_id(assets, {**constants, "SNAPSHOT": "wheels/0123456789ab/snapshot-1.bin"}))
+    assert len(seen) == len(ENGINE_INPUTS) + 2
+    assert set(ENGINE_INPUTS) >= {"calculator-settings.json", "../javascripts/calculator-worker.js"}
 
 
 def test_runtime_module_refuses_a_folder_outside_assets(tmp_path: Path) -> None:

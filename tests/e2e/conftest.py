@@ -6,6 +6,7 @@ a request to anywhere but the test server, or a console error, fails the test th
 
 from __future__ import annotations
 
+import json
 import re
 import subprocess
 import sys
@@ -13,6 +14,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 import pytest
 from playwright.sync_api import Browser, BrowserContext, Page, Playwright, sync_playwright
@@ -225,5 +227,78 @@ def journey_site(request: pytest.FixtureRequest) -> Path:
     return site
 
 
-__all__ = ["CHROMIUM", "ENGINE_TIMEOUT_MS", "SiteServer", "Watch", "assert_clean",
-           "fill_form", "forms_on_site", "on_both_builds", "warm_page", "watched_page"]
+# ---- Shared workers (issue 16, item 2) -----------------------------------------------------
+# The calculator engine runs in a SharedWorker where the browser has one. Playwright does not see
+# shared workers: it neither lists them nor routes, records or evaluates anything in them (nor
+# reports their console). The helpers below reach them through Chromium's DevTools protocol, and
+# ``use_dedicated_worker`` makes a page take the fallback, a dedicated worker Playwright sees, for
+# tests that route or count the worker's own requests (the worker's script is the same file).
+
+# Runs before the site's scripts: this page's browser has no SharedWorker.
+NO_SHARED_WORKER = "delete window.SharedWorker;"
+
+
+def use_dedicated_worker(page: Page) -> None:
+    """Every page of ``page``'s context loaded from now on starts the dedicated worker."""
+    page.context.add_init_script(NO_SHARED_WORKER)
+
+
+def calculator_shared_workers(browser: Browser, page: Page) -> list[dict[str, str]]:
+    """The DevTools targets of the calculator SharedWorkers running now for ``page``'s browser
+    profile (its context: another test's, closing, may still have one)."""
+    own = page.context.new_cdp_session(page)
+    try:
+        profile = own.send("Target.getTargetInfo")["targetInfo"]["browserContextId"]
+    finally:
+        own.detach()
+    cdp = browser.new_browser_cdp_session()
+    try:
+        targets: list[dict[str, str]] = cdp.send("Target.getTargets")["targetInfos"]
+    finally:
+        cdp.detach()
+    return [t for t in targets if t["type"] == "shared_worker"
+            and "calculator-worker" in t["url"] and t.get("browserContextId") == profile]
+
+
+class SharedWorkerConsole:
+    """Evaluate JavaScript in the calculator SharedWorker of ``browser`` (there must be exactly
+    one), as Playwright's ``Worker.evaluate`` does in a dedicated worker."""
+
+    def __init__(self, browser: Browser, page: Page) -> None:
+        [target] = calculator_shared_workers(browser, page)
+        self.page = page
+        self.cdp = browser.new_browser_cdp_session()
+        self.replies: dict[int, dict[str, Any]] = {}
+        self.cdp.on("Target.receivedMessageFromTarget", self._received)
+        self.session = self.cdp.send("Target.attachToTarget", {
+            "targetId": target["targetId"], "flatten": False})["sessionId"]
+        self.next_id = 1
+
+    def _received(self, event: dict[str, Any]) -> None:
+        message = json.loads(event["message"])
+        if "id" in message:
+            self.replies[message["id"]] = message
+
+    def evaluate(self, expression: str) -> Any:
+        """The value of ``expression`` (awaited if a promise) in the worker."""
+        number, self.next_id = self.next_id, self.next_id + 1
+        message = {"id": number, "method": "Runtime.evaluate", "params": {
+            "expression": expression, "awaitPromise": True, "returnByValue": True}}
+        self.cdp.send("Target.sendMessageToTarget",
+                      {"sessionId": self.session, "message": json.dumps(message)})
+        for _ in range(100):
+            if number in self.replies:
+                break
+            self.page.wait_for_timeout(50)  # lets Playwright deliver the DevTools events
+        reply = self.replies.pop(number)
+        if "exceptionDetails" in reply.get("result", {}):
+            raise RuntimeError(reply["result"]["exceptionDetails"])
+        return reply["result"]["result"].get("value")
+
+    def close(self) -> None:
+        self.cdp.detach()
+
+
+__all__ = ["CHROMIUM", "ENGINE_TIMEOUT_MS", "NO_SHARED_WORKER", "SharedWorkerConsole", "SiteServer",
+           "Watch", "assert_clean", "calculator_shared_workers", "fill_form", "forms_on_site",
+           "on_both_builds", "use_dedicated_worker", "warm_page", "watched_page"]

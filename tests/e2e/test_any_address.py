@@ -15,7 +15,13 @@ import pytest
 from playwright.sync_api import Browser, Page
 
 from build_scripts.security import CONTENT_SECURITY_POLICY
-from tests.e2e.conftest import ENGINE_TIMEOUT_MS, SiteServer, fill_form, on_both_builds
+from tests.e2e.conftest import (
+    ENGINE_TIMEOUT_MS,
+    SiteServer,
+    fill_form,
+    on_both_builds,
+    use_dedicated_worker,
+)
 from tests.e2e.test_every_calculator import CASES
 
 SUB_PATH = "/guides/cmvig/"
@@ -98,6 +104,7 @@ def test_pages_without_calculators_break_no_policy(strict_page: tuple[Page, list
 def test_instant_navigation_keeps_one_worker_under_a_sub_path(
         strict_page: tuple[Page, list[str]]) -> None:
     page, problems = strict_page
+    use_dedicated_worker(page)  # counts the page's workers (Playwright sees no shared one)
     page.goto("prophylaxis/")
     page.evaluate("window.sameDocument = true")
     fill_form(page, "prophylaxis", {"weight_kg": "70", "organ": "kidney",

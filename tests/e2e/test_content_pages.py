@@ -4,9 +4,9 @@ chart shows, and the printable whole guide loads nothing from outside."""
 from __future__ import annotations
 
 import pytest
-from playwright.sync_api import Page
+from playwright.sync_api import Browser, Page
 
-from tests.e2e.conftest import Watch, assert_clean
+from tests.e2e.conftest import Watch, assert_clean, calculator_shared_workers
 
 
 def test_evidence_table_sorts_and_filters_after_instant_navigation(
@@ -53,13 +53,14 @@ def test_case_chart_is_shown(page: Page, watch: Watch) -> None:
     assert_clean(watch)
 
 
-def test_print_page_and_print_styles(page: Page, watch: Watch) -> None:
+def test_print_page_and_print_styles(page: Page, watch: Watch, browser: Browser) -> None:
     page.goto("print_page/")
     assert page.locator("h1").count() > 5  # every page of the guide, one after another
     # Its calculator forms (inputs renamed by the print plugin) are hidden and never started.
     page.wait_for_load_state("networkidle")
     assert page.locator("#print-site-page form[data-calculator]").first.is_hidden()
     assert not [w for w in page.workers if "calculator-worker" in w.url]
+    assert calculator_shared_workers(browser, page) == []
     page.emulate_media(media="print")
     assert not page.locator(".md-sidebar--primary").is_visible()
     assert_clean(watch)

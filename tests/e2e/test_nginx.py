@@ -27,7 +27,7 @@ from playwright.sync_api import Browser, Response
 from build_scripts.hosting import CACHE_FOREVER, CACHE_REVALIDATE, DEPLOY_DIR
 from build_scripts.security import CONTENT_SECURITY_POLICY
 from tests.conftest import ROOT, free_port
-from tests.e2e.conftest import ENGINE_TIMEOUT_MS, fill_form
+from tests.e2e.conftest import ENGINE_TIMEOUT_MS, NO_SHARED_WORKER, fill_form
 
 # Minutes long: scheduled first, so it does not finish last (tests/conftest.py).
 pytestmark = pytest.mark.long
@@ -134,6 +134,9 @@ class Visit:
 def visit(browser: Browser, nginx_url: str) -> Iterator[Visit]:
     origin = nginx_url.removesuffix(SUB_PATH)
     context = browser.new_context()
+    # The runtime's responses are the worker's: Playwright sees them from the dedicated worker
+    # only (tests/e2e/conftest.py), which fetches the same files as the shared one.
+    context.add_init_script(NO_SHARED_WORKER)
     responses: dict[str, Response] = {}
     console_errors: list[str] = []
     outside: list[str] = []

@@ -24,7 +24,13 @@ from playwright.sync_api import Browser, BrowserContext, Page
 from build_scripts.offline import MANIFEST, RUNTIME_FOLDERS, write_offline
 from calculators import run
 from tests.conftest import free_port
-from tests.e2e.conftest import ENGINE_TIMEOUT_MS, SiteServer, fill_form, on_both_builds
+from tests.e2e.conftest import (
+    ENGINE_TIMEOUT_MS,
+    SiteServer,
+    calculator_shared_workers,
+    fill_form,
+    on_both_builds,
+)
 
 # Minutes long: scheduled first, so it does not finish last (tests/conftest.py).
 pytestmark = pytest.mark.long
@@ -115,6 +121,13 @@ def test_calculator_works_offline_after_one_visit(browser: Browser,
     page.goto("prophylaxis/")
     wait_for_offline_copy(page, own_server.site)
     go_offline(own_server, session.context)
+    # The shared engine ends with its last tab: the next one must start from the copy too.
+    page.goto("about:blank")
+    for _ in range(100):
+        if not calculator_shared_workers(browser, page):
+            break
+        page.wait_for_timeout(100)
+    assert calculator_shared_workers(browser, page) == []
 
     # Another calculator page, never opened before: the page, its scripts, the worker, Pyodide
     # and the wheel all come from the browser's copy.
@@ -126,6 +139,8 @@ def test_calculator_works_offline_after_one_visit(browser: Browser,
                 for d in run("regimen", REGIMEN)["doses"]]
     assert shown_doses(page, "regimen") == expected
     assert len(expected) > 1
+    assert page.get_attribute("html", "data-engine-worker") == "shared"
+    assert len(calculator_shared_workers(browser, page)) == 1
     # A directory address without index.html and the home page come from the copy too.
     page.goto("./")
     assert page.locator("a[href$='prophylaxis/']").count() > 0

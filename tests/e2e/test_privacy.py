@@ -132,6 +132,62 @@ def site_file(built_site: Path, base_url: str, url: str) -> Path:
     return built_site / (path + "index.html" if path == "" or path.endswith("/") else path)
 
 
+def use_every_calculator(page: Page) -> list[list[str]]:
+    """Fill every calculator of SESSION in ``page``; the writes RECORD_WRITES saw, if it runs."""
+    writes: list[list[str]] = []
+    for path, forms in SESSION.items():
+        page.goto(path)
+        for name, inputs in forms:
+            fill_form(page, name, inputs)
+            page.locator(f"form[data-calculator='{name}'] [data-result][data-state=done]") \
+                .wait_for()
+        writes += page.evaluate("window.__cmvigWrites ?? []")
+    return writes
+
+
+def net_log_requests(log: Path) -> list[dict[str, str]]:
+    """Every request Chromium's network stack started (its ``initiator``, ``method`` and ``url``),
+    from its net log."""
+    text = log.read_text(encoding="utf-8").rstrip()
+    if not text.endswith("}"):  # a log cut short ends inside its list of events
+        text = text.rstrip(",") + "]}"
+    data = json.loads(text)
+    start = data["constants"]["logEventTypes"]["URL_REQUEST_START_JOB"]
+    return [event["params"] for event in data["events"]
+            if event["type"] == start and "url" in event.get("params", {})]
+
+
+def test_no_process_of_the_browser_sends_anything_elsewhere(playwright: Playwright,
+                                                            base_url: str,
+                                                            tmp_path: Path) -> None:
+    # The calculators run in a SharedWorker, whose requests Playwright does not see (the test
+    # above sees the page's). Chromium's own network log records every request of every process
+    # of the browser: the pages', the shared worker's and the service worker's.
+    log = tmp_path / "netlog.json"
+    browser = playwright.chromium.launch(executable_path=CHROMIUM,
+                                         args=[*CHROMIUM_FLAGS, f"--log-net-log={log}"])
+    try:
+        context = browser.new_context(base_url=base_url)
+        page = context.new_page()
+        page.set_default_timeout(ENGINE_TIMEOUT_MS)
+        use_every_calculator(page)
+        assert page.get_attribute("html", "data-engine-worker") == "shared"
+        context.close()
+    finally:
+        browser.close()
+    requests = net_log_requests(log)
+    origin = base_url.rstrip("/")
+    by_site = [r for r in requests if r["initiator"] == origin]
+    # The shared worker's own requests are in the log: the runtime, and its memory snapshot.
+    assert any("/snapshot-" in r["url"] for r in by_site)
+    assert any(r["url"].endswith("/pyodide.asm.wasm") and r["method"] == "HEAD" for r in by_site)
+    # Whatever the site's pages and workers ask for is on the site, and only read.
+    assert [r["url"] for r in by_site if not r["url"].startswith(base_url)] == []
+    assert {r["method"] for r in by_site} <= {"GET", "HEAD"}
+    # No request of any part of the browser (Chromium's own services included) names a value.
+    assert [r["url"] for r in requests if patient_values_in(unquote(r["url"]))] == []
+
+
 def test_no_patient_value_leaves_the_page_or_stays_behind(page: Page, watch: Watch,
                                                           base_url: str,
                                                           built_site: Path) -> None:
@@ -139,15 +195,7 @@ def test_no_patient_value_leaves_the_page_or_stays_behind(page: Page, watch: Wat
     requests: list[Request] = []
     page.context.on("request", lambda request: requests.append(request))
     page.context.add_init_script(RECORD_WRITES)
-    writes: list[list[str]] = []
-
-    for path, forms in SESSION.items():
-        page.goto(path)
-        for name, inputs in forms:
-            fill_form(page, name, inputs)
-            page.locator(f"form[data-calculator='{name}'] [data-result][data-state=done]") \
-                .wait_for()
-        writes += page.evaluate("window.__cmvigWrites")
+    writes = use_every_calculator(page)
     # The offline copy is complete (a fresh profile's first visit installs it).
     page.evaluate("navigator.serviceWorker.ready.then(() => true)")
     held: dict[str, Any] = page.evaluate(DUMP_STORAGE)

@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import Browser, Page
 
-from tests.e2e.conftest import ENGINE_TIMEOUT_MS, SiteServer, fill_form
+from tests.e2e.conftest import ENGINE_TIMEOUT_MS, SharedWorkerConsole, SiteServer, fill_form
 
 FORM = "form[data-calculator=prophylaxis]"
 RESULT = f"{FORM} [data-result]"
@@ -49,17 +49,19 @@ def test_an_exception_in_the_page_glue_becomes_an_error_state(page: Page) -> Non
     assert page.query_selector_all(f"{RESULT} tr[data-dose-mg]") == []  # no stale answer
 
 
-def test_an_exception_in_the_worker_becomes_an_error_state(page: Page) -> None:
+def test_an_exception_in_the_worker_becomes_an_error_state(page: Page, browser: Browser) -> None:
     first_result(page)
-    [worker] = [w for w in page.workers if "calculator-worker" in w.url]
+    # The engine is the browser's shared worker (Playwright does not see it: DevTools does).
+    worker = SharedWorkerConsole(browser, page)
     # Handing these inputs to the core throws inside the worker.
-    worker.evaluate("""() => {
+    worker.evaluate("""(() => {
       const stringify = JSON.stringify;
       JSON.stringify = function (value, ...rest) {
         if (value && value.weight_kg === "72") throw new Error("injected in the worker");
         return stringify.call(this, value, ...rest);
       };
-    }""")
+    })()""")
+    worker.close()
     page.fill(f"{FORM} [name=weight_kg]", "72")
     page.click(f"{FORM} button[type=submit]")
     page.wait_for_selector(f"{RESULT}[data-state=error]")
@@ -68,12 +70,15 @@ def test_an_exception_in_the_worker_becomes_an_error_state(page: Page) -> None:
     assert page.query_selector_all(f"{RESULT} tr[data-dose-mg]") == []
 
 
-def test_a_worker_that_stops_answering_becomes_an_error_state(page: Page) -> None:
+def test_a_worker_that_stops_answering_becomes_an_error_state(page: Page,
+                                                              browser: Browser) -> None:
     page.clock.install()  # the page's clock only; the worker keeps real time
     first_result(page)
-    [worker] = [w for w in page.workers if "calculator-worker" in w.url]
-    # The worker goes silent, as one stuck in a loop or killed for memory would.
-    worker.evaluate("() => { self.close(); }")
+    worker = SharedWorkerConsole(browser, page)
+    # The shared worker goes silent, as one stuck in a loop or killed for memory would.
+    worker.evaluate("setTimeout(() => self.close(), 50), true")
+    worker.close()
+    page.wait_for_timeout(200)
     page.fill(f"{FORM} [name=weight_kg]", "73")
     page.click(f"{FORM} button[type=submit]")
     page.clock.fast_forward(31_000)
