@@ -18,6 +18,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import urlsplit
 
+import pytest
+
 from tests.conftest import ROOT
 
 
@@ -241,3 +243,31 @@ def test_zensical_lacks_only_what_the_readme_lists(zensical_site: Path) -> None:
     assert sorted(lacking - listed) == [], "missing from the Zensical build, not in the README"
     assert sorted(listed - lacking) == [], "listed in the README, yet the Zensical build has it"
 
+
+
+def _html_copy(site: Path, to: Path) -> Path:
+    for name, path in pages(site).items():
+        (to / name).parent.mkdir(parents=True, exist_ok=True)
+        (to / name).write_bytes(path.read_bytes())
+    return to
+
+
+def test_a_page_or_a_table_row_in_one_build_only_fails_the_comparison(built_site: Path,
+                                                                        tmp_path: Path) -> None:
+    # The comparison's own check: two copies of one build's pages, then one page dropped from
+    # the second copy, and one table row dropped from the first.
+    first, second = _html_copy(built_site, tmp_path / "a"), _html_copy(built_site, tmp_path / "b")
+    test_the_same_pages(first, second)
+    test_the_same_tables_with_the_same_rows(first, second)
+    (second / "faq" / "index.html").unlink()
+    with pytest.raises(AssertionError, match="pages only in the MkDocs build"):
+        test_the_same_pages(first, second)
+    (second / "faq" / "index.html").write_bytes((first / "faq" / "index.html").read_bytes())
+    page = next(p for p in pages(first).values() if read_page(p).tables
+                and any(rows for _name, rows in read_page(p).tables))
+    text = page.read_text(encoding="utf-8")
+    body_row = re.search(r"(<tr\b(?:(?!</tr>).)*?<td\b.*?</tr>)", text, re.DOTALL)
+    assert body_row, f"{page}: a table without a body row"
+    page.write_text(text.replace(body_row.group(1), "", 1), encoding="utf-8")
+    with pytest.raises(AssertionError, match="table"):
+        test_the_same_tables_with_the_same_rows(first, second)
