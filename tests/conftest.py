@@ -56,13 +56,22 @@ def golden_key(source: str, case: dict[str, Any]) -> str:
     return f"{source}/{case['calculator']}/{case['id']}"
 
 
+SLOWER_FOLDERS = ("e2e", "site")  # each file drives Chromium or reads the built site
+
+
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     """Longest first: the install test (minutes in pip and npm), then the files marked ``long``,
-    then the rest in their usual order. pytest-xdist (``./dev test``: ``--dist loadfile
-    --no-loadscope-reorder``) hands out files in this order, so a long file starts while others
-    run beside it instead of finishing last, alone on one core (the sort is stable)."""
+    then the browser and built-site files, then the rest (unit tests of seconds) in their usual
+    order. pytest-xdist (``./dev test``: ``--dist loadfile --no-loadscope-reorder``) hands out
+    files in this order, so a long file starts while others run beside it, and the short files
+    fill the end, instead of one browser file finishing last, alone on one core (the sort is
+    stable)."""
+    def slower(item: pytest.Item) -> bool:
+        return Path(item.path).relative_to(ROOT / "tests").parts[0] in SLOWER_FOLDERS
+
     items.sort(key=lambda item: (item.get_closest_marker("install") is None,
-                                 item.get_closest_marker("long") is None))
+                                 item.get_closest_marker("long") is None,
+                                 not slower(item)))
 
 
 def _run_folder(tmp_path_factory: pytest.TempPathFactory) -> Path:
