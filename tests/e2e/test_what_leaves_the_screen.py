@@ -326,7 +326,8 @@ def test_print_sheet_has_empty_boxes_and_the_rate_plans_on_screen(
     rate plans at the actual weight)."""
     page.goto(path)
     fill(page, name, inputs)
-    assert result_of(page, name)["state"] == "done"
+    shown = result_of(page, name)
+    assert shown["state"] == "done", shown["text"]  # the page's message, should it refuse
     plans = run(name, dict(inputs))["rate_plans"]
     screen = form_of(page, name).locator(".cmvig-rate-plans")
     rates = [[f"{'up to ' if s['rate_is_limit'] else ''}"
