@@ -98,6 +98,12 @@ def watch() -> Watch:
     return Watch()
 
 
+def record_errors(page: Page, errors: list[str]) -> None:
+    """Append every console error and uncaught exception of ``page`` to ``errors``."""
+    page.on("console", lambda m: m.type == "error" and errors.append(m.text))
+    page.on("pageerror", lambda e: errors.append(str(e)))
+
+
 @contextmanager
 def watched_page(browser: Browser, base_url: str, watch: Watch) -> Iterator[Page]:
     """A page in a fresh browser context on ``base_url``, every request and error watched: a
@@ -115,8 +121,7 @@ def watched_page(browser: Browser, base_url: str, watch: Watch) -> Iterator[Page
             route.abort()
 
     context.route("**/*", guard)
-    page.on("console", lambda m: m.type == "error" and watch.console_errors.append(m.text))
-    page.on("pageerror", lambda e: watch.console_errors.append(str(e)))
+    record_errors(page, watch.console_errors)
     try:
         yield page
     finally:
@@ -149,8 +154,7 @@ def warm_page(context: BrowserContext, base_url: str, watch: Watch) -> Iterator[
     page.set_default_timeout(ENGINE_TIMEOUT_MS)
     page.on("request", lambda request: None if request.url.startswith(
         (base_url, "data:", "blob:")) else watch.outside.append(request.url))
-    page.on("console", lambda m: m.type == "error" and watch.console_errors.append(m.text))
-    page.on("pageerror", lambda e: watch.console_errors.append(str(e)))
+    record_errors(page, watch.console_errors)
     try:
         yield page
     finally:
@@ -301,4 +305,5 @@ class SharedWorkerConsole:
 
 __all__ = ["CHROMIUM", "ENGINE_TIMEOUT_MS", "NO_SHARED_WORKER", "SharedWorkerConsole", "SiteServer",
            "Watch", "assert_clean", "calculator_shared_workers", "fill_form", "forms_on_site",
-           "on_both_builds", "use_dedicated_worker", "warm_page", "watched_page"]
+           "on_both_builds", "record_errors", "use_dedicated_worker", "warm_page",
+           "watched_page"]

@@ -20,6 +20,7 @@ from tests.e2e.conftest import (
     SiteServer,
     fill_form,
     on_both_builds,
+    record_errors,
     use_dedicated_worker,
 )
 from tests.e2e.test_every_calculator import CASES
@@ -49,8 +50,7 @@ def strict_page(browser: Browser, sub_path_url: str) -> Iterator[tuple[Page, lis
     page = context.new_page()
     page.set_default_timeout(ENGINE_TIMEOUT_MS)
     problems: list[str] = []
-    page.on("console", lambda m: m.type == "error" and problems.append(m.text))
-    page.on("pageerror", lambda e: problems.append(str(e)))
+    record_errors(page, problems)
     page.on("request", lambda r: r.url.startswith(sub_path_url) or r.url.startswith(
         ("data:", "blob:")) or problems.append(f"request outside the site: {r.url}"))
     yield page, problems

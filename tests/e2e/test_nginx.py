@@ -27,7 +27,7 @@ from playwright.sync_api import Browser, Response
 from build_scripts.hosting import CACHE_FOREVER, CACHE_REVALIDATE, DEPLOY_DIR
 from build_scripts.security import CONTENT_SECURITY_POLICY
 from tests.conftest import ROOT, free_port
-from tests.e2e.conftest import ENGINE_TIMEOUT_MS, NO_SHARED_WORKER, fill_form
+from tests.e2e.conftest import ENGINE_TIMEOUT_MS, NO_SHARED_WORKER, fill_form, record_errors
 
 # Minutes long: scheduled first, so it does not finish last (tests/conftest.py).
 pytestmark = pytest.mark.long
@@ -152,8 +152,7 @@ def visit(browser: Browser, nginx_url: str) -> Iterator[Visit]:
     context.on("response", lambda r: responses.__setitem__(r.url, r))
     page = context.new_page()
     page.set_default_timeout(ENGINE_TIMEOUT_MS)
-    page.on("console", lambda m: m.type == "error" and console_errors.append(m.text))
-    page.on("pageerror", lambda e: console_errors.append(str(e)))
+    record_errors(page, console_errors)
     page.goto(f"{nginx_url}prophylaxis/")
     fill_form(page, "prophylaxis",
               {"weight_kg": "70", "organ": "kidney", "transplant_date": "2026-01-05"})

@@ -30,6 +30,7 @@ from tests.e2e.conftest import (
     calculator_shared_workers,
     fill_form,
     on_both_builds,
+    record_errors,
 )
 
 # Minutes long: scheduled first, so it does not finish last (tests/conftest.py).
@@ -62,8 +63,7 @@ def open_session(browser: Browser, base_url: str) -> Session:
     session = Session(context, page, [], [])
     context.on("request", lambda r: r.url.startswith((base_url, "data:", "blob:"))
                or session.outside.append(r.url))
-    page.on("console", lambda m: m.type == "error" and session.console_errors.append(m.text))
-    page.on("pageerror", lambda e: session.console_errors.append(str(e)))
+    record_errors(page, session.console_errors)
     return session
 
 
