@@ -36,12 +36,12 @@ Finishing the built site (after ``mkdocs build --strict`` or ``zensical build``)
 - :mod:`build_scripts.build_date` -- the one date the site carries: the commit's.
 
 Serving it
-- :mod:`build_scripts.hosting` -- media types, cache lifetimes, compression, hidden files.
-- :mod:`build_scripts.security` -- the security headers every response carries.
-- :mod:`build_scripts.serve` -- serve ``site/`` on 127.0.0.1 with those headers and types.
-- ``deploy/`` -- the same rules for nginx, Apache httpd and IIS.
+- :mod:`build_scripts.hosting` -- the package of serving, not building: the rules every web
+  server follows (``hosting/rules.py``), the security headers (``hosting/security.py``), the
+  local server (``python -m build_scripts.hosting.serve``, ``./dev serve``) and the
+  configurations for nginx, Apache httpd and IIS (``hosting/deploy/``).
 
-Measuring it
-- :mod:`build_scripts.bench` -- the benchmark of the shipped site (``./dev bench``).
-- :mod:`build_scripts.chromium` -- Debian's Chromium and its flags, for the benchmark and tests.
+Driving the browser
+- :mod:`build_scripts.chromium` -- Debian's Chromium and its flags, for the browser tests, the
+  screenshots and the benchmark (``tools/bench/``).
 """

@@ -15,7 +15,7 @@ benchmark all call it, so what is tested and measured is what ships. Its steps:
    ``assets/runtime.mjs``), make the memory snapshot the worker starts from (``snapshot.py``),
    and copy the vendored browser libraries (tablesort) from ``node_modules/``,
    once they match the hashes recorded for package-lock.json (``integrity.py``), and IIS's
-   ``web.config`` from ``build_scripts/deploy/``;
+   ``web.config`` from ``build_scripts/hosting/deploy/``;
 5. run the builder, MkDocs + Material (``mkdocs build --strict``, the default) or Zensical
    (``builder="zensical"``); then, on either's output, the same steps: fill the whole-guide
    print page (``print_page.py``), correct the theme's markup (``theme_markup.py``), move the
@@ -48,7 +48,8 @@ from .content import Content, load_content
 from .csp import externalize_data_images, externalize_inline_code
 from .external_refs import external_references
 from .governance import check_reviews
-from .hosting import copy_web_config
+from .hosting.rules import copy_web_config
+from .hosting.security import write_policy_module
 from .integrity import check_packages
 from .offline import write_offline
 from .print_page import PrintPageError, write_print_page
@@ -60,7 +61,6 @@ from .render import (
     write_calculator_settings,
 )
 from .runtime import copy_runtime, write_runtime_module
-from .security import write_policy_module
 from .snapshot import make_snapshot
 from .theme_markup import valid_theme_markup
 from .vendor import copy_vendored

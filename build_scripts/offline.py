@@ -20,7 +20,7 @@ import hashlib
 import json
 from pathlib import Path
 
-from .hosting import is_hidden
+from .hosting.rules import is_hidden
 
 __all__ = ["SERVICE_WORKER", "MANIFEST", "RUNTIME_FOLDERS", "site_files", "build_id",
            "write_offline"]
