@@ -102,7 +102,7 @@ class BenchHandler(QuietSiteHandler):
         if local.is_file() and outside_site and not (rewrite or compress or immutable):
             # The floor and the lever files are not in the site folder: the site's server
             # (its headers, CSP included) sends them from where translate_path found them.
-            self._send_file(local, url_path.lstrip("/"), HTTPStatus.OK, send_body=True)
+            self.send_file(local, url_path.lstrip("/"), HTTPStatus.OK, send_body=True)
             return
         if not local.is_file() or not (rewrite or compress or immutable):
             super().do_GET()  # as the site's server does, redirects and 404s included
