@@ -20,6 +20,8 @@ Generating ``docs/`` from ``site_src/``
   configuration each is given (``mkdocs.yml``, the navigation, the institution).
 
 Assets the browser runs
+- :mod:`build_scripts.web_files` -- copy the hand-written scripts and styles
+  (``site_src/javascripts/``, ``site_src/stylesheets/``) into ``docs/``.
 - :mod:`build_scripts.integrity` -- refuse npm packages that are not exactly the pinned ones.
 - :mod:`build_scripts.vendor` -- copy browser libraries (tablesort) from their npm packages.
 - :mod:`build_scripts.wheel` -- build the ``calculators`` wheel and its site-local Pyodide lock.
@@ -31,7 +33,8 @@ Finishing the built site (after ``mkdocs build --strict`` or ``zensical build``)
 - :mod:`build_scripts.print_page` -- the whole guide on one printable page, from the built pages.
 - :mod:`build_scripts.theme_markup` -- corrections to the theme's markup (valid HTML).
 - :mod:`build_scripts.csp` -- move inline code out, for a strict Content-Security-Policy.
-- :mod:`build_scripts.offline` -- the service worker (``service-worker.js``): offline use.
+- :mod:`build_scripts.offline` -- the service worker (``site_src/service-worker.js`` and the
+  build's file list, at the site's root): offline use.
 - :mod:`build_scripts.external_refs` -- find anything that would fetch from outside the site.
 - :mod:`build_scripts.build_date` -- the one date the site carries: the commit's.
 

@@ -6,7 +6,8 @@ benchmark all call it, so what is tested and measured is what ships. Its steps:
 1. check ``site_src/`` against its schemas and cross-check its keys (stops with every problem,
    by file and field); warn about pages whose review is overdue (or stop, if ``config.yml`` sets
    ``fail_on_overdue_review: true``);
-2. render the pages, the generated pages (references, glossary, changelog), the print page's
+2. copy the hand-written scripts and styles (``site_src/javascripts/``, ``stylesheets/``) and
+   render the pages, the generated pages (references, glossary, changelog), the print page's
    stub and the timeline charts into ``docs/``, every page with the glossary's abbreviations;
    and the configuration the builder is given (``builders.py``: ``mkdocs.yml`` with the
    navigation and the institution), beside ``mkdocs.yml``;
@@ -64,6 +65,7 @@ from .runtime import copy_runtime, write_runtime_module
 from .snapshot import make_snapshot
 from .theme_markup import valid_theme_markup
 from .vendor import copy_vendored
+from .web_files import copy_web_files
 from .wheel import publish_wheel
 
 __all__ = ["BuildError", "BuildTimes", "build_site", "docs_lock", "generate"]
@@ -122,7 +124,9 @@ def generate(project: Path, today: date, builder: str = DEFAULT_BUILDER) -> Cont
     # it; checked before docs/ is touched, so a refused build leaves the last good one in place.
     check_packages()
     _remove_previous_output(project)
-    written = render_pages(content, docs, site_src, today, LINKS_FROM_SOURCE[builder])
+    # The hand-written scripts and styles first: the engine's name hashes the worker's code.
+    written = copy_web_files(site_src, docs)
+    written += render_pages(content, docs, site_src, today, LINKS_FROM_SOURCE[builder])
     written += render_generated_pages(content, docs, site_src)
     written.append(render_print_page(docs, site_src))
     written.append(write_build_config(project, content, builder))
