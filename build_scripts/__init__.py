@@ -11,8 +11,9 @@ Generating ``docs/`` from ``site_src/``
 - :mod:`build_scripts.governance` -- pages whose review is overdue (warn, or fail if configured).
 - :mod:`build_scripts.render` -- render pages, generated pages (references, glossary, changelog),
   the print page's stub and the navigation through Jinja2 into ``docs/``.
-- :mod:`build_scripts.components` -- the Jinja functions of page bodies (``cite``, ``table``,
-  ``case_card``, ``case_cards``, ``case_timeline``, ``product_facts``, ``off_label``).
+- :mod:`build_scripts.page_functions` -- the one table of the functions a page body may call
+  (``cite``, ``table``, ``calculator_form``, ...) and the key each takes.
+- :mod:`build_scripts.components` -- those functions, one method each, for one page.
 - :mod:`build_scripts.fallback` -- dose tables for use without the calculator, built by the core.
 - :mod:`build_scripts.charts` -- CMV DNA charts of case timelines (matplotlib, SVG, at build time).
 - :mod:`build_scripts.abbreviations` -- the glossary's abbreviations, in each page's Markdown.
