@@ -163,7 +163,7 @@ def test_self_test_recommends_the_one_policy(built_site: Path) -> None:
 
 def test_iis_web_config_is_shipped_in_the_site_root(built_site: Path) -> None:
     shipped = (built_site / "web.config").read_bytes()
-    assert shipped == (ROOT / "build_scripts" / "deploy" / "web.config").read_bytes()
+    assert shipped == (ROOT / "build_scripts" / "hosting" / "deploy" / "web.config").read_bytes()
 
 
 def test_regimens_are_grouped_by_setting_in_the_dropdown(built_site: Path) -> None:
