@@ -11,8 +11,9 @@ Generating ``docs/`` from ``site_src/``
 - :mod:`build_scripts.governance` -- pages whose review is overdue (warn, or fail if configured).
 - :mod:`build_scripts.render` -- render pages, generated pages (references, glossary, changelog),
   the print page's stub and the navigation through Jinja2 into ``docs/``.
-- :mod:`build_scripts.components` -- the Jinja functions of page bodies (``cite``, ``table``,
-  ``case_card``, ``case_cards``, ``case_timeline``, ``product_facts``, ``off_label``).
+- :mod:`build_scripts.page_functions` -- the one table of the functions a page body may call
+  (``cite``, ``table``, ``calculator_form``, ...) and the key each takes.
+- :mod:`build_scripts.components` -- those functions, one method each, for one page.
 - :mod:`build_scripts.fallback` -- dose tables for use without the calculator, built by the core.
 - :mod:`build_scripts.charts` -- CMV DNA charts of case timelines (matplotlib, SVG, at build time).
 - :mod:`build_scripts.abbreviations` -- the glossary's abbreviations, in each page's Markdown.
@@ -20,6 +21,8 @@ Generating ``docs/`` from ``site_src/``
   configuration each is given (``mkdocs.yml``, the navigation, the institution).
 
 Assets the browser runs
+- :mod:`build_scripts.web_files` -- copy the hand-written scripts and styles
+  (``site_src/javascripts/``, ``site_src/stylesheets/``) into ``docs/``.
 - :mod:`build_scripts.integrity` -- refuse npm packages that are not exactly the pinned ones.
 - :mod:`build_scripts.vendor` -- copy browser libraries (tablesort) from their npm packages.
 - :mod:`build_scripts.wheel` -- build the ``calculators`` wheel and its site-local Pyodide lock.
@@ -31,17 +34,18 @@ Finishing the built site (after ``mkdocs build --strict`` or ``zensical build``)
 - :mod:`build_scripts.print_page` -- the whole guide on one printable page, from the built pages.
 - :mod:`build_scripts.theme_markup` -- corrections to the theme's markup (valid HTML).
 - :mod:`build_scripts.csp` -- move inline code out, for a strict Content-Security-Policy.
-- :mod:`build_scripts.offline` -- the service worker (``service-worker.js``): offline use.
+- :mod:`build_scripts.offline` -- the service worker (``site_src/service-worker.js`` and the
+  build's file list, at the site's root): offline use.
 - :mod:`build_scripts.external_refs` -- find anything that would fetch from outside the site.
 - :mod:`build_scripts.build_date` -- the one date the site carries: the commit's.
 
 Serving it
-- :mod:`build_scripts.hosting` -- media types, cache lifetimes, compression, hidden files.
-- :mod:`build_scripts.security` -- the security headers every response carries.
-- :mod:`build_scripts.serve` -- serve ``site/`` on 127.0.0.1 with those headers and types.
-- ``deploy/`` -- the same rules for nginx, Apache httpd and IIS.
+- :mod:`build_scripts.hosting` -- the package of serving, not building: the rules every web
+  server follows (``hosting/rules.py``), the security headers (``hosting/security.py``), the
+  local server (``python -m build_scripts.hosting.serve``, ``./dev serve``) and the
+  configurations for nginx, Apache httpd and IIS (``hosting/deploy/``).
 
-Measuring it
-- :mod:`build_scripts.bench` -- the benchmark of the shipped site (``./dev bench``).
-- :mod:`build_scripts.chromium` -- Debian's Chromium and its flags, for the benchmark and tests.
+Driving the browser
+- :mod:`build_scripts.chromium` -- Debian's Chromium and its flags, for the browser tests, the
+  screenshots and the benchmark (``tools/bench/``).
 """

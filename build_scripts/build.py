@@ -6,7 +6,8 @@ benchmark all call it, so what is tested and measured is what ships. Its steps:
 1. check ``site_src/`` against its schemas and cross-check its keys (stops with every problem,
    by file and field); warn about pages whose review is overdue (or stop, if ``config.yml`` sets
    ``fail_on_overdue_review: true``);
-2. render the pages, the generated pages (references, glossary, changelog), the print page's
+2. copy the hand-written scripts and styles (``site_src/javascripts/``, ``stylesheets/``) and
+   render the pages, the generated pages (references, glossary, changelog), the print page's
    stub and the timeline charts into ``docs/``, every page with the glossary's abbreviations;
    and the configuration the builder is given (``builders.py``: ``mkdocs.yml`` with the
    navigation and the institution), beside ``mkdocs.yml``;
@@ -15,7 +16,7 @@ benchmark all call it, so what is tested and measured is what ships. Its steps:
    ``assets/runtime.mjs``), make the memory snapshot the worker starts from (``snapshot.py``),
    and copy the vendored browser libraries (tablesort) from ``node_modules/``,
    once they match the hashes recorded for package-lock.json (``integrity.py``), and IIS's
-   ``web.config`` from ``build_scripts/deploy/``;
+   ``web.config`` from ``build_scripts/hosting/deploy/``;
 5. run the builder, MkDocs + Material (``mkdocs build --strict``, the default) or Zensical
    (``builder="zensical"``); then, on either's output, the same steps: fill the whole-guide
    print page (``print_page.py``), correct the theme's markup (``theme_markup.py``), move the
@@ -48,7 +49,8 @@ from .content import Content, load_content
 from .csp import externalize_data_images, externalize_inline_code
 from .external_refs import external_references
 from .governance import check_reviews
-from .hosting import copy_web_config
+from .hosting.rules import copy_web_config
+from .hosting.security import write_policy_module
 from .integrity import check_packages
 from .offline import write_offline
 from .print_page import PrintPageError, write_print_page
@@ -60,10 +62,10 @@ from .render import (
     write_calculator_settings,
 )
 from .runtime import copy_runtime, write_runtime_module
-from .security import write_policy_module
 from .snapshot import make_snapshot
 from .theme_markup import valid_theme_markup
 from .vendor import copy_vendored
+from .web_files import copy_web_files
 from .wheel import publish_wheel
 
 __all__ = ["BuildError", "BuildTimes", "build_site", "docs_lock", "generate"]
@@ -122,7 +124,9 @@ def generate(project: Path, today: date, builder: str = DEFAULT_BUILDER) -> Cont
     # it; checked before docs/ is touched, so a refused build leaves the last good one in place.
     check_packages()
     _remove_previous_output(project)
-    written = render_pages(content, docs, site_src, today, LINKS_FROM_SOURCE[builder])
+    # The hand-written scripts and styles first: the engine's name hashes the worker's code.
+    written = copy_web_files(site_src, docs)
+    written += render_pages(content, docs, site_src, today, LINKS_FROM_SOURCE[builder])
     written += render_generated_pages(content, docs, site_src)
     written.append(render_print_page(docs, site_src))
     written.append(write_build_config(project, content, builder))

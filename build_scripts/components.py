@@ -1,5 +1,6 @@
-"""The Jinja functions page bodies call: ``cite``, ``table``, ``case_card``, ``case_cards``,
-``case_timeline``, ``product_facts``, ``off_label``, ``hazard_log``.
+"""The Jinja functions page bodies call, one method of :class:`SiteFunctions` for each function
+of the table :data:`build_scripts.page_functions.PAGE_FUNCTIONS` (``cite``, ``table``,
+``calculator_form``, ...).
 
 Each is a small typed method that gathers the data and hands it to a template in
 ``site_src/templates/``; templates only present. They return Markup: Markdown (``cite``) or an
@@ -14,6 +15,7 @@ too: the ``abbr`` Markdown extension only reaches Markdown text.
 
 from __future__ import annotations
 
+import json
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -23,9 +25,13 @@ from typing import Any
 import jinja2
 from markupsafe import Markup, escape
 
+from calculators.registry import describe
+from calculators.sources import SOURCES
+
 from .charts import NARROW, WIDE, draw_viral_load_chart
 from .content import Content, body_calls
-from .fallback import fallback_table
+from .fallback import FALLBACKS, ROUNDING, WEIGHT_BASIS, WEIGHTS_KG
+from .page_functions import PAGE_FUNCTIONS
 
 __all__ = ["Placement", "Abbreviator", "SiteFunctions", "CHART_DIR", "number_text", "complete"]
 
@@ -269,9 +275,47 @@ class SiteFunctions:
         return self._render("hazard_log.html.j2",
                             hazards=[complete("hazard", h) for h in self.content.hazards])
 
+    def calculator_form(self, name: str) -> Markup:
+        """The HTML form of calculator ``name``, drawn from the core's own field definitions;
+        config.yml's ``calculator_settings`` names what "Hospital default" means."""
+        spec = describe()[name]
+        # Short names of the sources, for the result's "Source:" line (autoescaped into an
+        # attribute).
+        names = json.dumps({key: source.short for key, source in SOURCES.items()})
+        template = self.env.get_template("calculator_form.html.j2")
+        return Markup(template.render(calculator=spec, sources_json=names,
+                                      settings=self.content.config["calculator_settings"]).strip())
+
+    def _reference_for(self, source: str) -> str:
+        """The reference key (site_src/references/) that stands for a core source key."""
+        for key, ref in self.content.references.items():
+            if ref.get("calculator_source") == source:
+                return key
+        raise KeyError(f"fallback_table on page '{self.slug}': no reference in "
+                       f"site_src/references/ has calculator_source '{source}' "
+                       f"({SOURCES[source].short})")
+
+    def fallback_table(self, name: str) -> Markup:
+        """The dose tables of calculator ``name`` for the weight band, in a collapsed
+        ``<details>`` (the numbers from :mod:`build_scripts.fallback`, worked out by the core).
+
+        A block call: ``{{ fallback_table("prophylaxis") }}`` on a line of its own.
+        """
+        if name not in FALLBACKS:
+            raise KeyError(f"fallback_table('{name}') on page '{self.slug}': no such fallback "
+                           f"(known: {', '.join(sorted(FALLBACKS))})")
+        settings = self.content.config.get("calculator_settings", {})
+        return self._render(
+            "fallback_tables.html.j2", name=name, weights=WEIGHTS_KG,
+            tables=[{"table": table,
+                     "references": [self.reference_link(self._reference_for(source))
+                                    for source in table.sources]}
+                    for table in FALLBACKS[name]()],
+            hospital_weight_basis=settings.get("weight_basis", WEIGHT_BASIS),
+            hospital_rounding=settings.get("rounding", ROUNDING),
+            calculator_href=self.url(self.slug, f"calc-{name}"),
+        )
+
     def functions(self) -> dict[str, Any]:
-        return {"cite": self.cite, "table": self.table, "case_card": self.case_card,
-                "case_cards": self.case_cards, "case_timeline": self.case_timeline,
-                "product_facts": self.product_facts, "off_label": self.off_label,
-                "hazard_log": self.hazard_log,
-                "fallback_table": lambda name: fallback_table(self, name)}
+        """The page's Jinja functions: the method of each name in the table."""
+        return {name: getattr(self, name) for name in PAGE_FUNCTIONS}

@@ -42,6 +42,7 @@ from calculators.registry import CALCULATORS
 from calculators.sources import SOURCES
 
 from .fallback import FALLBACKS
+from .page_functions import PAGE_FUNCTIONS
 from .paths import SITE_SRC
 
 __all__ = ["ContentError", "Page", "Content", "load_content", "body_calls", "KEY_PATTERN",
@@ -51,12 +52,6 @@ FRONT_MATTER_FENCE = "---"
 # File names that become keys (and HTML anchors): lower case, digits, '-', '.', '_'.
 KEY_PATTERN = re.compile(r"^[a-z0-9][a-z0-9._-]*$")
 CASE_SETTINGS = ("heart", "lung", "heart-lung", "hsct", "solid-organ")
-
-# The Jinja functions a page body may call with a key, the kind of key each takes, and the
-# functions that take none (checked against components.SiteFunctions.functions by a test).
-KEYED_FUNCTIONS = ("cite", "table", "case_card", "case_timeline", "product_facts",
-                   "calculator_form", "fallback_table", "case_cards")
-PLAIN_FUNCTIONS = ("off_label", "hazard_log")
 
 
 class ContentError(Exception):
@@ -212,15 +207,18 @@ def body_calls(body: str) -> list[tuple[int, str, str]]:
         if not isinstance(call.node, nodes.Name):
             continue  # a method or filter call (``x.items()``): not a page function
         name = call.node.name
-        if name == "case_cards":
-            found = [k.value for k in call.kwargs if k.key == "setting"] or [nodes.Const("")]
-            key = found[0]
-        elif name in KEYED_FUNCTIONS:
-            key = call.args[0] if call.args else nodes.Const("")
-        elif name in PLAIN_FUNCTIONS or name in environment.globals:
-            continue
-        else:
+        function = PAGE_FUNCTIONS.get(name)
+        if function is None and name in environment.globals:
+            continue  # Jinja's own (range, dict, ...)
+        if function is None:
             calls.append((call.lineno, name, "(unknown function)"))
+            continue
+        if function.keyword:
+            found = [k.value for k in call.kwargs if k.key == function.keyword]
+            key = found[0] if found else nodes.Const("")
+        elif function.key:
+            key = call.args[0] if call.args else nodes.Const("")
+        else:
             continue
         text = key.value if isinstance(key, nodes.Const) else None
         calls.append((call.lineno, name, text if isinstance(text, str) else "(not a literal)"))
@@ -274,15 +272,16 @@ def _cross_check(content: Content, check: _Checker) -> None:
         for index, key in enumerate(page.meta.get("sources", [])):
             check.need(where, f"sources.{index}", key, refs,
                        "a reference in site_src/references/", "references")
+        # The keys each kind of key may be (page_functions.PAGE_FUNCTIONS says which kind each
+        # function takes), what to call one, and its folder.
         kinds: dict[str, tuple[Mapping[str, Any] | set[str], str, str]] = {
-            "cite": (refs, "a reference in site_src/references/", "references"),
+            "reference": (refs, "a reference in site_src/references/", "references"),
             "table": (content.tables, "a table in site_src/tables/", "tables"),
-            "case_card": (content.cases, "a case in site_src/cases/", "cases"),
-            "case_timeline": (content.cases, "a case in site_src/cases/", "cases"),
-            "product_facts": (content.products, "a product in site_src/products/", "products"),
-            "calculator_form": (set(CALCULATORS), "a calculator", ""),
-            "fallback_table": (set(FALLBACKS), "a fallback table", ""),
-            "case_cards": (set(CASE_SETTINGS) | {""}, "a case setting", ""),
+            "case": (content.cases, "a case in site_src/cases/", "cases"),
+            "product": (content.products, "a product in site_src/products/", "products"),
+            "calculator": (set(CALCULATORS), "a calculator", ""),
+            "fallback table": (set(FALLBACKS), "a fallback table", ""),
+            "case setting": (set(CASE_SETTINGS) | {""}, "a case setting", ""),
         }
         try:
             calls = body_calls(page.body)
@@ -293,12 +292,12 @@ def _cross_check(content: Content, check: _Checker) -> None:
             calls = []
         for line, function, key in calls:
             if key == "(unknown function)":
-                known_names = ", ".join(sorted(KEYED_FUNCTIONS + PLAIN_FUNCTIONS))
+                known_names = ", ".join(sorted(PAGE_FUNCTIONS))
                 check.problems.append(
                     f"{where}: field 'body line {page.body_line + line - 1}: {function}()': not a "
                     f"page function (known: {known_names})")
                 continue
-            known, what, folder = kinds[function]
+            known, what, folder = kinds[PAGE_FUNCTIONS[function].key or ""]
             field_name = f"body line {page.body_line + line - 1}: {function}()"
             check.need(where, field_name, key, known, what, folder)
             if (function == "case_timeline" and key in content.cases

@@ -30,20 +30,13 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
-from typing import TYPE_CHECKING
-
-from markupsafe import Markup
 
 from calculators.infusion import InfusionPlan, InfusionStep, infusion_plan
 from calculators.prophylaxis import SCHEDULES, Schedule, prophylaxis_schedule
 from calculators.schedule import Dose
-from calculators.sources import SOURCES
-
-if TYPE_CHECKING:  # components imports this module; the type is only for annotations
-    from .components import SiteFunctions
 
 __all__ = ["WEIGHTS_KG", "FALLBACKS", "Cell", "Group", "Row", "BandTable", "en_gb",
-           "prophylaxis_tables", "infusion_tables", "fallback_table"]
+           "prophylaxis_tables", "infusion_tables", "WEIGHT_BASIS", "ROUNDING"]
 
 WEIGHTS_KG: tuple[int, ...] = tuple(range(40, 121, 5))
 # The tables give doses, not dates; any transplant day gives the same doses.
@@ -51,7 +44,6 @@ TRANSPLANT_DAY = date(2026, 1, 1)
 WEIGHT_BASIS = "actual"
 ROUNDING = "none"
 INFUSION_PRODUCT = "cytogam"
-TEMPLATE = "fallback_tables.html.j2"
 
 
 @dataclass(frozen=True, slots=True)
@@ -215,35 +207,3 @@ def infusion_tables(weights: Iterable[int] = WEIGHTS_KG) -> tuple[BandTable, ...
 
 
 FALLBACKS = {"prophylaxis": prophylaxis_tables, "infusion": infusion_tables}
-
-
-# -- the Jinja function -----------------------------------------------------------------------
-def _reference_for(site: SiteFunctions, source: str) -> str:
-    """The reference key (site_src/references/) that stands for a core source key."""
-    for key, ref in site.content.references.items():
-        if ref.get("calculator_source") == source:
-            return key
-    raise KeyError(f"fallback_table on page '{site.slug}': no reference in site_src/references/ "
-                   f"has calculator_source '{source}' ({SOURCES[source].short})")
-
-
-def fallback_table(site: SiteFunctions, name: str) -> Markup:
-    """The dose tables of calculator ``name`` for the weight band, in a collapsed ``<details>``.
-
-    A block call: ``{{ fallback_table("prophylaxis") }}`` on a line of its own.
-    """
-    if name not in FALLBACKS:
-        raise KeyError(f"fallback_table('{name}') on page '{site.slug}': no such fallback "
-                       f"(known: {', '.join(sorted(FALLBACKS))})")
-    tables = FALLBACKS[name]()
-    settings = site.content.config.get("calculator_settings", {})
-    return site._render(
-        TEMPLATE, name=name, weights=WEIGHTS_KG,
-        tables=[{"table": table,
-                 "references": [site.reference_link(_reference_for(site, source))
-                                for source in table.sources]}
-                for table in tables],
-        hospital_weight_basis=settings.get("weight_basis", WEIGHT_BASIS),
-        hospital_rounding=settings.get("rounding", ROUNDING),
-        calculator_href=site.url(site.slug, f"calc-{name}"),
-    )

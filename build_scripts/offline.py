@@ -1,6 +1,6 @@
 """Make the built site work offline after one visit: write its service worker into the site root.
 
-``service-worker.js`` (the hand-written ``service-worker.js`` beside this module, with the build's
+``service-worker.js`` (the hand-written ``site_src/service-worker.js``, with the build's
 constants in front) must sit at the site root so that its scope is the whole site, wherever the site
 is served from; mkdocs would put it under ``javascripts/``, so it is written after ``mkdocs build``.
 It carries
@@ -20,14 +20,15 @@ import hashlib
 import json
 from pathlib import Path
 
-from .hosting import is_hidden
+from .hosting.rules import is_hidden
+from .paths import SITE_SRC
 
 __all__ = ["SERVICE_WORKER", "MANIFEST", "RUNTIME_FOLDERS", "site_files", "build_id",
            "write_offline"]
 
 SERVICE_WORKER = "service-worker.js"
 MANIFEST = "offline-manifest.json"
-TEMPLATE = Path(__file__).with_name(SERVICE_WORKER)
+TEMPLATE = SITE_SRC / SERVICE_WORKER
 # The Python runtime's folders: kept offline only once a calculator page has loaded them (the
 # service worker and the self-test page read this list from what this module writes).
 RUNTIME_FOLDERS = ("assets/pyodide/", "assets/wheels/")

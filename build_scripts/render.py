@@ -32,8 +32,6 @@ import jinja2
 from markupsafe import Markup, escape
 
 from calculators import __version__ as core_version
-from calculators.registry import describe
-from calculators.sources import SOURCES
 
 from .abbreviations import signed_terms, with_abbreviations
 from .components import Placement, SiteFunctions, complete
@@ -80,23 +78,11 @@ def environment(root: Path = SITE_SRC) -> jinja2.Environment:
     return env
 
 
-def _calculator_form(env: jinja2.Environment, name: str, settings: dict[str, Any]) -> Markup:
-    """The HTML form of calculator ``name``, drawn from the core's own field definitions;
-    ``settings`` (config.yml's calculator_settings) names what "Hospital default" means."""
-    spec = describe()[name]
-    # Short names of the sources, for the result's "Source:" line (autoescaped into an attribute).
-    names = json.dumps({key: source.short for key, source in SOURCES.items()})
-    template = env.get_template("calculator_form.html.j2")
-    return Markup(template.render(calculator=spec, sources_json=names, settings=settings).strip())
-
-
 def _shared(env: jinja2.Environment, content: Content) -> dict[str, Any]:
     return {
         "config": content.config,
         "core_version": core_version,
         "content_version": content.version,
-        "calculator_form": lambda name: _calculator_form(
-            env, name, content.config["calculator_settings"]),
     }
 
 

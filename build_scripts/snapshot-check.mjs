@@ -1,5 +1,5 @@
 // For build_scripts/snapshot.py: restore a memory snapshot as the page's worker does
-// (docs/javascripts/calculator-worker.js) and run one calculation with it. Hand-written.
+// (site_src/javascripts/calculator-worker.js) and run one calculation with it. Hand-written.
 // Usage: node snapshot-check.mjs PYODIDE_DIR/ WHEELS_DIR/ SNAPSHOT
 //
 // The worker falls back to the slow ordinary start when a snapshot does not restore, silently for

@@ -1,6 +1,6 @@
 """Copy browser libraries from their pinned npm packages into the site (no CDN).
 
-Only tablesort for now: it makes the evidence tables sortable (``docs/javascripts/tables.js``
+Only tablesort for now: it makes the evidence tables sortable (``site_src/javascripts/tables.js``
 loads it, only on pages that have a table, and adds the filter box). The files are generated into
 ``docs/assets/vendor/`` and git-ignored, like the Pyodide runtime.
 """

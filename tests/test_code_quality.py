@@ -11,6 +11,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 from tests.conftest import ROOT
 
 
@@ -20,7 +22,7 @@ def _run(*args: str) -> subprocess.CompletedProcess[str]:
 
 
 def test_ruff_reports_nothing() -> None:
-    done = _run("ruff", "check", "calculators", "build_scripts", "tests")
+    done = _run("ruff", "check", "calculators", "build_scripts", "tools", "tests")
     assert done.returncode == 0, done.stdout + done.stderr
 
 
@@ -135,21 +137,6 @@ def test_the_state_rule_finds_each_kind_of_state() -> None:
         "m:5: module variable 'Current' (a constant needs an UPPER_CASE name)"])
 
 
-def _imports(module: str, tree: ast.Module, package: str, modules: set[str]) -> set[str]:
-    """The modules of ``package`` that ``module`` imports, at its top or inside a function."""
-    found = set()
-    for node in ast.walk(tree):
-        if isinstance(node, ast.Import):
-            found |= {alias.name for alias in node.names}
-        elif isinstance(node, ast.ImportFrom):
-            base = node.module or ""
-            if node.level:  # relative: from . import x / from .x import y
-                base = ".".join([package, *([node.module] if node.module else [])])
-            found.add(base)
-            found |= {f"{base}.{alias.name}" for alias in node.names}
-    return (found & modules) - {module}
-
-
 def _cycle(graph: dict[str, set[str]]) -> list[str] | None:
     """One import cycle in ``graph`` (module -> modules it imports), or None."""
     done: set[str] = set()
@@ -178,17 +165,124 @@ def test_cycle_finder_finds_a_cycle() -> None:
     assert _cycle({"a": {"b"}, "b": set(), "c": {"a", "b"}}) is None
 
 
-def test_no_import_cycles_in_the_core() -> None:
-    """No module of ``calculators/`` imports, directly or through others, a module that imports
-    it back, counting imports inside functions too (a deferred import hides a cycle; it does
-    not remove it). The package's ``__init__`` counts as ``calculators``."""
-    trees = _modules(CORE)
-    names = {module.removesuffix(".__init__") for module in trees}
-    graph = {module.removesuffix(".__init__"):
-             _imports(module.removesuffix(".__init__"), tree, CORE.name, names)
-             for module, tree in trees.items()}
-    # `from . import x` names the package too; that is the package's own doing, not a cycle.
-    graph = {module: imported - {CORE.name} if module != CORE.name else imported
-             for module, imported in graph.items()}
-    cycle = _cycle(graph)
+# Every package of the project: the core, the generator (with build_scripts.hosting), the tools.
+PACKAGES = ("calculators", "build_scripts", "tools")
+
+
+def _package_modules(top: str) -> dict[str, tuple[bool, ast.Module]]:
+    """Every module under the package folder ``top``, sub-packages included, by dotted name (a
+    package's ``__init__`` by the package's own name), with whether it is a package, parsed."""
+    found = {}
+    for path in sorted((ROOT / top).rglob("*.py")):
+        parts = path.relative_to(ROOT).with_suffix("").parts
+        is_package = parts[-1] == "__init__"
+        name = ".".join(parts[:-1] if is_package else parts)
+        found[name] = (is_package, ast.parse(path.read_text(encoding="utf-8"), str(path)))
+    return found
+
+
+def _import_graph(modules: dict[str, tuple[bool, ast.Module]]) -> dict[str, set[str]]:
+    """Module -> the modules of ``modules`` it imports, at its top or inside a function, with
+    relative imports resolved (``from ..paths import x`` in ``build_scripts.hosting.serve`` is
+    ``build_scripts.paths``). A module's own parent packages are left out: ``from . import x``
+    names the package too, and importing it is the package's own doing, not a cycle."""
+    graph = {}
+    for name, (is_package, tree) in modules.items():
+        here = name.split(".") if is_package else name.split(".")[:-1]
+        found = set()
+        for node in ast.walk(tree):
+            if isinstance(node, ast.Import):
+                found |= {alias.name for alias in node.names}
+            elif isinstance(node, ast.ImportFrom):
+                base = node.module or ""
+                if node.level:
+                    anchor = here[:len(here) - (node.level - 1)]
+                    base = ".".join([*anchor, *([node.module] if node.module else [])])
+                found.add(base)
+                found |= {f"{base}.{alias.name}" for alias in node.names}
+        parents = {".".join(name.split(".")[:end]) for end in range(1, name.count(".") + 1)}
+        graph[name] = (found & set(modules)) - {name} - parents
+    return graph
+
+
+def test_cycle_finder_resolves_nested_relative_imports() -> None:
+    modules = {
+        "pkg": (True, ast.parse("")),
+        "pkg.a": (False, ast.parse("from .sub.b import x\nfrom . import c")),
+        "pkg.c": (False, ast.parse("")),
+        "pkg.sub": (True, ast.parse("")),
+        "pkg.sub.b": (False, ast.parse("def f():\n    from ..a import y\nfrom .. import c")),
+    }
+    graph = _import_graph(modules)
+    assert graph["pkg.a"] == {"pkg.sub.b", "pkg.c"}
+    assert graph["pkg.sub.b"] == {"pkg.a", "pkg.c"}
+    assert _cycle(graph) == ["pkg.a", "pkg.sub.b", "pkg.a"]
+
+
+@pytest.mark.parametrize("package", PACKAGES)
+def test_no_import_cycles(package: str) -> None:
+    """No module of ``calculators/``, ``build_scripts/`` (``build_scripts/hosting/`` included)
+    or ``tools/`` imports, directly or through others, a module that imports it back, counting
+    imports inside functions and under ``TYPE_CHECKING`` too (a deferred import hides a cycle;
+    it does not remove it). A package's ``__init__`` counts as the package."""
+    cycle = _cycle(_import_graph(_package_modules(package)))
     assert cycle is None, "import cycle: " + " -> ".join(cycle or [])
+
+
+def test_packages_depend_one_way() -> None:
+    """The core needs neither the generator nor the tools, and the generator does not need the
+    tools: calculators <- build_scripts <- tools, so there is no cycle between packages either."""
+    graph = _import_graph({name: module for package in PACKAGES
+                           for name, module in _package_modules(package).items()})
+    below = {"calculators": ("build_scripts", "tools"), "build_scripts": ("tools",), "tools": ()}
+    wrong = sorted(f"{module} imports {imported}" for module, imports in graph.items()
+                   for imported in imports
+                   if imported.split(".")[0] in below[module.split(".")[0]])
+    assert wrong == []
+
+
+def _own_names(tree: ast.Module) -> set[str]:
+    """Every name a module defines: functions, classes, methods, variables, attributes."""
+    names = set()
+    for node in ast.walk(tree):
+        if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
+            names.add(node.name)
+        elif isinstance(node, ast.Name) and isinstance(node.ctx, ast.Store):
+            names.add(node.id)
+        elif isinstance(node, ast.Attribute) and isinstance(node.ctx, ast.Store):
+            names.add(node.attr)
+    return names
+
+
+def _private_uses(modules: dict[str, tuple[bool, ast.Module]]) -> list[str]:
+    """Where a module reaches into another's privates: ``from x import _name``, or
+    ``something._name`` where the module does not define ``_name`` itself (dunders such as
+    ``__name__`` are public)."""
+    problems = []
+    for name, (_is_package, tree) in modules.items():
+        own = _own_names(tree)
+        for node in ast.walk(tree):
+            line = f"{name}:{getattr(node, 'lineno', '?')}"
+            if isinstance(node, ast.ImportFrom):
+                problems += [f"{line}: imports {alias.name}" for alias in node.names
+                             if alias.name.startswith("_") and not alias.name.endswith("__")]
+            elif (isinstance(node, ast.Attribute) and node.attr.startswith("_")
+                  and not node.attr.endswith("__") and node.attr not in own):
+                problems.append(f"{line}: uses .{node.attr}")
+    return problems
+
+
+def test_no_private_calls_across_modules() -> None:
+    """A leading underscore means "this module's own": no module of the project calls, or
+    imports, another's private function or method (``fallback.py`` once called
+    ``site._render``)."""
+    problems = _private_uses({name: module for package in PACKAGES
+                              for name, module in _package_modules(package).items()})
+    assert problems == [], "\n".join(problems)
+
+
+def test_the_private_rule_finds_each_kind_of_use() -> None:
+    tree = ast.parse("from .render import _render, __version__\nsite._render('x')\n"
+                     "class A:\n    def _need(self): return self._cache\n"
+                     "A._cache = {}\nA()._need()\nmodule.__name__\n")
+    assert _private_uses({"m": (False, tree)}) == ["m:1: imports _render", "m:2: uses ._render"]

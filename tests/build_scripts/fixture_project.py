@@ -13,20 +13,19 @@ FIXTURE = Path(__file__).parent / "fixtures" / "site_src"
 
 
 def make_site_src(where: Path) -> Path:
-    """``where/site_src``: the fixture content with the real schemas, templates and theme."""
+    """``where/site_src``: the fixture content with the real schemas, templates, theme and
+    hand-written scripts and styles."""
     site_src = where / "site_src"
     shutil.copytree(FIXTURE, site_src, ignore=shutil.ignore_patterns("README.md"))
-    for shared in ("schemas", "templates", "theme"):
+    for shared in ("schemas", "templates", "theme", "javascripts", "stylesheets"):
         shutil.copytree(ROOT / "site_src" / shared, site_src / shared)
     return site_src
 
 
 def make_project(where: Path) -> Path:
-    """A project folder: mkdocs.yml, the fixture site_src/ and the hand-written JS/CSS."""
+    """A project folder: mkdocs.yml and the fixture site_src/ (with the hand-written JS/CSS)."""
     project = where / "project"
     project.mkdir()
     make_site_src(project)
     shutil.copyfile(ROOT / "mkdocs.yml", project / "mkdocs.yml")
-    for folder in ("javascripts", "stylesheets"):
-        shutil.copytree(ROOT / "docs" / folder, project / "docs" / folder)
     return project

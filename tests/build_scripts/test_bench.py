@@ -1,4 +1,4 @@
-"""The benchmark measures the site as it ships, end to end: ``python -m build_scripts.bench
+"""The benchmark measures the site as it ships, end to end: ``python -m tools.bench
 --smoke`` (one run) builds the site with the shipped build and measures it, and its site is the
 test run's own build byte for byte (both are built for the same address). It reports every figure
 the README's Performance table shows. Values are not checked: speed is measured in benchmarks,
@@ -28,12 +28,12 @@ from urllib.parse import urlsplit
 
 import pytest
 
-from build_scripts.bench.__main__ import main
-from build_scripts.bench.server import lock_file, pyodide_dir
 from build_scripts.build_date import source_date_epoch
 from build_scripts.chromium import CHROMIUM
 from build_scripts.csp import inline_code_left
 from tests.conftest import ROOT
+from tools.bench.__main__ import main
+from tools.bench.server import lock_file, pyodide_dir
 
 # Minutes long: scheduled first, so it does not finish last (tests/conftest.py).
 pytestmark = pytest.mark.long
@@ -63,7 +63,7 @@ def bench_run(built_site_url: str, tmp_path_factory: pytest.TempPathFactory) -> 
     site, output = where / "site", where / "bench.json"
     port = urlsplit(built_site_url).port
     done = subprocess.run(
-        [sys.executable, "-m", "build_scripts.bench", "--smoke", "--site-dir", str(site),
+        [sys.executable, "-m", "tools.bench", "--smoke", "--site-dir", str(site),
          "--port", str(port), "--json", str(output)],
         cwd=ROOT, capture_output=True, text=True, check=False,
         env={**os.environ, "PYTHONHASHSEED": "2", "TZ": "Pacific/Kiritimati"},

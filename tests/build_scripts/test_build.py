@@ -17,6 +17,7 @@ from build_scripts.build import docs_lock
 from build_scripts.content import ContentError, load_content
 from build_scripts.governance import check_reviews, overdue_reviews
 from build_scripts.theme_markup import valid_theme_toggles
+from build_scripts.web_files import WEB_FOLDERS
 from tests.build_scripts.fixture_project import make_project, make_site_src
 from tests.conftest import ROOT
 
@@ -94,6 +95,37 @@ def test_fixture_site_has_everything(fixture_build: tuple[Path, str]) -> None:
     print_page = (site / "print_page" / "index.html").read_text()
     assert "Writer/1999" in print_page and "Fixture unverified fact" in print_page
     assert "For healthcare professionals at Fixture Hospital." in evidence
+
+
+def test_docs_is_wholly_generated(fixture_build: tuple[Path, str]) -> None:
+    """The project starts without ``docs/`` (as a clean clone does): the build makes every file
+    in it, the hand-written scripts and styles copied byte for byte from ``site_src/``, and lists
+    each in ``docs/.generated``, so the next build removes it first."""
+    site, _ = fixture_build
+    project = site.parent / "project"
+    docs = project / "docs"
+    listed = set((docs / ".generated").read_text().split())
+    made = {path.relative_to(project).as_posix() for path in docs.rglob("*") if path.is_file()}
+    assert made - {"docs/.generated"} <= listed
+    copied = 0
+    for folder in WEB_FOLDERS:
+        for source in sorted((project / "site_src" / folder).rglob("*")):
+            if source.is_file():
+                relative = source.relative_to(project / "site_src")
+                assert (docs / relative).read_bytes() == source.read_bytes()
+                assert f"docs/{relative.as_posix()}" in listed
+                assert (site / relative).read_bytes() == source.read_bytes()
+                copied += 1
+    assert copied >= 16  # 12 scripts, 4 stylesheets
+
+
+def test_git_tracks_nothing_in_docs() -> None:
+    """Every hand-written web file lives in ``site_src/``; ``docs/`` is the build's alone."""
+    done = subprocess.run(["git", "ls-files", "docs"], cwd=ROOT, capture_output=True, text=True,
+                          check=False)
+    if done.returncode != 0:
+        pytest.skip(f"not a git checkout: {done.stderr.strip()}")
+    assert done.stdout == ""
 
 
 def test_theme_toggles_lose_autocomplete_only() -> None:

@@ -12,14 +12,8 @@ from pathlib import Path
 import pytest
 
 from build_scripts.components import SiteFunctions
-from build_scripts.content import (
-    KEYED_FUNCTIONS,
-    PLAIN_FUNCTIONS,
-    SITE_SRC,
-    ContentError,
-    body_calls,
-    load_content,
-)
+from build_scripts.content import SITE_SRC, ContentError, body_calls, load_content
+from build_scripts.page_functions import PAGE_FUNCTIONS
 from build_scripts.render import render_pages
 from tests.build_scripts.fixture_project import make_site_src
 
@@ -267,12 +261,21 @@ def test_body_calls_finds_every_function() -> None:
                                 (4, "calculator_form", "units")]
 
 
-def test_every_page_function_is_known_to_validation() -> None:
-    # The functions a page body may call (components.SiteFunctions, and render's calculator_form)
-    # are exactly those content.py checks.
+def test_every_page_function_is_offered_and_checked(site_src: Path) -> None:
+    """The functions a page body may call are one table (page_functions.PAGE_FUNCTIONS): a page
+    is given a method of each name, and validation knows the kind of key each takes (every
+    keyed function, called with a key that does not exist, is refused naming what it takes)."""
     site = SiteFunctions.__new__(SiteFunctions)
-    offered = set(SiteFunctions.functions(site)) | {"calculator_form"}
-    assert offered == set(KEYED_FUNCTIONS) | set(PLAIN_FUNCTIONS)
+    offered = SiteFunctions.functions(site)
+    assert set(offered) == set(PAGE_FUNCTIONS)
+    assert all(callable(function) for function in offered.values())
+    keyed = [f for f in PAGE_FUNCTIONS.values() if f.key]
+    calls = "\n\n".join(f'{{{{ {f.name}({f.keyword + "=" if f.keyword else ""}"nope") }}}}'
+                         for f in keyed)
+    (site_src / "pages" / "every.md").write_text(GOOD_FRONT_MATTER.replace("Body.", calls))
+    problems = _problems(site_src)
+    for function in keyed:
+        assert [p for p in problems if f"{function.name}()': 'nope' is not a" in p], function
 
 
 def test_undefined_template_variable_fails_the_build(site_src: Path, tmp_path: Path) -> None:

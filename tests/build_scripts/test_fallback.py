@@ -23,7 +23,6 @@ from build_scripts.fallback import (
     WEIGHTS_KG,
     BandTable,
     en_gb,
-    fallback_table,
     infusion_tables,
     prophylaxis_tables,
 )
@@ -288,7 +287,7 @@ def test_hospital_defaults_other_than_the_tables_are_pointed_out(content: Conten
 def test_unknown_fallback_fails_the_build(content: Content) -> None:
     site = SiteFunctions(environment(), content, Placement.of(content), "index", Path("unused"))
     with pytest.raises(KeyError, match="no such fallback"):
-        fallback_table(site, "regimen")
+        site.fallback_table("regimen")
 
 
 def test_a_source_without_a_reference_fails_the_build(content: Content) -> None:
@@ -296,4 +295,4 @@ def test_a_source_without_a_reference_fails_the_build(content: Content) -> None:
     site = SiteFunctions(environment(), dataclasses.replace(content, references=references),
                          Placement.of(content), "prophylaxis", Path("unused"))
     with pytest.raises(KeyError, match="calculator_source 'cytotect-cp-smpc'"):
-        fallback_table(site, "prophylaxis")
+        site.fallback_table("prophylaxis")

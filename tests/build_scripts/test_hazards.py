@@ -102,6 +102,6 @@ def test_the_collector_finds_functions_and_methods() -> None:
     assert code_exists("calculators/renal.py::_find_row")
     assert code_exists("calculators/fields.py::NumberField.parse")
     assert code_exists("calculators/regimen_catalogue.py::REGIMENS")
-    assert code_exists("docs/javascripts/calculators.js::startEngine")
+    assert code_exists("site_src/javascripts/calculators.js::startEngine")
     assert not code_exists("calculators/renal.py::find_the_row")
     assert not code_exists("calculators/no_such_module.py")

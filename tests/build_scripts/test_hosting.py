@@ -1,5 +1,6 @@
-"""The web-server configurations in build_scripts/deploy/ say what the preview server does: the
-same Content Security Policy, the media types Pyodide needs, the same cache classes, compression.
+"""The web-server configurations in build_scripts/hosting/deploy/ say what the preview server
+does: the same Content Security Policy, the media types Pyodide needs, the same cache classes,
+compression.
 (tests/e2e/test_nginx.py runs the nginx one for real.)"""
 
 from __future__ import annotations
@@ -10,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from build_scripts.hosting import (
+from build_scripts.hosting.rules import (
     CACHE_FOREVER,
     COMPRESSIBLE_TYPES,
     DEPLOY_DIR,
@@ -19,7 +20,7 @@ from build_scripts.hosting import (
     copy_web_config,
     is_hidden,
 )
-from build_scripts.security import CONTENT_SECURITY_POLICY, security_headers
+from build_scripts.hosting.security import CONTENT_SECURITY_POLICY, security_headers
 
 NGINX = DEPLOY_DIR / "nginx.conf"
 APACHE = DEPLOY_DIR / "apache-httpd.conf"

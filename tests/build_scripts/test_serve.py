@@ -17,9 +17,9 @@ from pathlib import Path
 
 import pytest
 
-from build_scripts.hosting import CACHE_FOREVER, CACHE_REVALIDATE, cache_control
-from build_scripts.security import CONTENT_SECURITY_POLICY, FRAME_OPTIONS
-from build_scripts.serve import MAX_PATH, ServeOptions, make_server
+from build_scripts.hosting.rules import CACHE_FOREVER, CACHE_REVALIDATE, cache_control
+from build_scripts.hosting.security import CONTENT_SECURITY_POLICY, FRAME_OPTIONS
+from build_scripts.hosting.serve import MAX_PATH, ServeOptions, make_server
 from tests.conftest import ROOT
 
 WASM = bytes(range(256)) * 64  # compressible, like the real runtime
@@ -340,8 +340,8 @@ def test_base_path_must_be_a_folder() -> None:
 
 def test_command_line(site: Path) -> None:
     server = subprocess.Popen(
-        [sys.executable, "-m", "build_scripts.serve", "--site-dir", str(site), "--port", "0",
-         "--base-path", "/guides/cmvig/", "--no-csp", "--quiet"],
+        [sys.executable, "-m", "build_scripts.hosting.serve", "--site-dir", str(site),
+         "--port", "0", "--base-path", "/guides/cmvig/", "--no-csp", "--quiet"],
         cwd=ROOT, stdout=subprocess.PIPE, text=True,
     )
     try:
@@ -364,7 +364,7 @@ def test_command_line(site: Path) -> None:
 
 def test_command_line_refuses_a_bad_base_path(site: Path) -> None:
     done = subprocess.run(
-        [sys.executable, "-m", "build_scripts.serve", "--site-dir", str(site),
+        [sys.executable, "-m", "build_scripts.hosting.serve", "--site-dir", str(site),
          "--base-path", "guides"],
         cwd=ROOT, capture_output=True, text=True, check=False,
     )
@@ -374,7 +374,7 @@ def test_command_line_refuses_a_bad_base_path(site: Path) -> None:
 
 def test_command_line_refuses_an_unbuilt_site(tmp_path: Path) -> None:
     done = subprocess.run(
-        [sys.executable, "-m", "build_scripts.serve", "--site-dir", str(tmp_path)],
+        [sys.executable, "-m", "build_scripts.hosting.serve", "--site-dir", str(tmp_path)],
         cwd=ROOT, capture_output=True, text=True, check=False,
     )
     assert done.returncode == 1

@@ -13,7 +13,12 @@ from pathlib import Path
 
 import pytest
 
-from build_scripts.hosting import CACHE_FOREVER, COMPRESSIBLE_TYPES, MEDIA_TYPES, cache_control
+from build_scripts.hosting.rules import (
+    CACHE_FOREVER,
+    COMPRESSIBLE_TYPES,
+    MEDIA_TYPES,
+    cache_control,
+)
 from build_scripts.runtime import write_runtime_module
 from build_scripts.snapshot import check_snapshot, make_snapshot
 from build_scripts.wheel import HASH_DIGITS

@@ -48,7 +48,7 @@ def test_prophylaxis_and_regimens_hold_the_one_dose_type() -> None:
 
 
 def test_each_result_reports_its_own_facts_of_a_dose_in_its_order() -> None:
-    # The page reads these names (docs/javascripts): the serialized doses are as before the
+    # The page reads these names (site_src/javascripts): the serialized doses are as before the
     # engine was shared.
     kidney = prophylaxis_schedule("70", "kidney", "2026-01-01").to_dict()
     assert list(kidney["doses"][0]) == ["number", "day", "week", "date", "mg_per_kg", "dose_mg",

@@ -28,8 +28,8 @@ ENGINE_TIMEOUT_MS = 120_000
 
 @dataclass
 class SiteServer:
-    """``python -m build_scripts.serve`` (the README's server) for one site folder in its own
-    process, started and stopped at will; ``port`` 0 lets the server pick a free one."""
+    """``python -m build_scripts.hosting.serve`` (the README's server) for one site folder in its
+    own process, started and stopped at will; ``port`` 0 lets the server pick a free one."""
 
     site: Path
     port: int = 0
@@ -39,7 +39,7 @@ class SiteServer:
     def start(self, *options: str) -> SiteServer:
         """Start it with ``options`` (e.g. ``--base-path /x/``); ``url`` is where it serves."""
         self.process = subprocess.Popen(
-            [sys.executable, "-m", "build_scripts.serve", "--site-dir", str(self.site),
+            [sys.executable, "-m", "build_scripts.hosting.serve", "--site-dir", str(self.site),
              "--port", str(self.port), "--quiet", *options],
             cwd=ROOT, stdout=subprocess.PIPE, text=True,
         )

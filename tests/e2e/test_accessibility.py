@@ -214,7 +214,7 @@ SAMPLES = """
 
 def colour_classes() -> set[str]:
     """The .cmvig-* classes in the selectors of cmvig.css rules that set a text colour."""
-    css = re.sub(r"/\*.*?\*/", "", (ROOT / "docs" / "stylesheets" / "cmvig.css")
+    css = re.sub(r"/\*.*?\*/", "", (ROOT / "site_src" / "stylesheets" / "cmvig.css")
                  .read_text(encoding="utf-8"), flags=re.S)
     found: set[str] = set()
     for selector, body in re.findall(r"([^{}]+)\{([^{}]*)\}", css):

@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import Browser, Page
 
-from build_scripts.security import CONTENT_SECURITY_POLICY
+from build_scripts.hosting.security import CONTENT_SECURITY_POLICY
 from tests.e2e.conftest import (
     ENGINE_TIMEOUT_MS,
     SiteServer,

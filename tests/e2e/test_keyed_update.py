@@ -1,6 +1,6 @@
 """A recompute redraws only what changed (issue 16, item 5), and ends with what a fresh page shows.
 
-The result is updated in place (docs/javascripts/keyed-update.js): the rows of a dose schedule
+The result is updated in place (site_src/javascripts/keyed-update.js): the rows of a dose schedule
 are found again by their dose number, and only the cells whose text changed are written. Whatever
 the sequence of inputs, the result region must end up exactly as a page that computed the last
 inputs from scratch shows it, so that what is on screen is what was computed.

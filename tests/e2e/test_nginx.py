@@ -1,5 +1,5 @@
 """The README's nginx deployment, for real: Debian's nginx serves the site at /guides/cmvig/ with
-build_scripts/deploy/nginx.conf, and a calculator works in Chromium with the CSP on.
+build_scripts/hosting/deploy/nginx.conf, and a calculator works in Chromium with the CSP on.
 
 The site is built for that address as the README says (``--site-url``), nginx.conf gets the site
 folder as the README tells the administrator (the one path replaced), and nginx runs in the
@@ -24,8 +24,8 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import Browser, Response
 
-from build_scripts.hosting import CACHE_FOREVER, CACHE_REVALIDATE, DEPLOY_DIR
-from build_scripts.security import CONTENT_SECURITY_POLICY
+from build_scripts.hosting.rules import CACHE_FOREVER, CACHE_REVALIDATE, DEPLOY_DIR
+from build_scripts.hosting.security import CONTENT_SECURITY_POLICY
 from tests.conftest import ROOT, free_port
 from tests.e2e.conftest import ENGINE_TIMEOUT_MS, NO_SHARED_WORKER, fill_form, record_errors
 

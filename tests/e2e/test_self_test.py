@@ -99,9 +99,9 @@ def test_every_check_passes_under_the_test_server(page: Page, watch: Watch, base
 
 
 def test_wrong_wasm_type_fails_with_the_fix(browser: Browser, built_site: Path) -> None:
-    if "--wrong-wasm-type" not in (ROOT / "build_scripts" / "serve.py").read_text():
-        pytest.skip("build_scripts/serve.py has no --wrong-wasm-type option in this tree, so "
-                    "the test server cannot serve .wasm with the wrong type")
+    if "--wrong-wasm-type" not in (ROOT / "build_scripts" / "hosting" / "serve.py").read_text():
+        pytest.skip("build_scripts/hosting/serve.py has no --wrong-wasm-type option in this "
+                    "tree, so the test server cannot serve .wasm with the wrong type")
     server = SiteServer(built_site, free_port()).start("--wrong-wasm-type")
     context = browser.new_context(base_url=server.url)
     try:

@@ -150,7 +150,7 @@ def test_runtime_module_names_the_shipped_folders(built_site: Path) -> None:
 
 def test_self_test_recommends_the_one_policy(built_site: Path) -> None:
     # self-test.js kept its own copy of the policy; it now imports what security.py wrote.
-    from build_scripts.security import CONTENT_SECURITY_POLICY, FRAME_OPTIONS
+    from build_scripts.hosting.security import CONTENT_SECURITY_POLICY, FRAME_OPTIONS
 
     module = (built_site / "assets" / "security.mjs").read_text()
     constants = dict(re.findall(r'^export const (\w+) = "([^"]*)";$', module, re.MULTILINE))
@@ -163,7 +163,7 @@ def test_self_test_recommends_the_one_policy(built_site: Path) -> None:
 
 def test_iis_web_config_is_shipped_in_the_site_root(built_site: Path) -> None:
     shipped = (built_site / "web.config").read_bytes()
-    assert shipped == (ROOT / "build_scripts" / "deploy" / "web.config").read_bytes()
+    assert shipped == (ROOT / "build_scripts" / "hosting" / "deploy" / "web.config").read_bytes()
 
 
 def test_regimens_are_grouped_by_setting_in_the_dropdown(built_site: Path) -> None:

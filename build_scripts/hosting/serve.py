@@ -1,15 +1,15 @@
 """Serve the built site on 127.0.0.1 as the intranet's web server should: a local preview.
 
-Every response carries the security headers of :mod:`build_scripts.security` (the Content
+Every response carries the security headers of :mod:`build_scripts.hosting.security` (the Content
 Security Policy included, unless ``--no-csp``); files get the media types, cache lifetimes and
-gzip compression of :mod:`build_scripts.hosting`, with ``ETag``/``Last-Modified`` so that a
+gzip compression of :mod:`build_scripts.hosting.rules`, with ``ETag``/``Last-Modified`` so that a
 revalidated file costs a ``304``. ``--base-path /guides/cmvig/`` serves the same site under a
 sub-path, as on the intranet. Used by the README's ``./dev serve`` and by the end-to-end tests.
 
 Whatever the path: the answer is a file of the site folder or its 404 page, never a redirect to
 another host (a redirect is built from the path's cleaned segments, so ``//evil.example/..``
 cannot become a ``Location``), dot-files and ``web.config`` are never served
-(:func:`~build_scripts.hosting.is_hidden`), and a path too long for any file answers 414 (the
+(:func:`~build_scripts.hosting.rules.is_hidden`), and a path too long for any file answers 414 (the
 whole path) or 404 (one segment longer than a file name may be) instead of an error.
 
 Only the standard library: :mod:`http.server` does the HTTP; this module decides the headers.
@@ -31,8 +31,8 @@ from http import HTTPStatus
 from pathlib import Path
 from typing import Any
 
-from .hosting import CACHE_REVALIDATE, COMPRESSIBLE_TYPES, MEDIA_TYPES, cache_control, is_hidden
-from .paths import SITE
+from ..paths import SITE
+from .rules import CACHE_REVALIDATE, COMPRESSIBLE_TYPES, MEDIA_TYPES, cache_control, is_hidden
 from .security import security_headers
 
 __all__ = ["ServeOptions", "SiteHandler", "QuietSiteHandler", "make_server", "main"]
@@ -162,7 +162,7 @@ class SiteHandler(http.server.SimpleHTTPRequestHandler):
             return self._not_found(send_body)
         if is_dir:
             parts.append("index.html")
-        self._send_file(file, "/".join(parts), HTTPStatus.OK, send_body)
+        self.send_file(file, "/".join(parts), HTTPStatus.OK, send_body)
 
     def _redirect(self, location: str) -> None:
         self.send_response(HTTPStatus.MOVED_PERMANENTLY)
@@ -174,7 +174,7 @@ class SiteHandler(http.server.SimpleHTTPRequestHandler):
     def _not_found(self, send_body: bool) -> None:
         page = Path(self.directory, "404.html")
         if page.is_file():
-            self._send_file(page, "404.html", HTTPStatus.NOT_FOUND, send_body)
+            self.send_file(page, "404.html", HTTPStatus.NOT_FOUND, send_body)
         else:
             self.send_error(HTTPStatus.NOT_FOUND)
 
@@ -184,7 +184,10 @@ class SiteHandler(http.server.SimpleHTTPRequestHandler):
             return "application/octet-stream"
         return MEDIA_TYPES.get(extension, "application/octet-stream")
 
-    def _send_file(self, file: Path, relative: str, status: HTTPStatus, send_body: bool) -> None:
+    def send_file(self, file: Path, relative: str, status: HTTPStatus, send_body: bool) -> None:
+        """Answer with ``file`` (``relative``: its path in the site) and every header this server
+        sends: its media type, cache lifetime, validators, gzip if asked, the security headers.
+        Public for handlers that serve files from elsewhere the same way (the benchmark's)."""
         stat = file.stat()
         stamp = (stat.st_mtime_ns, stat.st_size)
         media_type = self._media_type(file.name)
@@ -257,7 +260,7 @@ def make_server(site_dir: Path, port: int = 0, options: ServeOptions = ServeOpti
 
 
 def main(argv: list[str] | None = None) -> None:
-    parser = argparse.ArgumentParser(prog="python -m build_scripts.serve",
+    parser = argparse.ArgumentParser(prog="python -m build_scripts.hosting.serve",
                                      description=__doc__.split("\n")[0])
     parser.add_argument("--port", type=int, default=8000, help="0 picks a free port")
     parser.add_argument("--site-dir", type=Path, default=SITE)

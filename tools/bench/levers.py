@@ -20,9 +20,10 @@ from typing import Any
 
 from playwright.sync_api import sync_playwright
 
-from ..paths import ROOT
+from build_scripts.paths import ROOT
+
 from . import measure
-from .server import Levers, lock_file, pyodide_dir, serve
+from .server import Levers, lock_file, pyodide_dir, serve, site_port
 
 __all__ = ["measure_levers", "probe_startup", "trimmed_stdlib"]
 
@@ -59,8 +60,6 @@ def _median(values: list[float]) -> float:
 
 
 def measure_levers(site: Path, runs: int) -> dict[str, Any]:
-    from .__main__ import site_port
-
     port, runtime, lock = site_port(site), pyodide_dir(site), lock_file(site)
     results: dict[str, Any] = {}
     with tempfile.TemporaryDirectory(prefix="cmvig-levers-") as scratch:

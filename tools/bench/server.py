@@ -1,10 +1,11 @@
-"""The benchmark's web server: the built site as ``build_scripts.serve`` serves it, plus the floor.
+"""The benchmark's web server: the built site as ``build_scripts.hosting.serve`` serves it,
+plus the floor.
 
 The floor page (``floor/``) is served under ``/__floor__/`` and never copied into the site. For
 measuring levers one at a time without touching the site's files, the server can also replace a
 file by another (``overlays``), add tags to every page's ``<head>`` (``head_tags``), compress
 responses with gzip, and mark the Pyodide runtime as cacheable forever. With none of these set it
-serves exactly what :class:`build_scripts.serve.SiteHandler` serves.
+serves exactly what :class:`build_scripts.hosting.serve.SiteHandler` serves.
 """
 
 from __future__ import annotations
@@ -21,9 +22,10 @@ from http.server import ThreadingHTTPServer
 from pathlib import Path
 from urllib.parse import urlsplit
 
-from ..serve import QuietSiteHandler
+from build_scripts.hosting.serve import QuietSiteHandler
 
-__all__ = ["FLOOR_DIR", "FLOOR_PREFIX", "Levers", "lock_file", "pyodide_dir", "serve"]
+__all__ = ["FLOOR_DIR", "FLOOR_PREFIX", "Levers", "lock_file", "pyodide_dir", "serve",
+           "site_port"]
 
 FLOOR_DIR = Path(__file__).resolve().parent / "floor"
 FLOOR_PREFIX = "/__floor__/"
@@ -100,7 +102,7 @@ class BenchHandler(QuietSiteHandler):
         if local.is_file() and outside_site and not (rewrite or compress or immutable):
             # The floor and the lever files are not in the site folder: the site's server
             # (its headers, CSP included) sends them from where translate_path found them.
-            self._send_file(local, url_path.lstrip("/"), HTTPStatus.OK, send_body=True)
+            self.send_file(local, url_path.lstrip("/"), HTTPStatus.OK, send_body=True)
             return
         if not local.is_file() or not (rewrite or compress or immutable):
             super().do_GET()  # as the site's server does, redirects and 404s included
@@ -143,3 +145,17 @@ def serve(site: Path, port: int = 0, levers: Levers = Levers()) -> Iterator[str]
     finally:
         server.shutdown()
         server.server_close()
+
+
+def site_port(site: Path) -> int:
+    """The port the site was built for (instant navigation only follows its sitemap's address)."""
+    sitemap = site / "sitemap.xml"
+    text = sitemap.read_text() if sitemap.is_file() else ""
+    start = text.find("<loc>")
+    if start < 0:
+        raise SystemExit(f"{site} has no sitemap.xml with a <loc>: is it a built site?")
+    address = urlsplit(text[start + 5:text.index("</loc>", start)].strip())
+    if address.hostname not in ("127.0.0.1", "localhost") or address.port is None:
+        raise SystemExit(f"{site} was built for {address.geturl()}; build it for "
+                         "http://127.0.0.1:PORT/ to benchmark it")
+    return address.port

@@ -21,7 +21,7 @@ from urllib.parse import quote
 
 from playwright.sync_api import BrowserContext, Page, Playwright, Request
 
-from ..chromium import CHROMIUM, CHROMIUM_FLAGS
+from build_scripts.chromium import CHROMIUM, CHROMIUM_FLAGS
 
 __all__ = [
     "CHROMIUM", "CHROMIUM_FLAGS", "Cold", "PageBytes", "cold_calculator", "floor_ms", "page_bytes",

@@ -1,6 +1,6 @@
 """Lighthouse scores (mobile preset) from the pinned npm package in this folder, run against
 Debian's Chromium. Installed apart from the project's package.json so the test suite's
-``npm ci`` stays small: ``npm ci --prefix build_scripts/bench`` (``./dev bench`` does it)."""
+``npm ci`` stays small: ``npm ci --prefix tools/bench`` (``./dev bench`` does it)."""
 
 from __future__ import annotations
 
@@ -21,7 +21,7 @@ CATEGORIES = ("performance", "accessibility", "best-practices")
 def scores(url: str) -> dict[str, int]:
     """Lighthouse's category scores (0-100) for ``url``; the mobile preset is its default."""
     if not LIGHTHOUSE.is_file():
-        raise SystemExit(f"{LIGHTHOUSE} is missing: run `npm ci --prefix build_scripts/bench` "
+        raise SystemExit(f"{LIGHTHOUSE} is missing: run `npm ci --prefix tools/bench` "
                          "(./dev bench does) or pass --no-lighthouse.")
     with tempfile.TemporaryDirectory(prefix="cmvig-lighthouse-") as folder:
         report = Path(folder) / "report.json"

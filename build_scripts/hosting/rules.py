@@ -1,8 +1,8 @@
 """How the built site is to be served: media types, cache lifetimes, compression.
 
-The local server (:mod:`build_scripts.serve`) applies these rules, and the web-server
-configurations in ``build_scripts/deploy/`` (nginx, Apache httpd, IIS) spell out the same ones;
-the build ships IIS's ``web.config`` in the site's root folder, where IIS reads it.
+The local server (:mod:`build_scripts.hosting.serve`) applies these rules, and the web-server
+configurations in ``build_scripts/hosting/deploy/`` (nginx, Apache httpd, IIS) spell out the
+same ones; the build ships IIS's ``web.config`` in the site's root folder, where IIS reads it.
 
 Caching: a file whose URL changes whenever its bytes do may be kept for a year without asking
 again (the Pyodide runtime in ``assets/pyodide/<version>/``, the wheel and the memory snapshot in

@@ -1,4 +1,4 @@
-"""``python -m build_scripts.bench``: how long users wait, measured against bare Pyodide.
+"""``python -m tools.bench``: how long users wait, measured against bare Pyodide.
 
 Builds the site as it ships (:func:`build_scripts.build.build_site`, timed), serves it on
 127.0.0.1 with the floor page beside it, and drives Debian's Chromium with a fresh profile for
@@ -18,15 +18,15 @@ from dataclasses import asdict
 from datetime import date
 from pathlib import Path
 from typing import Any
-from urllib.parse import urlsplit
 
 from playwright.sync_api import sync_playwright
 
-from ..build import build_site
-from ..paths import ROOT
+from build_scripts.build import build_site
+from build_scripts.paths import ROOT
+
 from . import lighthouse, measure
 from .report import COLD_FIGURES, DISTRIBUTIONS, budgets, distribution, machine, markdown, summary
-from .server import lock_file, pyodide_dir, serve
+from .server import lock_file, pyodide_dir, serve, site_port
 
 PAGES = {"home": "", "guidance": "safety/", "calculator": measure.CALCULATOR_PAGE}
 
@@ -43,20 +43,6 @@ def build(site: Path, port: int) -> dict[str, float]:
     into ``site``, timed step by step (seconds)."""
     times = build_site(ROOT, site, f"http://127.0.0.1:{port}/", date.today())
     return {name: round(seconds, 2) for name, seconds in asdict(times).items()}
-
-
-def site_port(site: Path) -> int:
-    """The port the site was built for (instant navigation only follows its sitemap's address)."""
-    sitemap = site / "sitemap.xml"
-    text = sitemap.read_text() if sitemap.is_file() else ""
-    start = text.find("<loc>")
-    if start < 0:
-        raise SystemExit(f"{site} has no sitemap.xml with a <loc>: is it a built site?")
-    address = urlsplit(text[start + 5:text.index("</loc>", start)].strip())
-    if address.hostname not in ("127.0.0.1", "localhost") or address.port is None:
-        raise SystemExit(f"{site} was built for {address.geturl()}; build it for "
-                         "http://127.0.0.1:PORT/ to benchmark it")
-    return address.port
 
 
 def run(site: Path, runs: int, recomputes: int, with_lighthouse: bool,
@@ -105,7 +91,7 @@ def run(site: Path, runs: int, recomputes: int, with_lighthouse: bool,
     cold_figures["second_page_instant"] = instant
     figures: dict[str, Any] = {
         "machine": machine(measure.CHROMIUM), "runs": runs,
-        "served": "by build_scripts.serve's handler, as built", "cold": cold_figures,
+        "served": "by build_scripts.hosting.serve's handler, as built", "cold": cold_figures,
         "pages": pages, "build_s": build_s, "lighthouse": scores,
     }
     figures["budgets"] = budgets(figures)
@@ -113,7 +99,7 @@ def run(site: Path, runs: int, recomputes: int, with_lighthouse: bool,
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m build_scripts.bench",
+    parser = argparse.ArgumentParser(prog="python -m tools.bench",
                                      description=__doc__.split("\n")[0])
     parser.add_argument("--runs", type=int, default=7, help="cold runs (default 7)")
     parser.add_argument("--recomputes", type=int, default=200,
