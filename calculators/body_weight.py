@@ -16,15 +16,16 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from decimal import Decimal
+from typing import Protocol
 
 from .calculator import Calculator
 from .errors import InputError
 from .fields import ChoiceField, Expectation, FlagField, NumberField
 from .results import Result
 from .rounding import KG_STEP, round_to
-from .settings import Settings
 
-__all__ = ["LB_IN_KG", "WEIGHT_FIELD", "HEIGHT_FIELD", "SEX_FIELD", "WEIGHT_BASIS_FIELD",
+__all__ = ["LB_IN_KG", "WEIGHT_FIELD", "HEIGHT_FIELD", "SEX_FIELD", "WEIGHT_BASES",
+           "WEIGHT_BASIS_FIELD", "WeightBasisDefault",
            "OPTIONAL_AGE_FIELD", "PREGNANT_FIELD", "PAEDIATRIC_WARNING",
            "BodyWeight", "body_weight", "DosingWeight", "dosing_weight", "CALCULATORS"]
 
@@ -94,13 +95,21 @@ BMI_EXPECTED = Expectation(
 SEX_FIELD = ChoiceField(name="sex", label="Sex", choices=(("female", "Female"), ("male", "Male")))
 OPTIONAL_SEX_FIELD = ChoiceField(name="sex", label="Sex",
                                  choices=(("", "Not given"), *SEX_FIELD.choices), default="")
+# The bases a dose may be weighed by, each with the words a form shows for it; the settings and
+# the forms list these.
+WEIGHT_BASES = (("actual", "Actual body weight"), ("ideal", "Ideal body weight (Devine)"),
+                ("adjusted", "Adjusted body weight"))
 # Left empty, the institution's setting applies (calculators.settings; "actual" unless changed).
-WEIGHT_BASIS_FIELD = ChoiceField(
-    name="weight_basis", label="Dosing weight",
-    choices=(("", "Hospital default"), ("actual", "Actual body weight"),
-             ("ideal", "Ideal body weight (Devine)"), ("adjusted", "Adjusted body weight")),
-    default="",
-)
+WEIGHT_BASIS_FIELD = ChoiceField(name="weight_basis", label="Dosing weight",
+                                 choices=(("", "Hospital default"), *WEIGHT_BASES), default="")
+
+
+class WeightBasisDefault(Protocol):
+    """The institution's default basis that :func:`dosing_weight` falls back to
+    (:class:`calculators.settings.Settings` is one; it imports this module, not the reverse)."""
+
+    @property
+    def weight_basis(self) -> str: ...
 
 
 @dataclass(frozen=True, slots=True)
@@ -165,7 +174,7 @@ def body_weight(weight_kg: object, height_cm: object, sex: object) -> BodyWeight
 
 def dosing_weight(weight_kg: object, weight_basis: object = None, height_cm: object = None,
                   sex: object = None, age: object = None, pregnant: object = None, *,
-                  settings: Settings) -> DosingWeight:
+                  settings: WeightBasisDefault) -> DosingWeight:
     """The weight to dose by, on the chosen basis; height and sex are needed unless actual.
 
     With no basis given, the institution's default applies (``settings.weight_basis``). Adjusted

@@ -323,9 +323,9 @@ def regimen_schedule(
 
     choice = " (a choice: the wording allows more than one reading)" if chosen.ambiguous else ""
     notes = [f"How the wording was read{choice}: {chosen.reading}", *drug.notes]
-    if chosen.id == "zhang-2021-hsct":
-        notes.append("The study used 'an integral number of vials ... whenever possible'; here the "
-                     f"rounding policy is '{policy}'.")
+    if chosen.vial_wording:
+        notes.append(f"The study used '{chosen.vial_wording}'; here the rounding policy is "
+                     f"'{policy}'.")
     course = totals(doses)
     return RegimenSchedule(
         regimen=chosen.id, title=chosen.title, setting=chosen.setting,

@@ -60,10 +60,6 @@ _AMOUNT_IN = {
 
 UNITS_FIELDS = (AMOUNT_FIELD, UNIT_FIELD, PRODUCT_FIELD, ROUNDING_FIELD, TOLERANCE_FIELD)
 
-OLDER_CYTOTECT_NOTE = (
-    "The older Cytotect (50 U/mL) is a different product: the same number of units is twice the "
-    "volume in it. These figures are for Cytotect CP (100 U/mL) only."
-)
 
 
 @dataclass(frozen=True, slots=True)
@@ -135,7 +131,7 @@ def unit_conversion(
     if chosen.units_per_ml is not None:
         units = value if unit_id == "u" else ml * chosen.units_per_ml
         rounded_units = plan.rounded_ml * chosen.units_per_ml
-    notes = chosen.notes + ((OLDER_CYTOTECT_NOTE,) if chosen.id == "cytotect-cp" else ())
+    notes = chosen.notes + chosen.conversion_notes
     return UnitConversion(
         product=chosen.id,
         product_name=chosen.name,
