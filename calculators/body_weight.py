@@ -26,7 +26,7 @@ from .rounding import KG_STEP, round_to
 
 __all__ = ["LB_IN_KG", "WEIGHT_FIELD", "HEIGHT_FIELD", "SEX_FIELD", "WEIGHT_BASES",
            "WEIGHT_BASIS_FIELD", "WeightBasisDefault",
-           "OPTIONAL_AGE_FIELD", "PREGNANT_FIELD", "PAEDIATRIC_WARNING",
+           "OPTIONAL_AGE_FIELD", "PREGNANT_FIELD", "DOSING_WEIGHT_FIELDS", "PAEDIATRIC_WARNING",
            "BodyWeight", "body_weight", "DosingWeight", "dosing_weight", "CALCULATORS"]
 
 LB_IN_KG = Decimal("0.45359237")  # exact, by definition
@@ -105,6 +105,10 @@ WEIGHT_BASES = (("actual", "Actual body weight"), ("ideal", "Ideal body weight (
 # Left empty, the institution's setting applies (calculators.settings; "actual" unless changed).
 WEIGHT_BASIS_FIELD = ChoiceField(name="weight_basis", label="Dosing weight",
                                  choices=(("", "Hospital default"), *WEIGHT_BASES), default="")
+
+# What a dosing calculator's form asks, besides the weight, for dosing_weight (in form order).
+DOSING_WEIGHT_FIELDS = (WEIGHT_BASIS_FIELD, OPTIONAL_HEIGHT_FIELD, OPTIONAL_SEX_FIELD,
+                        OPTIONAL_AGE_FIELD, PREGNANT_FIELD)
 
 
 class WeightBasisDefault(Protocol):

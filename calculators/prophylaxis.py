@@ -21,16 +21,7 @@ from datetime import date
 from decimal import Decimal
 
 from . import products
-from .body_weight import (
-    OPTIONAL_AGE_FIELD,
-    OPTIONAL_HEIGHT_FIELD,
-    OPTIONAL_SEX_FIELD,
-    PREGNANT_FIELD,
-    WEIGHT_BASIS_FIELD,
-    WEIGHT_FIELD,
-    DosingWeight,
-    dosing_weight,
-)
+from .body_weight import DOSING_WEIGHT_FIELDS, WEIGHT_FIELD, DosingWeight, dosing_weight
 from .calculator import Calculator
 from .errors import InputError
 from .fields import ChoiceField, DateExpectation, DateField, NumberField
@@ -114,8 +105,7 @@ INTERVAL_FIELD = NumberField(
     range_reason="the SmPC gives 2 to 3 weeks between doses.", range_source="cytotect-cp-smpc",
 )
 PROPHYLAXIS_FIELDS = (WEIGHT_FIELD, ORGAN_FIELD, TRANSPLANT_DATE_FIELD, PRODUCT_FIELD,
-                      INTERVAL_FIELD, WEIGHT_BASIS_FIELD, OPTIONAL_HEIGHT_FIELD, OPTIONAL_SEX_FIELD,
-                      OPTIONAL_AGE_FIELD, PREGNANT_FIELD, ROUNDING_FIELD, TOLERANCE_FIELD,
+                      INTERVAL_FIELD, *DOSING_WEIGHT_FIELDS, ROUNDING_FIELD, TOLERANCE_FIELD,
                       RENAL_IMPAIRMENT_FIELD)
 
 

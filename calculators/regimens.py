@@ -19,11 +19,9 @@ from decimal import Decimal
 
 from . import products
 from .body_weight import (
-    OPTIONAL_AGE_FIELD,
+    DOSING_WEIGHT_FIELDS,
     OPTIONAL_HEIGHT_FIELD,
     OPTIONAL_SEX_FIELD,
-    PREGNANT_FIELD,
-    WEIGHT_BASIS_FIELD,
     WEIGHT_FIELD,
     DosingWeight,
     dosing_weight,
@@ -75,9 +73,8 @@ CONVERSION_DATE_FIELD = DateField(
     hint="Zhang 2021 only: the day CMV-DNA conversion was confirmed by two consecutive tests.",
     optional=True, expected=DateExpectation(),
 )
-REGIMEN_FIELDS = (REGIMEN_FIELD, WEIGHT_FIELD, START_DATE_FIELD, PRODUCT_FIELD, WEIGHT_BASIS_FIELD,
-                  OPTIONAL_HEIGHT_FIELD, OPTIONAL_SEX_FIELD, OPTIONAL_AGE_FIELD, PREGNANT_FIELD,
-                  ROUNDING_FIELD, TOLERANCE_FIELD, CONVERSION_DATE_FIELD)
+REGIMEN_FIELDS = (REGIMEN_FIELD, WEIGHT_FIELD, START_DATE_FIELD, PRODUCT_FIELD,
+                  *DOSING_WEIGHT_FIELDS, ROUNDING_FIELD, TOLERANCE_FIELD, CONVERSION_DATE_FIELD)
 
 
 # The facts of each dose a regimen's result reports (calculators.schedule.Dose), in this order.
