@@ -16,7 +16,10 @@ Every kind of content has a JSON Schema in ``site_src/schemas/``:
 After the schemas, cross-checks: every key one file names in another must exist (a page's
 ``sources`` and the ``cite()``/``table()``/``case_card()``/... calls in its body, a table row's
 ``case``, a case's ``table`` and ``reference``, a case's ``regimen_id`` in the calculators'
-regimens, and so on). Every problem in every file is collected first and reported together as one
+regimens, and so on). A product page that names a product of the core (``core_product``) must
+state the core's figures: its strength, each vial's volume and content, the label maximum per
+infusion, and the label's infusion rates and times (:func:`product_figure_problems`).
+Every problem in every file is collected first and reported together as one
 :class:`ContentError`, each line naming the file, the field and what was wrong.
 """
 
@@ -27,6 +30,7 @@ import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import date
+from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
@@ -37,6 +41,8 @@ from jinja2 import nodes
 
 from calculators import settings
 from calculators.errors import InputError
+from calculators.infusion import SCHEDULES as RATE_SCHEDULES
+from calculators.products import PRODUCTS, Product
 from calculators.regimen_catalogue import REGIMENS
 from calculators.registry import CALCULATORS
 from calculators.sources import SOURCES
@@ -46,7 +52,7 @@ from .page_functions import PAGE_FUNCTIONS
 from .paths import SITE_SRC
 
 __all__ = ["ContentError", "Page", "Content", "load_content", "body_calls", "KEY_PATTERN",
-           "CASE_SETTINGS"]
+           "CASE_SETTINGS", "product_figure_problems"]
 
 FRONT_MATTER_FENCE = "---"
 # File names that become keys (and HTML anchors): lower case, digits, '-', '.', '_'.
@@ -264,6 +270,101 @@ def _calculator_settings_problems(raw: dict[str, Any], where: str) -> list[str]:
     return []
 
 
+# A figure in a product page's text: a number (thousands separated by commas; "50 ± 10" read as
+# its nominal 50) and the unit right after it.
+_FIGURE = re.compile(r"(?<![\d.,])(\d{1,3}(?:,\d{3})+|\d+(?:\.\d+)?)(?:\s*±\s*\d+(?:\.\d+)?)?\s*"
+                     r"(mg/kg/h|mL/kg/h|mL/h|mg/mL|U/mL|mg/kg|mL|mg|U|min|h)(?![\w/])")
+
+
+def _figures(text: str, unit: str) -> set[Decimal]:
+    """The numbers ``text`` states in ``unit``."""
+    return {Decimal(number.replace(",", "")) for number, found in _FIGURE.findall(text)
+            if found == unit}
+
+
+def _listed(values: set[Decimal]) -> str:
+    return ", ".join(f"{value.normalize():,f}" for value in sorted(values)) or "none"
+
+
+def _rate_figures(product_id: str) -> dict[str, set[Decimal]]:
+    """The label's infusion figures for ``product_id`` (calculators/infusion.py), by unit."""
+    schedules = [s for s in RATE_SCHEDULES if s.product == product_id]
+    steps = [step for schedule in schedules for step in schedule.steps]
+    figures = {
+        "mg/kg/h": {step.mg_per_kg_h for step in steps},
+        "mL/kg/h": {step.ml_per_kg_h for step in steps},
+        "min": {step.duration_min for step in steps},
+        "mL/h": {schedule.max_ml_h for schedule in schedules},
+        "h": {hours for schedule in schedules
+              for hours in (schedule.start_within_h, schedule.finish_within_h)},
+    }
+    return {unit: {value for value in values if value is not None}
+            for unit, values in figures.items()}
+
+
+def product_figure_problems(page: Mapping[str, Any], core: Product, where: str) -> list[str]:
+    """Where the product page ``page`` (a ``site_src/products/<id>.yml``) states a figure other
+    than the core's product ``core`` does (calculators/products.py, calculators/infusion.py):
+
+    - ``strength``: the mg/mL and U/mL figures are the core's strengths;
+    - ``presentations``: each of the core's vials is stated by its volume and its content (mg,
+      and units where the product has a unit strength), and an item that states a volume states
+      no other content than the core's for it;
+    - ``licensed_use``: where the core holds a label maximum per infusion, it is stated, and no
+      dose per kg above it;
+    - ``administration``: the rates (mg/kg/h, mL/kg/h), the cap (mL/h), the step times (min) and
+      the hours within which to start and finish are the label's, as the core holds them.
+    """
+    problems: list[str] = []
+    products_py = "calculators/products.py"
+
+    def differ(field_name: str, unit: str, stated: set[Decimal], known: set[Decimal],
+               source: str = products_py) -> None:
+        if stated != known:
+            problems.append(f"{where}: field '{field_name}': states {_listed(stated)} {unit}; "
+                            f"{source} gives {_listed(known)} {unit} for {core.name}")
+
+    strength = str(page.get("strength", ""))
+    differ("strength", "mg/mL", _figures(strength, "mg/mL"), {core.mg_per_ml})
+    differ("strength", "U/mL", _figures(strength, "U/mL"),
+           set() if core.units_per_ml is None else {core.units_per_ml})
+
+    items = [str(item) for item in page.get("presentations", [])]
+    strengths = {"mg": core.mg_per_ml, "U": core.units_per_ml}
+    for index, item in enumerate(items):
+        volumes = _figures(item, "mL")
+        for unit, per_ml in strengths.items():
+            expected = set() if per_ml is None else {ml * per_ml for ml in volumes}
+            wrong = _figures(item, unit) - expected if volumes else set()
+            if wrong:
+                problems.append(
+                    f"{where}: field 'presentations.{index}': states {_listed(wrong)} {unit} in "
+                    f"{_listed(volumes)} mL; {products_py} gives {_listed(expected)} {unit} "
+                    f"for {core.name}")
+    for vial in core.vials:
+        contents = {"mL": vial.ml, "mg": vial.mg, "U": vial.units}
+        if not any(all(value in _figures(item, unit) for unit, value in contents.items()
+                       if value is not None) for item in items):
+            stated = ", ".join(f"{value.normalize():,f} {unit}"
+                               for unit, value in contents.items() if value is not None)
+            problems.append(f"{where}: field 'presentations': no item states the vial of "
+                            f"{stated} that {products_py} gives for {core.name}")
+
+    if core.label_max_mg_per_kg is not None:
+        doses = _figures(str(page.get("licensed_use", "")), "mg/kg")
+        if core.label_max_mg_per_kg not in doses or max(doses) > core.label_max_mg_per_kg:
+            problems.append(
+                f"{where}: field 'licensed_use': states {_listed(doses)} mg/kg; {products_py} "
+                f"gives {core.name} a label maximum of {core.label_max_mg_per_kg} mg/kg per "
+                "infusion: the page must state it, and no dose above it")
+
+    administration = " ".join(str(item) for item in page.get("administration", []))
+    for unit, known in _rate_figures(core.id).items():
+        differ("administration", unit, _figures(administration, unit), known,
+               "calculators/infusion.py")
+    return problems
+
+
 def _cross_check(content: Content, check: _Checker) -> None:
     root = check.root
     refs = content.references
@@ -335,6 +436,11 @@ def _cross_check(content: Content, check: _Checker) -> None:
     for product_id, product in content.products.items():
         where = _relative(root / "products" / f"{product_id}.yml", root)
         check.need(where, "reference", product["reference"], refs, "a reference", "references")
+        core_id = product.get("core_product")
+        check.need(where, "core_product", core_id, PRODUCTS,
+                   "a product of calculators/products.py")
+        if core_id in PRODUCTS:
+            check.problems.extend(product_figure_problems(product, PRODUCTS[core_id], where))
     where = _relative(root / "glossary.yml", root)
     seen: set[str] = set()
     for index, term in enumerate(content.glossary):

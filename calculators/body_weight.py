@@ -16,16 +16,17 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from decimal import Decimal
+from typing import Protocol
 
 from .calculator import Calculator
 from .errors import InputError
 from .fields import ChoiceField, Expectation, FlagField, NumberField
 from .results import Result
 from .rounding import KG_STEP, round_to
-from .settings import Settings
 
-__all__ = ["LB_IN_KG", "WEIGHT_FIELD", "HEIGHT_FIELD", "SEX_FIELD", "WEIGHT_BASIS_FIELD",
-           "OPTIONAL_AGE_FIELD", "PREGNANT_FIELD", "PAEDIATRIC_WARNING",
+__all__ = ["LB_IN_KG", "WEIGHT_FIELD", "HEIGHT_FIELD", "SEX_FIELD", "WEIGHT_BASES",
+           "WEIGHT_BASIS_FIELD", "WeightBasisDefault",
+           "OPTIONAL_AGE_FIELD", "PREGNANT_FIELD", "DOSING_WEIGHT_FIELDS", "PAEDIATRIC_WARNING",
            "BodyWeight", "body_weight", "DosingWeight", "dosing_weight", "CALCULATORS"]
 
 LB_IN_KG = Decimal("0.45359237")  # exact, by definition
@@ -33,6 +34,7 @@ CM_PER_INCH = Decimal("2.54")
 DEVINE_BASE_KG = {"male": Decimal(50), "female": Decimal("45.5")}
 DEVINE_KG_PER_INCH = Decimal("2.3")
 DEVINE_FROM_INCHES = Decimal(60)
+DEVINE_FROM_CM = (DEVINE_FROM_INCHES * CM_PER_INCH).normalize()  # 152.4 cm
 ADJUSTMENT_FACTOR = Decimal("0.4")
 SOURCES = ("nba-ig-dosing",)
 
@@ -41,23 +43,24 @@ WEIGHT_FIELD = NumberField(
     name="weight_kg", label="Weight (kg)", hint="Actual body weight; '154 lb' is converted.",
     unit="kg", minimum_exclusive=None, minimum=Decimal("0.5"), maximum=Decimal(300),
     example="72.5", other_units=(("lb", LB_IN_KG), ("lbs", LB_IN_KG)),
-    range_reason="below 0.5 kg or above 300 kg is a typing or unit slip (grams, pounds), not a "
-                 "patient's weight; the sources give no weight range.",
+    range_reason="below {minimum} kg or above {maximum} kg is a typing or unit slip (grams, "
+                 "pounds), not a patient's weight; the sources give no weight range.",
     expected=Expectation(
         Decimal(40), Decimal(150),
-        "below 40 kg is a child's weight or a unit slip (for children the CMV Ig monograph says "
-        "antivirals are generally recommended for prophylaxis, and that dosing varies); above "
-        "150 kg check the weight, its unit, and which dosing weight applies"),
+        "below {low} kg is a child's weight or a unit slip (for children the CMV Ig monograph "
+        "says antivirals are generally recommended for prophylaxis, and that dosing varies); "
+        "above {high} kg check the weight, its unit, and which dosing weight applies"),
 )
 HEIGHT_FIELD = NumberField(
     name="height_cm", label="Height (cm)", hint="Needed for ideal and adjusted body weight.",
     unit="cm", minimum_exclusive=None, minimum=Decimal(30), maximum=Decimal(250), example="170",
     other_units=(("in", CM_PER_INCH), ("m", Decimal(100))),
-    range_reason="below 30 cm or above 250 cm is a typing or unit slip (inches, metres); the "
-                 "sources give no height range.",
+    range_reason="below {minimum} cm or above {maximum} cm is a typing or unit slip (inches, "
+                 "metres); the sources give no height range.",
     expected=Expectation(
         Decimal(140), Decimal(210),
-        "check the height and its unit; below 152.4 cm (60 in) the Devine formula does not apply",
+        f"check the height and its unit; below {DEVINE_FROM_CM} cm ({DEVINE_FROM_INCHES} in) the "
+        "Devine formula does not apply",
         "nba-ig-dosing"),
 )
 OPTIONAL_HEIGHT_FIELD = NumberField(
@@ -70,10 +73,10 @@ OPTIONAL_HEIGHT_FIELD = NumberField(
 ADULT_AGE_YEARS = Decimal(18)
 OPTIONAL_AGE_FIELD = NumberField(
     name="age", label="Age (years)",
-    hint="Optional; needed to apply adjusted body weight (not under 18 years).",
+    hint=f"Optional; needed to apply adjusted body weight (not under {ADULT_AGE_YEARS} years).",
     unit="years", minimum_exclusive=None, minimum=Decimal(0), maximum=Decimal(120),
     example="45", integer=True, optional=True,
-    range_reason="ages are whole years from 0 to 120; more is a typing slip.",
+    range_reason="ages are whole years from {minimum} to {maximum}; more is a typing slip.",
     expected=Expectation(None, Decimal(100), "check the age"),
 )
 PREGNANT_FIELD = FlagField(
@@ -81,9 +84,10 @@ PREGNANT_FIELD = FlagField(
     hint="Adjusted body weight is not used in pregnancy (NBA guidance).",
 )
 PAEDIATRIC_WARNING = (
-    "Under 18 years: the CMV Ig monograph says antivirals are generally recommended for CMV "
-    "prophylaxis in children, and that dosing varies with the transplant, the child's risk and "
-    "viremia; the doses here are per kg as for adults. Confirm with a paediatric specialist.")
+    f"Under {ADULT_AGE_YEARS} years: the CMV Ig monograph says antivirals are generally "
+    "recommended for CMV prophylaxis in children, and that dosing varies with the transplant, "
+    "the child's risk and viremia; the doses here are per kg as for adults. Confirm with a "
+    "paediatric specialist.")
 # BMI from a weight and height that each passed their own bounds: outside these the pair cannot
 # belong to one person (a unit slip in one of them). The sources give no BMI range; Schulz 2016's
 # case weighed 40 kg with a BMI of 18 and is called in poor condition.
@@ -94,13 +98,25 @@ BMI_EXPECTED = Expectation(
 SEX_FIELD = ChoiceField(name="sex", label="Sex", choices=(("female", "Female"), ("male", "Male")))
 OPTIONAL_SEX_FIELD = ChoiceField(name="sex", label="Sex",
                                  choices=(("", "Not given"), *SEX_FIELD.choices), default="")
+# The bases a dose may be weighed by, each with the words a form shows for it; the settings and
+# the forms list these.
+WEIGHT_BASES = (("actual", "Actual body weight"), ("ideal", "Ideal body weight (Devine)"),
+                ("adjusted", "Adjusted body weight"))
 # Left empty, the institution's setting applies (calculators.settings; "actual" unless changed).
-WEIGHT_BASIS_FIELD = ChoiceField(
-    name="weight_basis", label="Dosing weight",
-    choices=(("", "Hospital default"), ("actual", "Actual body weight"),
-             ("ideal", "Ideal body weight (Devine)"), ("adjusted", "Adjusted body weight")),
-    default="",
-)
+WEIGHT_BASIS_FIELD = ChoiceField(name="weight_basis", label="Dosing weight",
+                                 choices=(("", "Hospital default"), *WEIGHT_BASES), default="")
+
+# What a dosing calculator's form asks, besides the weight, for dosing_weight (in form order).
+DOSING_WEIGHT_FIELDS = (WEIGHT_BASIS_FIELD, OPTIONAL_HEIGHT_FIELD, OPTIONAL_SEX_FIELD,
+                        OPTIONAL_AGE_FIELD, PREGNANT_FIELD)
+
+
+class WeightBasisDefault(Protocol):
+    """The institution's default basis that :func:`dosing_weight` falls back to
+    (:class:`calculators.settings.Settings` is one; it imports this module, not the reverse)."""
+
+    @property
+    def weight_basis(self) -> str: ...
 
 
 @dataclass(frozen=True, slots=True)
@@ -138,10 +154,11 @@ def body_weight(weight_kg: object, height_cm: object, sex: object) -> BodyWeight
     weight = WEIGHT_FIELD.parse(weight_kg)
     height = HEIGHT_FIELD.parse(height_cm)
     sex_id = SEX_FIELD.parse(sex)
-    applies = height >= DEVINE_FROM_INCHES * CM_PER_INCH
+    applies = height >= DEVINE_FROM_CM
     ibw = _ibw(height, sex_id)
     warnings = [] if applies else [
-        "The Devine formula is meant for heights of 152.4 cm (60 in) and more; below that the "
+        f"The Devine formula is meant for heights of {DEVINE_FROM_CM} cm ({DEVINE_FROM_INCHES} in) "
+        "and more; below that the "
         "ideal and adjusted weights are not a dosing basis."]
     metres = height / 100
     bmi = weight / (metres * metres)
@@ -165,7 +182,7 @@ def body_weight(weight_kg: object, height_cm: object, sex: object) -> BodyWeight
 
 def dosing_weight(weight_kg: object, weight_basis: object = None, height_cm: object = None,
                   sex: object = None, age: object = None, pregnant: object = None, *,
-                  settings: Settings) -> DosingWeight:
+                  settings: WeightBasisDefault) -> DosingWeight:
     """The weight to dose by, on the chosen basis; height and sex are needed unless actual.
 
     With no basis given, the institution's default applies (``settings.weight_basis``). Adjusted
@@ -182,7 +199,7 @@ def dosing_weight(weight_kg: object, weight_basis: object = None, height_cm: obj
     is_pregnant = PREGNANT_FIELD.parse(pregnant)
     child = years is not None and years < ADULT_AGE_YEARS
     cautions: tuple[str, ...] = (PAEDIATRIC_WARNING,) if child else ()
-    excluded = [reason for reason, applies in (("under 18 years", child),
+    excluded = [reason for reason, applies in ((f"under {ADULT_AGE_YEARS} years", child),
                                                ("pregnancy", is_pregnant)) if applies]
     if basis == "adjusted" and excluded:
         return DosingWeight("adjusted", "actual", actual, actual, None, None, SOURCES, (
@@ -191,8 +208,9 @@ def dosing_weight(weight_kg: object, weight_basis: object = None, height_cm: obj
     if basis == "actual":
         return DosingWeight("actual", "actual", actual, actual, None, None, (), cautions)
     if basis == "adjusted" and years is None:
-        cautions = ("Adjusted body weight: no age was given. It is not used under 18 years or "
-                    "in pregnancy (NBA guidance); confirm neither applies.",)
+        cautions = ("Adjusted body weight: no age was given. It is not used under "
+                    f"{ADULT_AGE_YEARS} years or in pregnancy (NBA guidance); confirm neither "
+                    "applies.",)
     if HEIGHT_FIELD.is_missing(height_cm):
         raise InputError("height_cm", height_cm,
                          f"Height (cm) is required for {basis} body weight.")
@@ -202,7 +220,7 @@ def dosing_weight(weight_kg: object, weight_basis: object = None, height_cm: obj
     if not sizes.formula_applies:
         raise InputError("height_cm", height_cm,
                          f"Height (cm): {basis} body weight (Devine) is not defined below "
-                         "152.4 cm; dose by actual body weight.")
+                         f"{DEVINE_FROM_CM} cm; dose by actual body weight.")
     chosen = sizes.ibw_kg if basis == "ideal" else sizes.adjbw_kg
     if chosen > actual:
         return DosingWeight(basis, "actual", actual, actual, sizes.ibw_kg, sizes.adjbw_kg, SOURCES,

@@ -83,8 +83,10 @@ class Expectation:
     """The range a value is expected in, and why: outside it a value is accepted with a warning.
 
     ``low``/``high`` (either may be None) are inclusive. ``reason`` says what a value outside
-    suggests and what to check; ``source`` is a key of :mod:`calculators.sources`, or empty where
-    the reason is our own (the warning then says the sources are silent).
+    suggests and what to check, naming the bounds as ``{low}`` and ``{high}`` (filled in from
+    them, so the words never restate a figure that could drift); ``source`` is a key of
+    :mod:`calculators.sources`, or empty where the reason is our own (the warning then says the
+    sources are silent).
     """
 
     low: Decimal | None
@@ -102,12 +104,17 @@ class Expectation:
         cited = (f" [{self.source}]" if self.source
                  else " (the sources give no range: this range is a plausibility check)")
         return (f"{label}: {value}{shown} is outside the expected {expected}: "
-                f"{self.reason}{cited}")
+                f"{self.why}{cited}")
+
+    @property
+    def why(self) -> str:
+        """:attr:`reason` with the bounds filled in."""
+        return self.reason.format(low=self.low, high=self.high)
 
     def describe(self) -> dict[str, object]:
         return {"low": None if self.low is None else str(self.low),
                 "high": None if self.high is None else str(self.high),
-                "reason": self.reason, "source": self.source}
+                "reason": self.why, "source": self.source}
 
 
 @dataclass(frozen=True, slots=True)
@@ -129,7 +136,8 @@ class NumberField(Field):
     default: Decimal | None = None
     optional: bool = False  # missing is allowed: use parse_optional()
     # Why the hard bounds are where they are: a source key (calculators.sources) and/or a reason
-    # in words; both appear in the message that refuses a value outside them.
+    # in words, naming the bounds as {minimum} and {maximum} (filled in from them); both appear
+    # in the message that refuses a value outside them.
     range_source: str = ""
     range_reason: str = ""
     # The softer, expected range: a value outside it is accepted, with a warning saying why.
@@ -206,7 +214,12 @@ class NumberField(Field):
 
     def _why(self) -> str:
         cited = f" [{self.range_source}]" if self.range_source else ""
-        return f" Range: {self.range_reason}{cited}" if self.range_reason else ""
+        return f" Range: {self.range_why}{cited}" if self.range_reason else ""
+
+    @property
+    def range_why(self) -> str:
+        """:attr:`range_reason` with the bounds filled in."""
+        return self.range_reason.format(minimum=self.minimum, maximum=self.maximum)
 
     def expectation_warning(self, value: Decimal) -> str | None:
         """The warning for an accepted ``value`` outside the expected range, else None."""
@@ -257,7 +270,7 @@ class NumberField(Field):
                                else str(self.minimum_exclusive)),
             maximum=None if self.maximum is None else str(self.maximum),
             range_source=self.range_source,
-            range_reason=self.range_reason,
+            range_reason=self.range_why,
             expected=None if self.expected is None else self.expected.describe(),
             example=self.example,
             other_units=[name for name, _ in self.other_units],
@@ -344,9 +357,9 @@ class DateField(Field):
     latest: date = date(2099, 12, 31)
     optional: bool = False
     # Why earliest and latest are where they are (the sources give no dates; a slip in the year
-    # is the usual error).
-    range_reason: str = ("a date outside 2000 to 2099 is a slip in the year: these schedules are "
-                         "for a course given now.")
+    # is the usual error), naming them as {earliest} and {latest} (dates, filled in from them).
+    range_reason: str = ("a date outside {earliest.year} to {latest.year} is a slip in the year: "
+                         "these schedules are for a course given now.")
     expected: DateExpectation | None = None
 
     @property
@@ -378,7 +391,8 @@ class DateField(Field):
         else:
             raise InputError(self.name, raw, f"{self.label} must be a date (got {_shown(raw)}).")
         if not self.earliest <= value <= self.latest:
-            why = f" Range: {self.range_reason}" if self.range_reason else ""
+            why = (f" Range: {self.range_reason.format(earliest=self.earliest, latest=self.latest)}"
+                   if self.range_reason else "")
             raise InputError(
                 self.name, raw,
                 f"{self.label} must be between {self.earliest.isoformat()} and "

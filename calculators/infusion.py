@@ -126,19 +126,27 @@ FIRST_INFUSION_FIELD = FlagField(
          "is used, as the safe default.",
     default=True, needed=True,  # first or later infusion: the rate steps differ
 )
+# The monograph's off-label pneumonitis dose, the largest in the sources, and the heaviest
+# weight the weight field allows: what bounds a dose in mg.
+_LARGEST_MG_PER_KG = Decimal(400)
+_HEAVIEST_KG = WEIGHT_FIELD.maximum or Decimal(0)
+_CYTOGAM = find_product("cytogam")
+_LABEL_MAX = _CYTOGAM.label_max_mg_per_kg or Decimal(0)
 DOSE_FIELD = NumberField(
     name="dose_mg", label="Dose (mg)",
     hint="Optional: the dose to give, to work out how long the infusion takes; '10.5 g' is "
          "converted.",
-    # A plausibility bound, not a clinical limit: 400 mg/kg (the monograph's off-label
-    # pneumonitis dose, the largest in the sources) for 300 kg.
-    unit="mg", maximum=Decimal(120000), example="10500", other_units=(("g", Decimal(1000)),),
+    # A plausibility bound, not a clinical limit.
+    unit="mg", maximum=_LARGEST_MG_PER_KG * _HEAVIEST_KG, example="10500",
+    other_units=(("g", Decimal(1000)),),
     optional=True, needed=True,  # without it the plan cannot say how long the infusion takes
-    range_reason="above 120,000 mg (400 mg/kg, the largest dose in the sources, at 300 kg) is a "
-                 "typing or unit slip.", range_source="cmvig-monograph",
-    expected=Expectation(Decimal(50), Decimal(45000),
-                         "check the dose and its unit (mg or g): 45,000 mg is the CytoGam label "
-                         "maximum of 150 mg/kg at 300 kg", "cytogam-label"),
+    range_reason=(f"above {{maximum:,}} mg ({_LARGEST_MG_PER_KG} mg/kg, the largest dose in the "
+                  f"sources, at {_HEAVIEST_KG} kg) is a typing or unit slip."),
+    range_source="cmvig-monograph",
+    expected=Expectation(Decimal(50), _LABEL_MAX * _HEAVIEST_KG,
+                         "check the dose and its unit (mg or g): {high:,} mg is the "
+                         f"{_CYTOGAM.name} label maximum of {_LABEL_MAX} mg/kg at {_HEAVIEST_KG} "
+                         "kg", "cytogam-label"),
 )
 
 

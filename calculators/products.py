@@ -17,7 +17,8 @@ from decimal import Decimal
 from .errors import InputError
 from .fields import ChoiceField
 
-__all__ = ["Vial", "Product", "PRODUCTS", "PRODUCT_FIELD", "product", "label_maximum"]
+__all__ = ["Vial", "Product", "PRODUCTS", "PRODUCT_FIELD", "product", "label_maximum",
+           "OLDER_CYTOTECT_NOTE"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -39,6 +40,8 @@ class Product:
     # The most one infusion may hold, per kg of body weight, where the label states it (None:
     # the sources state none). Rounding to whole vials never goes above it (calculators.vials).
     label_max_mg_per_kg: Decimal | None = None
+    # Said wherever an amount of it is converted between mg, mL and units (calculators.units).
+    conversion_notes: tuple[str, ...] = ()
 
     def max_mg(self, weight_kg: Decimal) -> Decimal | None:
         """The label maximum for one infusion at ``weight_kg`` (actual body weight), in mg."""
@@ -57,12 +60,20 @@ class Product:
 
 def _product(id: str, name: str, mg_per_ml: int, units_per_ml: int | None,
              vial_ml: tuple[int, ...], source: str, notes: tuple[str, ...] = (),
-             label_max_mg_per_kg: int | None = None) -> Product:
+             label_max_mg_per_kg: int | None = None,
+             conversion_notes: tuple[str, ...] = ()) -> Product:
     base = Product(id, name, Decimal(mg_per_ml),
                    None if units_per_ml is None else Decimal(units_per_ml), (), source, notes)
     vials = tuple(base.vial(Decimal(ml)) for ml in sorted(vial_ml, reverse=True))
     return Product(id, name, base.mg_per_ml, base.units_per_ml, vials, source, notes,
-                   None if label_max_mg_per_kg is None else Decimal(label_max_mg_per_kg))
+                   None if label_max_mg_per_kg is None else Decimal(label_max_mg_per_kg),
+                   conversion_notes)
+
+
+OLDER_CYTOTECT_NOTE = (
+    "The older Cytotect (50 U/mL) is a different product: the same number of units is twice the "
+    "volume in it. These figures are for Cytotect CP (100 U/mL) only."
+)
 
 
 PRODUCTS: dict[str, Product] = {
@@ -73,7 +84,8 @@ PRODUCTS: dict[str, Product] = {
                  label_max_mg_per_kg=150),  # "Maximum per infusion: 150 mg/kg"
         # The SmPC facts we hold give 1 mL/kg (50 mg/kg) per dose and no maximum per infusion.
         _product("cytotect-cp", "Cytotect CP", 50, 100, (10, 50), "cytotect-cp-smpc",
-                 ("100 U/mL Cytotect CP, not the older 50 U/mL Cytotect.",)),
+                 ("100 U/mL Cytotect CP, not the older 50 U/mL Cytotect.",),
+                 conversion_notes=(OLDER_CYTOTECT_NOTE,)),
     )
 }
 

@@ -21,16 +21,7 @@ from datetime import date
 from decimal import Decimal
 
 from . import products
-from .body_weight import (
-    OPTIONAL_AGE_FIELD,
-    OPTIONAL_HEIGHT_FIELD,
-    OPTIONAL_SEX_FIELD,
-    PREGNANT_FIELD,
-    WEIGHT_BASIS_FIELD,
-    WEIGHT_FIELD,
-    DosingWeight,
-    dosing_weight,
-)
+from .body_weight import DOSING_WEIGHT_FIELDS, WEIGHT_FIELD, DosingWeight, dosing_weight
 from .calculator import Calculator
 from .errors import InputError
 from .fields import ChoiceField, DateExpectation, DateField, NumberField
@@ -60,6 +51,8 @@ class Schedule:
     repeat_count: int
     rule: str  # the label's rule, in our words
     sources: tuple[str, ...]
+    first_dose_window: str = ""  # the label's leeway for the first dose, where it gives one
+    interval_rule: str = ""  # a repeating schedule: what the label allows between doses
 
 
 def _weeks(*pairs: tuple[int, int]) -> tuple[Step, ...]:
@@ -74,7 +67,7 @@ SCHEDULES: tuple[Schedule, ...] = (
         repeat_mg_per_kg=None, repeat_count=0,
         rule="Kidney: 150 mg/kg within 72 hours of transplant; 100 mg/kg at weeks 2, 4, 6 and 8; "
              "50 mg/kg at weeks 12 and 16.",
-        sources=("cytogam-label", "cmvig-monograph"),
+        sources=("cytogam-label", "cmvig-monograph"), first_dose_window="within 72 hours",
     ),
     Schedule(
         id="cytogam-liver-lung-pancreas-heart", product="cytogam",
@@ -83,7 +76,7 @@ SCHEDULES: tuple[Schedule, ...] = (
         repeat_mg_per_kg=None, repeat_count=0,
         rule="Liver, lung, pancreas or heart: 150 mg/kg within 72 hours of transplant and at "
              "weeks 2, 4, 6 and 8; 100 mg/kg at weeks 12 and 16.",
-        sources=("cytogam-label", "cmvig-monograph"),
+        sources=("cytogam-label", "cmvig-monograph"), first_dose_window="within 72 hours",
     ),
     Schedule(
         id="cytotect-cp", product="cytotect-cp", organs=ORGANS,
@@ -91,6 +84,7 @@ SCHEDULES: tuple[Schedule, ...] = (
         rule="1 mL/kg (100 U/kg, 50 mg/kg) per dose from the day of transplant; at least 6 doses "
              "given 2 to 3 weeks apart.",
         sources=("cytotect-cp-smpc",),
+        interval_rule="the SmPC allows 14 to 21 days and at least six doses",
     ),
 )
 
@@ -111,8 +105,7 @@ INTERVAL_FIELD = NumberField(
     range_reason="the SmPC gives 2 to 3 weeks between doses.", range_source="cytotect-cp-smpc",
 )
 PROPHYLAXIS_FIELDS = (WEIGHT_FIELD, ORGAN_FIELD, TRANSPLANT_DATE_FIELD, PRODUCT_FIELD,
-                      INTERVAL_FIELD, WEIGHT_BASIS_FIELD, OPTIONAL_HEIGHT_FIELD, OPTIONAL_SEX_FIELD,
-                      OPTIONAL_AGE_FIELD, PREGNANT_FIELD, ROUNDING_FIELD, TOLERANCE_FIELD,
+                      INTERVAL_FIELD, *DOSING_WEIGHT_FIELDS, ROUNDING_FIELD, TOLERANCE_FIELD,
                       RENAL_IMPAIRMENT_FIELD)
 
 
@@ -183,16 +176,16 @@ def prophylaxis_schedule(
 
     notes = [
         "The first dose is dated on the transplant day"
-        + ("; the label allows it within 72 hours." if drug.id == "cytogam" else "."),
+        + (f"; the label allows it {schedule.first_dose_window}."
+           if schedule.first_dose_window else "."),
         *drug.notes,
     ]
     # The monograph's renal advice is about the patient: only when renal impairment is ticked.
     if RENAL_IMPAIRMENT_FIELD.parse(renal_impairment):
         notes.append("Renal impairment: no labelled dose change, but infuse as slowly as "
                      "practical (CMV Ig monograph).")
-    if drug.id == "cytotect-cp":
-        notes.append(f"Doses {interval} days apart; the SmPC allows 14 to 21 days and at least "
-                     "six doses.")
+    if schedule.interval_rule:
+        notes.append(f"Doses {interval} days apart; {schedule.interval_rule}.")
     course = totals(doses)
     return ProphylaxisSchedule(
         schedule=schedule.id, rule=schedule.rule, product=drug.id, product_name=drug.name,

@@ -131,6 +131,7 @@ class Regimen:
     strength_named: bool = False
     stated_mg_per_ml: Decimal | None = None  # implied by the source's paired mL and mg figures
     stated_mg_per_unit: Decimal | None = None  # implied by the source's paired U and mg figures
+    vial_wording: str = ""  # the source's own words on whole vials, set beside the rounding policy
 
 
 _SCHULZ_OFF_LABEL = (
@@ -287,6 +288,7 @@ REGIMENS: dict[str, Regimen] = {
                     "consecutive tests); then two weekly doses, 7 and 14 days after the conversion "
                     "date. The source does not say on which day the weekly doses start.",
             ambiguous=True,
+            vial_wording="an integral number of vials ... whenever possible",
             source_product="CMV-IVIG (Chengdu Rongsheng Pharmaceutical Co., Ltd.)",
             warnings=(
                 "Investigational product: Zhang 2021 used a CMV-IVIG from Chengdu Rongsheng that "

@@ -19,11 +19,9 @@ from decimal import Decimal
 
 from . import products
 from .body_weight import (
-    OPTIONAL_AGE_FIELD,
+    DOSING_WEIGHT_FIELDS,
     OPTIONAL_HEIGHT_FIELD,
     OPTIONAL_SEX_FIELD,
-    PREGNANT_FIELD,
-    WEIGHT_BASIS_FIELD,
     WEIGHT_FIELD,
     DosingWeight,
     dosing_weight,
@@ -75,9 +73,8 @@ CONVERSION_DATE_FIELD = DateField(
     hint="Zhang 2021 only: the day CMV-DNA conversion was confirmed by two consecutive tests.",
     optional=True, expected=DateExpectation(),
 )
-REGIMEN_FIELDS = (REGIMEN_FIELD, WEIGHT_FIELD, START_DATE_FIELD, PRODUCT_FIELD, WEIGHT_BASIS_FIELD,
-                  OPTIONAL_HEIGHT_FIELD, OPTIONAL_SEX_FIELD, OPTIONAL_AGE_FIELD, PREGNANT_FIELD,
-                  ROUNDING_FIELD, TOLERANCE_FIELD, CONVERSION_DATE_FIELD)
+REGIMEN_FIELDS = (REGIMEN_FIELD, WEIGHT_FIELD, START_DATE_FIELD, PRODUCT_FIELD,
+                  *DOSING_WEIGHT_FIELDS, ROUNDING_FIELD, TOLERANCE_FIELD, CONVERSION_DATE_FIELD)
 
 
 # The facts of each dose a regimen's result reports (calculators.schedule.Dose), in this order.
@@ -323,9 +320,9 @@ def regimen_schedule(
 
     choice = " (a choice: the wording allows more than one reading)" if chosen.ambiguous else ""
     notes = [f"How the wording was read{choice}: {chosen.reading}", *drug.notes]
-    if chosen.id == "zhang-2021-hsct":
-        notes.append("The study used 'an integral number of vials ... whenever possible'; here the "
-                     f"rounding policy is '{policy}'.")
+    if chosen.vial_wording:
+        notes.append(f"The study used '{chosen.vial_wording}'; here the rounding policy is "
+                     f"'{policy}'.")
     course = totals(doses)
     return RegimenSchedule(
         regimen=chosen.id, title=chosen.title, setting=chosen.setting,

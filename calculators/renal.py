@@ -28,7 +28,7 @@ from dataclasses import dataclass
 from decimal import Decimal, Inexact, localcontext
 from fractions import Fraction
 
-from .body_weight import SEX_FIELD, WEIGHT_FIELD
+from .body_weight import ADULT_AGE_YEARS, SEX_FIELD, WEIGHT_FIELD
 from .calculator import Calculator
 from .errors import InputError
 from .fields import Expectation, FlagField, NumberField
@@ -59,15 +59,17 @@ NO_DIALYSIS_BELOW = Decimal(10)  # the tables' rows below 10 mL/min are for haem
 CRCL_CEILING = Decimal(150)
 SOURCES = ("cockcroft-gault-1976", "ganciclovir-label", "valganciclovir-label")
 
+# A plausibility bound that also keeps (140 - age) positive.
+_OLDEST_YEARS = Decimal(120)
 AGE_FIELD = NumberField(
     name="age", label="Age (years)",
     # Adults: the formula and both drug tables are adult dosing; children need another estimate.
-    # 120 is a plausibility bound that also keeps (140 - age) positive.
-    hint="Adults, 18 to 120 years: Cockcroft–Gault and the drug tables are for adults.",
-    unit="years", minimum_exclusive=None, minimum=Decimal(18), maximum=Decimal(120),
+    hint=f"Adults, {ADULT_AGE_YEARS} to {_OLDEST_YEARS} years: Cockcroft–Gault and the drug "
+         "tables are for adults.",
+    unit="years", minimum_exclusive=None, minimum=ADULT_AGE_YEARS, maximum=_OLDEST_YEARS,
     example="60", integer=True,
-    range_reason="Cockcroft–Gault and both drug tables are adult dosing; above 120 is a typing "
-                 "slip.", range_source="cockcroft-gault-1976",
+    range_reason="Cockcroft–Gault and both drug tables are adult dosing; above {maximum} is a "
+                 "typing slip.", range_source="cockcroft-gault-1976",
     expected=Expectation(None, Decimal(100), "check the age; (140 − age) gets small near 140"),
 )
 _CREATININE_EXPECTED_REASON = (

@@ -14,22 +14,13 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from decimal import Decimal
 
+from .body_weight import WEIGHT_BASES
 from .errors import InputError
 from .fields import ChoiceField, NumberField
 from .products import Product, Vial
+from .vials import MAX_TOLERANCE_PCT, ROUNDING_CHOICES, TOLERANCE_RANGE_REASON
 
 __all__ = ["Settings", "DEFAULTS", "parse", "MAX_TOLERANCE_PCT", "TOLERANCE_RANGE_REASON"]
-
-# HOPA position statement: rounding to the nearest vial is acceptable within 10 % of the ordered
-# dose. No setting, form or caller may widen it (calculators.vials checks it again).
-MAX_TOLERANCE_PCT = Decimal(10)
-TOLERANCE_RANGE_REASON = ("the HOPA position statement accepts rounding to whole vials only "
-                          "within 10 % of the ordered dose.")
-
-ROUNDING_CHOICES = (("none", "No rounding"), ("up", "Up to whole vials"),
-                    ("nearest", "To the nearest whole vial, within the tolerance"))
-WEIGHT_BASIS_CHOICES = (("actual", "Actual body weight"), ("ideal", "Ideal body weight (Devine)"),
-                        ("adjusted", "Adjusted body weight"))
 
 _NAME_MAX = 60
 _MAX_VIAL_SIZES = 3
@@ -49,7 +40,7 @@ _TOLERANCE = NumberField("rounding_tolerance_pct", "Rounding tolerance (%)", uni
 _LABEL_MAX = NumberField("custom_product.label_max_mg_per_kg",
                          "Custom product label maximum per infusion (mg/kg)", unit="mg/kg",
                          maximum=Decimal(1000))
-_WEIGHT_BASIS = ChoiceField("weight_basis", "Dosing weight", choices=WEIGHT_BASIS_CHOICES,
+_WEIGHT_BASIS = ChoiceField("weight_basis", "Dosing weight", choices=WEIGHT_BASES,
                             default="actual")
 
 
@@ -59,7 +50,7 @@ class Settings:
 
     custom_product: Product | None = None
     rounding: str = "none"
-    rounding_tolerance_pct: Decimal = Decimal(10)
+    rounding_tolerance_pct: Decimal = MAX_TOLERANCE_PCT
     weight_basis: str = "actual"
 
 

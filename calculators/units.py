@@ -15,10 +15,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 from decimal import Decimal
 
+from .body_weight import WEIGHT_FIELD
 from .calculator import Calculator
 from .errors import InputError
 from .fields import ChoiceField, NumberField
-from .products import PRODUCT_FIELD, Product
+from .products import PRODUCT_FIELD, PRODUCTS, Product
 from .products import product as find_product
 from .results import Result, unique
 from .settings import DEFAULTS, Settings
@@ -27,10 +28,18 @@ from .vials import ROUNDING_FIELD, TOLERANCE_FIELD, VialPlan, rounding_choice, v
 __all__ = ["UNIT_FIELD", "AMOUNT_FIELD", "UNITS_FIELDS", "UnitConversion", "unit_conversion",
            "CALCULATORS"]
 
-# A plausibility bound, not a clinical limit: the largest labelled dose, CytoGam 150 mg/kg at the
-# 300 kg the weight fields allow, is 45,000 mg = 900 mL at 50 mg/mL. It also keeps the vial search
-# small for a custom product of low strength.
+# A plausibility bound, not a clinical limit: above the largest labelled dose, CytoGam's label
+# maximum at the heaviest weight the weight fields allow (150 mg/kg at 300 kg, 900 mL at
+# 50 mg/mL). It also keeps the vial search small for a custom product of low strength.
 MAX_ML = Decimal(1000)
+_CYTOGAM = PRODUCTS["cytogam"]
+_LABEL_MAX = _CYTOGAM.label_max_mg_per_kg or Decimal(0)
+_LARGEST_LABELLED_ML = _LABEL_MAX * (WEIGHT_FIELD.maximum or Decimal(0)) / _CYTOGAM.mg_per_ml
+# Expected: at most the CytoGam label maximum for a patient at the top of the expected weights
+# (150 mg/kg at 150 kg: 22,500 mg, 450 mL at 50 mg/mL); above it the amount is accepted with a
+# warning (a bare amount has no weight).
+_EXPECTED_KG = (WEIGHT_FIELD.expected.high if WEIGHT_FIELD.expected else None) or Decimal(0)
+EXPECTED_MAX_ML = _LABEL_MAX * _EXPECTED_KG / _CYTOGAM.mg_per_ml
 
 # ChoiceField compares lower-cased text, so the values are lower case; SHOWN gives the usual form.
 UNIT_FIELD = ChoiceField(
@@ -44,12 +53,10 @@ SHOWN = {"mg": "mg", "u": "U", "ml": "mL"}
 AMOUNT_FIELD = NumberField(
     name="amount", label="Amount", hint="In the unit chosen ('5000 U' is fine when the unit is U).",
     maximum=MAX_ML * 100, example="5000",
-    range_reason="at most 1,000 mL of product in its unit: the largest labelled dose, CytoGam "
-                 "150 mg/kg at 300 kg, is 900 mL.", range_source="cytogam-label",
+    range_reason=f"at most {MAX_ML:,} mL of product in its unit: the largest labelled dose, "
+                 f"{_CYTOGAM.name} {_LABEL_MAX} mg/kg at {WEIGHT_FIELD.maximum} kg, is "
+                 f"{_LARGEST_LABELLED_ML} mL.", range_source="cytogam-label",
 )
-# Expected: at most the CytoGam label maximum for a 150 kg patient (22,500 mg, 450 mL at
-# 50 mg/mL); above it the amount is accepted with a warning (a bare amount has no weight).
-EXPECTED_MAX_ML = Decimal(450)
 # Bounds: MAX_ML at the labelled strengths, 50 mg/mL and 100 U/mL (Cytotect CP SmPC).
 _AMOUNT_IN = {
     unit: NumberField(name="amount", label=f"Amount ({shown})", hint=AMOUNT_FIELD.hint,
@@ -60,10 +67,6 @@ _AMOUNT_IN = {
 
 UNITS_FIELDS = (AMOUNT_FIELD, UNIT_FIELD, PRODUCT_FIELD, ROUNDING_FIELD, TOLERANCE_FIELD)
 
-OLDER_CYTOTECT_NOTE = (
-    "The older Cytotect (50 U/mL) is a different product: the same number of units is twice the "
-    "volume in it. These figures are for Cytotect CP (100 U/mL) only."
-)
 
 
 @dataclass(frozen=True, slots=True)
@@ -135,7 +138,7 @@ def unit_conversion(
     if chosen.units_per_ml is not None:
         units = value if unit_id == "u" else ml * chosen.units_per_ml
         rounded_units = plan.rounded_ml * chosen.units_per_ml
-    notes = chosen.notes + ((OLDER_CYTOTECT_NOTE,) if chosen.id == "cytotect-cp" else ())
+    notes = chosen.notes + chosen.conversion_notes
     return UnitConversion(
         product=chosen.id,
         product_name=chosen.name,
@@ -150,8 +153,9 @@ def unit_conversion(
         rounded_units=rounded_units,
         sources=unique((chosen.source,), plan.sources),
         warnings=plan.warnings + ((
-            f"Amount: {ml} mL is more than {EXPECTED_MAX_ML} mL, the CytoGam label maximum of "
-            "150 mg/kg per infusion for a 150 kg patient: check the amount and its unit. The "
+            f"Amount: {ml} mL is more than {EXPECTED_MAX_ML} mL, the {_CYTOGAM.name} label "
+            f"maximum of {_LABEL_MAX} mg/kg per infusion for a {_EXPECTED_KG} kg patient: check "
+            "the amount and its unit. The "
             "label maximum needs a weight, which this conversion does not have; rounding here is "
             "bounded by the tolerance only.",) if ml > EXPECTED_MAX_ML else ()),
         notes=notes,

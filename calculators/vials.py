@@ -30,18 +30,27 @@ import math
 from dataclasses import dataclass
 from decimal import Decimal
 from itertools import product as cartesian
+from typing import Protocol
 
 from .errors import InputError
 from .fields import ChoiceField, NumberField
 from .products import Product, label_maximum
 from .results import Result, unique
 from .rounding import percent_difference, round_to
-from .settings import MAX_TOLERANCE_PCT, TOLERANCE_RANGE_REASON, Settings
 
-__all__ = ["ROUNDING_POLICIES", "MAX_TOLERANCE_PCT", "VialCount", "VialPlan", "vial_plan",
-           "ROUNDING_FIELD", "TOLERANCE_FIELD", "rounding_choice"]
+__all__ = ["ROUNDING_CHOICES", "ROUNDING_POLICIES", "MAX_TOLERANCE_PCT",
+           "TOLERANCE_RANGE_REASON", "VialCount", "VialPlan", "vial_plan", "ROUNDING_FIELD",
+           "TOLERANCE_FIELD", "RoundingDefaults", "rounding_choice"]
 
-ROUNDING_POLICIES = ("none", "up", "nearest")
+# The policies, each with the words a form shows for it; the settings and the forms list these.
+ROUNDING_CHOICES = (("none", "None: give the calculated dose"), ("up", "Up to whole vials"),
+                    ("nearest", "Nearest whole vial, within the tolerance"))
+ROUNDING_POLICIES = tuple(value for value, _ in ROUNDING_CHOICES)
+# HOPA position statement: rounding to the nearest vial is acceptable within 10 % of the ordered
+# dose. No setting, form or caller may widen it (vial_plan checks it whatever it is passed).
+MAX_TOLERANCE_PCT = Decimal(10)
+TOLERANCE_RANGE_REASON = ("the HOPA position statement accepts rounding to whole vials only "
+                          f"within {MAX_TOLERANCE_PCT} % of the ordered dose.")
 
 
 @dataclass(frozen=True, slots=True)
@@ -123,7 +132,7 @@ def _refusal(candidate_ml: Decimal, dose_ml: Decimal, product: Product, toleranc
 
 
 def vial_plan(dose_mg: Decimal, product: Product, policy: str = "none",
-              tolerance_pct: Decimal = Decimal(10),
+              tolerance_pct: Decimal = MAX_TOLERANCE_PCT,
               actual_weight_kg: Decimal | None = None) -> VialPlan:
     """Plan the dose to give and the vials to open for ``dose_mg`` of ``product``.
 
@@ -194,9 +203,7 @@ def vial_plan(dose_mg: Decimal, product: Product, policy: str = "none",
 # The form and command-line fields for the policy. Left empty, the institution's setting applies.
 ROUNDING_FIELD = ChoiceField(
     name="rounding", label="Rounding to whole vials",
-    choices=(("", "Hospital default"), ("none", "None: give the calculated dose"),
-             ("up", "Up to whole vials"), ("nearest", "Nearest whole vial, within the tolerance")),
-    default="",
+    choices=(("", "Hospital default"), *ROUNDING_CHOICES), default="",
 )
 TOLERANCE_FIELD = NumberField(
     name="rounding_tolerance_pct", label="Rounding tolerance (%)", unit="%",
@@ -205,8 +212,19 @@ TOLERANCE_FIELD = NumberField(
 )
 
 
+class RoundingDefaults(Protocol):
+    """The institution's defaults that :func:`rounding_choice` falls back to
+    (:class:`calculators.settings.Settings` is one; it imports this module, not the reverse)."""
+
+    @property
+    def rounding(self) -> str: ...
+
+    @property
+    def rounding_tolerance_pct(self) -> Decimal: ...
+
+
 def rounding_choice(rounding: object, rounding_tolerance_pct: object,
-                    settings: Settings) -> tuple[str, Decimal]:
+                    settings: RoundingDefaults) -> tuple[str, Decimal]:
     """(policy, tolerance %) from the two fields, falling back to the institution's ``settings``."""
     policy = ROUNDING_FIELD.parse(rounding) or settings.rounding
     tolerance = TOLERANCE_FIELD.parse_optional(rounding_tolerance_pct)

@@ -286,3 +286,34 @@ def test_the_private_rule_finds_each_kind_of_use() -> None:
                      "class A:\n    def _need(self): return self._cache\n"
                      "A._cache = {}\nA()._need()\nmodule.__name__\n")
     assert _private_uses({"m": (False, tree)}) == ["m:1: imports _render", "m:2: uses ._render"]
+
+
+# --- Rules as data on the thing they belong to, not tests of its name (issue 12, item 2) --------
+
+def _id_comparisons(trees: dict[str, ast.Module]) -> list[str]:
+    """Each place that compares an ``.id`` with a literal text (``drug.id == "cytogam"``)."""
+    found = []
+    for module, tree in trees.items():
+        for node in ast.walk(tree):
+            if not isinstance(node, ast.Compare):
+                continue
+            sides = [node.left, *node.comparators]
+            if (any(isinstance(side, ast.Attribute) and side.attr == "id" for side in sides)
+                    and any(isinstance(side, ast.Constant) and isinstance(side.value, str)
+                            for side in sides)):
+                found.append(f"{module}:{node.lineno}: {ast.unparse(node)}")
+    return found
+
+
+def test_the_core_tests_no_product_or_regimen_by_its_id() -> None:
+    """What differs between products, prophylaxis schedules or regimens (a note, a leeway, the
+    source's words on vials) is data on each of them, so that adding one never means finding
+    the places that test another's id."""
+    problems = _id_comparisons(_modules(CORE))
+    assert problems == [], "\n".join(problems)
+
+
+def test_the_id_rule_finds_an_id_test() -> None:
+    tree = ast.parse('if drug.id == "cytogam":\n    pass\nok = drug.id == other.id\n'
+                     'fine = name == "cytogam"\n')
+    assert _id_comparisons({"m": tree}) == ['m:1: drug.id == "cytogam"'.replace('"', "'")]

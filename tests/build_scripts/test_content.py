@@ -7,6 +7,7 @@ fixture site (fixtures/site_src); the message must name the file and the field.
 from __future__ import annotations
 
 import json
+import shutil
 from pathlib import Path
 
 import pytest
@@ -15,6 +16,7 @@ from build_scripts.components import SiteFunctions
 from build_scripts.content import SITE_SRC, ContentError, body_calls, load_content
 from build_scripts.page_functions import PAGE_FUNCTIONS
 from build_scripts.render import render_pages
+from calculators.products import PRODUCTS
 from tests.build_scripts.fixture_project import make_site_src
 
 GOOD_FRONT_MATTER = """---
@@ -295,3 +297,52 @@ def test_rendered_page_carries_version_owner_review_dates_and_sources(
     assert '**Next review due:** <time datetime="2027-11-21">2027-11-21</time>' in text
     assert "**Sources:** [Author 2020](references.md#seed-a)." in text
     assert "overdue" not in text
+
+
+# --- Product pages against the core's products (issue 12, item 2) -------------------------------
+
+@pytest.fixture
+def real_site_src(tmp_path: Path) -> Path:
+    """A copy of the real site_src/, to break one product figure in."""
+    copy = tmp_path / "site_src"
+    shutil.copytree(SITE_SRC, copy)
+    return copy
+
+
+def test_every_core_product_has_a_page_that_names_it() -> None:
+    """Each product of calculators/products.py has a product page linked to it by
+    ``core_product``, so that the build checks the page's figures against the core's."""
+    named = [page.get("core_product") for page in load_content().products.values()]
+    assert sorted(filter(None, named)) == sorted(PRODUCTS)
+
+
+@pytest.mark.parametrize(("file", "old", "new", "field", "words"), [
+    ("cytogam.yml", "2,500 mg nominal in 50 mL", "2,000 mg nominal in 50 mL", "presentations.0",
+     "states 2,000 mg in 50 mL; calculators/products.py gives 2,500 mg for CytoGam"),
+    ("cytogam.yml", "2,500 mg nominal in 50 mL", "2,000 mg nominal in 50 mL", "presentations",
+     "no item states the vial of 50 mL, 2,500 mg that calculators/products.py gives"),
+    ("cytogam.yml", "strength: 50 ± 10 mg/mL", "strength: 40 ± 10 mg/mL", "strength",
+     "states 40 mg/mL; calculators/products.py gives 50 mg/mL for CytoGam"),
+    ("cytogam.yml", "infusion above 150 mg/kg", "infusion above 200 mg/kg", "licensed_use",
+     "a label maximum of 150 mg/kg per infusion"),
+    ("cytogam.yml", "Never faster than 75 mL/h", "Never faster than 100 mL/h", "administration",
+     "states 75, 100 mL/h; calculators/infusion.py gives 75 mL/h for CytoGam"),
+    ("cytogam.yml", "30 mg/kg/h for 15 min", "30 mg/kg/h for 20 min", "administration",
+     "states 15, 20, 30 min; calculators/infusion.py gives 15, 30 min"),
+    ("cytogam.yml", "within 12 h", "within 24 h", "administration",
+     "states 6, 24 h; calculators/infusion.py gives 6, 12 h"),
+    ("cytotect-cp.yml", "  0.8 mL/kg/h", "  1.8 mL/kg/h", "administration",
+     "states 0.08, 1.8 mL/kg/h; calculators/infusion.py gives 0.08, 0.8 mL/kg/h"),
+    ("cytotect-cp.yml", "500 mg, 1,000 U", "500 mg, 1,500 U", "presentations.0",
+     "states 1,500 U in 10 mL; calculators/products.py gives 1,000 U for Cytotect CP"),
+    ("cytotect-cp.yml", "strength: 100 U/mL", "strength: 50 U/mL", "strength",
+     "states 50 U/mL; calculators/products.py gives 100 U/mL"),
+    ("cytotect-cp.yml", "core_product: cytotect-cp", "core_product: cytotect", "core_product",
+     "'cytotect' is not a product of calculators/products.py"),
+])
+def test_a_product_page_that_differs_from_the_core_fails_naming_file_and_field(
+        real_site_src: Path, file: str, old: str, new: str, field: str, words: str) -> None:
+    _edit(real_site_src / "products" / file, old, new)
+    problems = _problems(real_site_src)
+    prefix = f"site_src/products/{file}: field '{field}': "
+    assert any(p.startswith(prefix) and words in p for p in problems), problems

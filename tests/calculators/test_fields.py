@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import date
 from decimal import Decimal
 
@@ -154,10 +155,13 @@ def test_number_describe() -> None:
         # A form offers one name per conversion (pound-definition: 1 lb = 0.45359237 kg).
         "unit_choices": ["kg", "lb"], "unit_factors": {"lb": "0.45359237"},
         # Issue 13: the hard range's reason and the expected range, as data on the field.
-        "range_source": "", "range_reason": WEIGHT.range_reason,
-        "expected": {"low": "40", "high": "150", "reason": WEIGHT.expected.reason, "source": ""},
+        # The reasons as shown, their bounds filled in.
+        "range_source": "", "range_reason": WEIGHT.range_why,
+        "expected": {"low": "40", "high": "150", "reason": WEIGHT.expected.why, "source": ""},
     }
-    assert "the sources give no weight range" in WEIGHT.range_reason
+    assert "the sources give no weight range" in WEIGHT.range_why
+    assert "below 0.5 kg or above 300 kg" in WEIGHT.range_why
+    assert "below 40 kg" in WEIGHT.expected.why and "above 150 kg" in WEIGHT.expected.why
     plain = DOSES.describe()
     assert plain["unit_choices"] == []
     # Another spelling of the field's own unit is no choice to offer.
@@ -328,3 +332,36 @@ def test_choice_groups() -> None:
     for groups in ((("G", ("a",)),), (("G", ("a", "b", "b")),), (("G", ("a", "b", "x")),)):
         with pytest.raises(ValueError, match="c: groups must hold every choice exactly once"):
             ChoiceField(name="c", label="C", choices=(("a", "A"), ("b", "B")), groups=groups)
+
+
+# --- Each plausibility figure stated once: the words name the field's own bounds (issue 12) ----
+
+def _refusal(field: NumberField | DateField, raw: object) -> str:
+    with pytest.raises(InputError) as caught:
+        field.parse(raw)
+    return caught.value.message
+
+
+def test_a_range_reason_states_the_bounds_the_field_holds() -> None:
+    """The reason for a field's bounds is filled in from the bounds themselves, so moving a bound
+    moves the words: the message and the form's description never give another figure."""
+    narrower = replace(WEIGHT_FIELD, minimum=Decimal(1), maximum=Decimal(250))
+    message = _refusal(narrower, "260")
+    assert "below 1 kg or above 250 kg is a typing or unit slip" in message
+    assert "300" not in message
+    assert "above 250 kg" in str(narrower.describe()["range_reason"])
+
+
+def test_an_expected_range_reason_states_its_own_bounds() -> None:
+    assert WEIGHT_FIELD.expected is not None
+    field = replace(WEIGHT_FIELD, expected=replace(WEIGHT_FIELD.expected, high=Decimal(140)))
+    warning = field.expectation_warning(Decimal(145))
+    assert warning is not None and "above 140 kg check the weight" in warning
+    assert "150" not in warning
+    assert "above 140 kg" in str(field.describe()["expected"])
+
+
+def test_a_date_range_reason_states_the_years_the_field_allows() -> None:
+    field = DateField(name="day", label="Day", earliest=date(2010, 1, 1),
+                      latest=date(2040, 12, 31))
+    assert "a date outside 2010 to 2040 is a slip in the year" in _refusal(field, "2041-01-01")

@@ -7,7 +7,7 @@ from types import MappingProxyType
 
 import pytest
 
-from calculators import settings
+from calculators import body_weight, settings, vials
 from calculators.errors import InputError
 from calculators.products import Vial, product
 from calculators.vials import vial_plan
@@ -150,3 +150,13 @@ def test_at_most_three_vial_sizes() -> None:
         settings.parse({"custom_product": {"name": "X", "mg_per_ml": 50,
                                            "vial_ml": [1, 2, 3, 4]}})
     assert caught.value.field == "custom_product.vial_ml"
+
+
+def test_the_settings_offer_the_choices_the_forms_offer() -> None:
+    """The rounding policies and the weight bases are listed once, on the module whose rule they
+    are (calculators.vials, calculators.body_weight): the institution's settings accept the
+    same values, with the same words, as the forms' fields (less their "Hospital default")."""
+    for setting, form_field in ((settings._ROUNDING, vials.ROUNDING_FIELD),
+                                (settings._WEIGHT_BASIS, body_weight.WEIGHT_BASIS_FIELD)):
+        assert setting.choices == tuple(choice for choice in form_field.choices if choice[0])
+    assert vials.ROUNDING_POLICIES == tuple(value for value, _ in settings._ROUNDING.choices)

@@ -12,8 +12,9 @@ import pytest
 
 from calculators import settings
 from calculators.errors import InputError
+from calculators.products import OLDER_CYTOTECT_NOTE
 from calculators.registry import CALCULATORS, describe, run
-from calculators.units import OLDER_CYTOTECT_NOTE, UNITS_FIELDS, unit_conversion
+from calculators.units import UNITS_FIELDS, unit_conversion
 
 
 def _error(**params: object) -> InputError:
