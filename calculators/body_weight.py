@@ -232,5 +232,6 @@ def dosing_weight(weight_kg: object, weight_basis: object = None, height_cm: obj
 
 CALCULATORS = (
     Calculator("body-weight", "Ideal and adjusted body weight, BMI", body_weight,
-               (WEIGHT_FIELD, HEIGHT_FIELD, SEX_FIELD)),
+               (WEIGHT_FIELD, HEIGHT_FIELD, SEX_FIELD),
+               example={"weight_kg": "100", "height_cm": "180", "sex": "male"}),
 )

@@ -6,12 +6,17 @@ Each calculator module defines ``CALCULATORS``, a tuple of :class:`Calculator`;
 A calculator whose answer depends on the institution's settings (a default rounding policy or
 dosing weight, its own product) says so with ``uses_settings``; its function then takes them as
 the keyword ``settings`` (:class:`calculators.settings.Settings`), which the registry passes.
+
+``example`` is one valid, clinically ordinary input, as a form or the command line gives it
+(field name -> text): the end-to-end tests and the screenshots compute with it, so a new
+calculator is tested in the browser without restating its inputs there. It is read-only.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from dataclasses import dataclass
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from types import MappingProxyType
 from typing import Any
 
 from .fields import AnyField
@@ -26,3 +31,8 @@ class Calculator:
     function: Callable[..., Any]
     fields: tuple[AnyField, ...]
     uses_settings: bool = False
+    example: Mapping[str, str] = field(kw_only=True)
+
+    def __post_init__(self) -> None:
+        # Frozen like the rest of the description: no caller can change another's example.
+        object.__setattr__(self, "example", MappingProxyType(dict(self.example)))

@@ -249,5 +249,5 @@ def _name(criterion: Criterion) -> str:
 
 CALCULATORS = (
     Calculator("criteria", "Thoracic transplant: when to consider CMVIG to treat CMV (Schulz 2016)",
-               cmvig_criteria, CRITERIA_FIELDS),
+               cmvig_criteria, CRITERIA_FIELDS, example={"severe_manifestation": "true"}),
 )

@@ -210,5 +210,6 @@ def atg_group(agent: object, dose_mg_per_kg: object, days_from_viremia: object =
 
 CALCULATORS = (
     Calculator("atg", "HSCT: ATG dose group and CMV-IVIG start (Zhang 2021)", atg_group,
-               ATG_FIELDS),
+               ATG_FIELDS,
+               example={"agent": "rabbit", "dose_mg_per_kg": "7.5", "days_from_viremia": "2"}),
 )

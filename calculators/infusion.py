@@ -404,5 +404,6 @@ def infusion_time(product_id: str, weight_kg: Decimal, dose_mg: Decimal,
 CALCULATORS = (
     Calculator("infusion", "Infusion-rate plan", infusion_plan,
                (WEIGHT_FIELD, PRODUCT_FIELD, FIRST_INFUSION_FIELD, DOSE_FIELD,
-                RENAL_IMPAIRMENT_FIELD)),
+                RENAL_IMPAIRMENT_FIELD),
+               example={"weight_kg": "70", "dose_mg": "10500"}),
 )

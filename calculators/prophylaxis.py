@@ -201,5 +201,6 @@ def prophylaxis_schedule(
 
 CALCULATORS = (
     Calculator("prophylaxis", "Prophylaxis schedule (CytoGam, Cytotect CP)", prophylaxis_schedule,
-               PROPHYLAXIS_FIELDS, uses_settings=True),
+               PROPHYLAXIS_FIELDS, uses_settings=True,
+               example={"weight_kg": "70", "organ": "kidney", "transplant_date": "2026-01-01"}),
 )

@@ -347,5 +347,6 @@ def regimen_schedule(
 
 CALCULATORS = (
     Calculator("regimen", "Treatment regimens from the sources, as dated doses", regimen_schedule,
-               REGIMEN_FIELDS, uses_settings=True),
+               REGIMEN_FIELDS, uses_settings=True,
+               example={"regimen": "chou-1996", "weight_kg": "70", "start_date": "2026-01-01"}),
 )

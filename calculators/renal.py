@@ -332,5 +332,7 @@ def creatinine_clearance(age: object, weight_kg: object, sex: object,
 CALCULATORS = (
     Calculator("crcl", "Creatinine clearance and antiviral dose rows", creatinine_clearance,
                (AGE_FIELD, WEIGHT_FIELD, SEX_FIELD, CREATININE_MG_DL_FIELD,
-                CREATININE_UMOL_L_FIELD, HAEMODIALYSIS_FIELD)),
+                CREATININE_UMOL_L_FIELD, HAEMODIALYSIS_FIELD),
+               example={"age": "60", "weight_kg": "70", "sex": "female",
+                        "creatinine_mg_dl": "1.2"}),
 )

@@ -164,5 +164,6 @@ def unit_conversion(
 
 CALCULATORS = (
     Calculator("units", "Convert between mg, units (U) and mL", unit_conversion, UNITS_FIELDS,
-               uses_settings=True),
+               uses_settings=True,
+               example={"amount": "5000", "unit": "u", "product": "cytotect-cp"}),
 )

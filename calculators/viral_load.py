@@ -301,5 +301,5 @@ def viral_load(copies: object = None, log10: object = None, previous_copies: obj
 
 CALCULATORS = (
     Calculator("viral-load", "CMV viral load: log10, change and thresholds", viral_load,
-               VIRAL_LOAD_FIELDS),
+               VIRAL_LOAD_FIELDS, example={"copies": "6500", "previous_copies": "500"}),
 )

@@ -13,6 +13,7 @@ from pathlib import Path
 
 import pytest
 
+from build_scripts.chromium import CHROMIUM, CHROMIUM_FLAGS
 from tests.conftest import ROOT
 
 
@@ -317,3 +318,94 @@ def test_the_id_rule_finds_an_id_test() -> None:
     tree = ast.parse('if drug.id == "cytogam":\n    pass\nok = drug.id == other.id\n'
                      'fine = name == "cytogam"\n')
     assert _id_comparisons({"m": tree}) == ['m:1: drug.id == "cytogam"'.replace('"', "'")]
+
+
+# --- Tests share code through helpers, never through each other (issue 12, item 7) --------------
+
+def _python_files() -> list[Path]:
+    """Every Python file of the repository, committed or not (git's ignore rules apply)."""
+    listed = subprocess.run(["git", "ls-files", "--cached", "--others", "--exclude-standard",
+                             "*.py"], cwd=ROOT, capture_output=True, text=True, check=True)
+    return [ROOT / name for name in sorted(set(listed.stdout.split()))
+            if (ROOT / name).is_file()]
+
+
+def _restated_browser(trees: dict[str, ast.Module], owner: str) -> list[str]:
+    """Where a module other than ``owner`` writes Chromium's path or one of its flags in a string
+    (a restatement that would drift from ``build_scripts.chromium``)."""
+    problems = []
+    for name, tree in trees.items():
+        if name == owner:
+            continue
+        for node in ast.walk(tree):
+            if isinstance(node, ast.Constant) and isinstance(node.value, str) and (
+                    CHROMIUM in node.value or set(node.value.split()) & set(CHROMIUM_FLAGS)):
+                problems.append(f"{name}:{node.lineno}: {node.value[:60]!r}")
+    return problems
+
+
+def test_chromium_and_its_flags_are_written_once() -> None:
+    """Debian's Chromium path and the team's flags live in ``build_scripts/chromium.py`` alone:
+    the browser tests, the screenshots and the benchmark import them from there."""
+    import build_scripts.chromium
+
+    owner = Path(build_scripts.chromium.__file__).resolve().relative_to(ROOT).as_posix()
+    trees = {path.relative_to(ROOT).as_posix(): ast.parse(path.read_text(encoding="utf-8"))
+             for path in _python_files()}
+    assert owner in trees
+    problems = _restated_browser(trees, owner)
+    assert problems == [], "\n".join(problems)
+
+
+def test_the_browser_rule_finds_a_restated_flag() -> None:
+    # Built from the real values, so that this file does not restate them itself.
+    first, last = CHROMIUM_FLAGS[0], CHROMIUM_FLAGS[-1]
+    trees = {"a.py": ast.parse(f"FLAGS = [{first!r}, {last!r}]\n"),
+             "b.py": ast.parse(f"launch({CHROMIUM!r}, args={'--x ' + last!r})\n"),
+             "c.py": ast.parse("launch('/usr/bin/other', args=['--x'])\n"),
+             "owner.py": ast.parse(f"CHROMIUM = {CHROMIUM!r}\n")}
+    assert _restated_browser(trees, "owner.py") == [
+        f"a.py:1: {first!r}", f"a.py:1: {last!r}", f"b.py:1: {CHROMIUM!r}",
+        f"b.py:1: {'--x ' + last!r}"]
+
+
+def _test_module_imports(name: str, tree: ast.Module) -> list[str]:
+    """The ``test_*`` modules that module ``name`` (dotted) imports."""
+    package = name.rpartition(".")[0]
+    found = []
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Import):
+            imported = [alias.name for alias in node.names]
+        elif isinstance(node, ast.ImportFrom):
+            base = node.module or ""
+            if node.level:  # relative: from .test_x import y / from . import test_x
+                parent = package.split(".")[:len(package.split(".")) - node.level + 1]
+                base = ".".join([*parent, *([node.module] if node.module else [])])
+            imported = [base, *(f"{base}.{alias.name}" for alias in node.names)]
+        else:
+            continue
+        found += [module for module in imported
+                  if module.rpartition(".")[2].startswith("test_")]
+    return found
+
+
+def test_no_test_module_imports_another() -> None:
+    """What tests share lives in a helper module (``tests/e2e/helpers.py``,
+    ``tests/build_scripts/fallback_tables.py``, ``tests/conftest.py``), never in a test module:
+    importing one runs its module-level code again under another name and ties two tests'
+    changes together."""
+    problems = []
+    for path in sorted((ROOT / "tests").rglob("*.py")):
+        name = ".".join(path.relative_to(ROOT).with_suffix("").parts)
+        for imported in _test_module_imports(name, ast.parse(path.read_text(encoding="utf-8"))):
+            problems.append(f"{path.relative_to(ROOT)} imports {imported}")
+    assert problems == [], "\n".join(problems)
+
+
+def test_the_import_rule_finds_every_form() -> None:
+    tree = ast.parse("import tests.e2e.test_a\nfrom tests.e2e.test_b import X\n"
+                     "from tests.e2e import test_c\nfrom .test_d import Y\nfrom . import test_e\n"
+                     "from tests.e2e.helpers import fill_form\nfrom .helpers import Z\n")
+    assert _test_module_imports("tests.e2e.test_z", tree) == [
+        "tests.e2e.test_a", "tests.e2e.test_b", "tests.e2e.test_c", "tests.e2e.test_d",
+        "tests.e2e.test_e"]

@@ -1,4 +1,5 @@
-"""calculators.registry: settings are a value passed to each run, never kept between runs.
+"""calculators.registry: settings are a value passed to each run, never kept between runs; every
+calculator carries an example input that runs.
 
 Numbers: CytoGam label (50 mL vials, 2,500 mg); Cytotect CP SmPC (10 and 50 mL vials, 100 U/mL,
 50 mg/mL); rounding within 10 % (HOPA position statement).
@@ -7,6 +8,7 @@ Numbers: CytoGam label (50 mL vials, 2,500 mg); Cytotect CP SmPC (10 and 50 mL v
 from __future__ import annotations
 
 import inspect
+from datetime import date
 
 import pytest
 
@@ -53,3 +55,30 @@ def test_two_settings_one_after_the_other_give_their_own_results() -> None:
     # And back: the first settings give the first answers again.
     assert run("units", CUSTOM_UNITS, LOCAL) == local
     assert run("regimen", ZHANG)["doses"][0]["dose_mg"] == 9000
+
+
+# The examples' dates are 1 January 2026: measured from that day, no input is unexpected.
+EXAMPLE_DAY = date(2026, 1, 1)
+
+
+@pytest.mark.parametrize("name", sorted(CALCULATORS))
+def test_every_calculator_has_an_example_that_runs(name: str) -> None:
+    # The browser tests and the screenshots compute with it (tests/e2e/helpers.py).
+    calculator = CALCULATORS[name]
+    assert calculator.example, f"the {name} calculator declares no example input"
+    assert set(calculator.example) <= {f.name for f in calculator.fields}
+    assert all(isinstance(value, str) for value in calculator.example.values()), \
+        "an example is text, as a form sends it"
+    # Under no settings, and under each rounding policy an institution may choose (a weight basis
+    # other than actual weight asks for the height and sex, which an example need not give).
+    for institution in (settings.DEFAULTS, settings.parse({"rounding": "up"}),
+                        settings.parse({"rounding": "nearest"})):
+        result = run(name, calculator.example, institution, today=EXAMPLE_DAY)
+        assert result["input_warnings"] == [], "an example is an ordinary input"
+
+
+def test_an_example_cannot_be_changed_by_whoever_reads_it() -> None:
+    example = CALCULATORS["prophylaxis"].example
+    with pytest.raises(TypeError):
+        example["weight_kg"] = "700"  # type: ignore[index]
+    assert CALCULATORS["prophylaxis"].example["weight_kg"] == "70"

@@ -2,61 +2,37 @@
 
 No mocks: the real worker, the real Pyodide from the site, the real wheel. Every page is watched:
 a request to anywhere but the test server, or a console error, fails the test that caused it.
+Only fixtures live here; the functions and values the tests share are in ``helpers.py``.
 """
 
 from __future__ import annotations
 
-import json
-import re
-import subprocess
-import sys
 from collections.abc import Iterator
-from contextlib import contextmanager
-from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
 
 import pytest
 from playwright.sync_api import Browser, BrowserContext, Page, Playwright, sync_playwright
 
-from build_scripts.chromium import CHROMIUM, CHROMIUM_FLAGS
-from tests.conftest import ROOT
-
-# Pyodide's first start (fetch + compile 9.6 MB of WebAssembly) takes seconds, not milliseconds.
-ENGINE_TIMEOUT_MS = 120_000
-
-
-@dataclass
-class SiteServer:
-    """``python -m build_scripts.hosting.serve`` (the README's server) for one site folder in its
-    own process, started and stopped at will; ``port`` 0 lets the server pick a free one."""
-
-    site: Path
-    port: int = 0
-    url: str = ""
-    process: subprocess.Popen[str] | None = field(default=None, repr=False)
-
-    def start(self, *options: str) -> SiteServer:
-        """Start it with ``options`` (e.g. ``--base-path /x/``); ``url`` is where it serves."""
-        self.process = subprocess.Popen(
-            [sys.executable, "-m", "build_scripts.hosting.serve", "--site-dir", str(self.site),
-             "--port", str(self.port), "--quiet", *options],
-            cwd=ROOT, stdout=subprocess.PIPE, text=True,
-        )
-        assert self.process.stdout is not None
-        first_line = self.process.stdout.readline()
-        found = re.search(r"http://127\.0\.0\.1:(\d+)/\S*", first_line)
-        assert found, f"the server did not start: {first_line!r}"
-        self.url, self.port = found.group(0), int(found.group(1))
-        return self
-
-    def stop(self) -> None:
-        if self.process is not None:
-            self.process.terminate()
-            self.process.wait(timeout=10)
-            assert self.process.stdout is not None
-            self.process.stdout.close()
-            self.process = None
+from tests.e2e.helpers import (
+    CHROMIUM,
+    CHROMIUM_FLAGS,
+    ENGINE_TIMEOUT_MS,
+    JOURNEY_SITES,
+    NO_SHARED_WORKER,
+    SharedWorkerConsole,
+    SiteServer,
+    Watch,
+    assert_clean,
+    calculator_pages,
+    calculator_shared_workers,
+    fill_form,
+    forms_on_site,
+    on_both_builds,
+    record_errors,
+    use_dedicated_worker,
+    warm_page,
+    watched_page,
+)
 
 
 @pytest.fixture(scope="session")
@@ -85,47 +61,9 @@ def browser(playwright: Playwright) -> Iterator[Browser]:
     browser.close()
 
 
-@dataclass
-class Watch:
-    """What a page did that it must not: leave the site, or log an error."""
-
-    outside: list[str] = field(default_factory=list)
-    console_errors: list[str] = field(default_factory=list)
-
-
 @pytest.fixture
 def watch() -> Watch:
     return Watch()
-
-
-def record_errors(page: Page, errors: list[str]) -> None:
-    """Append every console error and uncaught exception of ``page`` to ``errors``."""
-    page.on("console", lambda m: m.type == "error" and errors.append(m.text))
-    page.on("pageerror", lambda e: errors.append(str(e)))
-
-
-@contextmanager
-def watched_page(browser: Browser, base_url: str, watch: Watch) -> Iterator[Page]:
-    """A page in a fresh browser context on ``base_url``, every request and error watched: a
-    request to anywhere but the test server is refused and recorded in ``watch``, as is every
-    console error and uncaught exception."""
-    context = browser.new_context(base_url=base_url)
-    page = context.new_page()
-    page.set_default_timeout(ENGINE_TIMEOUT_MS)
-
-    def guard(route, request) -> None:  # type: ignore[no-untyped-def]
-        if request.url.startswith(base_url) or request.url.startswith(("data:", "blob:")):
-            route.fallback()
-        else:
-            watch.outside.append(request.url)
-            route.abort()
-
-    context.route("**/*", guard)
-    record_errors(page, watch.console_errors)
-    try:
-        yield page
-    finally:
-        context.close()
 
 
 @pytest.fixture(scope="session")
@@ -144,24 +82,6 @@ def warm_context(browser: Browser, base_url: str) -> Iterator[BrowserContext]:
     context.close()
 
 
-@contextmanager
-def warm_page(context: BrowserContext, base_url: str, watch: Watch) -> Iterator[Page]:
-    """A new tab in the warm ``context``, watched like ``watched_page``: a request to anywhere but
-    the test server is recorded in ``watch`` (the site's policy, ``connect-src 'self'``, refuses it
-    in the browser), as is every console error and uncaught exception. Every tab the test opened
-    is closed after it."""
-    page = context.new_page()
-    page.set_default_timeout(ENGINE_TIMEOUT_MS)
-    page.on("request", lambda request: None if request.url.startswith(
-        (base_url, "data:", "blob:")) else watch.outside.append(request.url))
-    record_errors(page, watch.console_errors)
-    try:
-        yield page
-    finally:
-        for opened in context.pages:
-            opened.close()
-
-
 @pytest.fixture
 def page(request: pytest.FixtureRequest, browser: Browser, base_url: str,
          watch: Watch) -> Iterator[Page]:
@@ -178,52 +98,6 @@ def page(request: pytest.FixtureRequest, browser: Browser, base_url: str,
     assert watch.outside == [], "the page fetched from outside the site"
 
 
-def fill_form(page: Page, name: str, inputs: dict[str, str], submit: bool = True) -> None:
-    """Type or choose ``inputs`` (field name -> value) in calculator ``name``'s form, opening
-    "More options" where a field sits there, then press Calculate."""
-    form = page.locator(f"form[data-calculator='{name}']")
-    for input_name, value in inputs.items():
-        control = form.locator(f"[name='{input_name}']")
-        if not control.is_visible():
-            form.locator("details.cmvig-options > summary").click()
-        kind = control.evaluate("e => e.tagName.toLowerCase() + ':' + (e.type || '')")
-        if kind.startswith("select"):
-            control.select_option(value)
-        elif kind.endswith("checkbox"):
-            control.set_checked(value == "true")
-        else:
-            control.fill(value)
-    if submit:
-        form.locator("button[type=submit]").click()
-
-
-def forms_on_site(site: Path) -> dict[str, list[str]]:
-    """Calculator name -> the site paths of the pages that hold its form."""
-    found: dict[str, list[str]] = {}
-    for html in sorted(site.rglob("index.html")):
-        relative = html.parent.relative_to(site).as_posix()
-        if relative.startswith(("print_page", "assets")):
-            continue  # the print page drops forms; nothing to test there
-        for name in re.findall(r'<form\b[^>]*\bdata-calculator="([^"]+)"', html.read_text("utf-8")):
-            found.setdefault(name, []).append("" if relative == "." else f"{relative}/")
-    return found
-
-
-def assert_clean(watch: Watch) -> None:
-    assert watch.console_errors == []
-    assert watch.outside == []
-
-
-# --- The core journeys on both builds (issue 17) ----------------------------------------------
-# A test marked ``on_both_builds`` runs twice: on the MkDocs + Material build (``built_site``) and
-# on the Zensical one (``zensical_site``, tests/conftest.py). Only the core journeys are marked
-# (every calculator against the core, the strict CSP, instant navigation with one worker,
-# offline after one visit): each doubled test costs a browser run.
-
-JOURNEY_SITES = {"mkdocs": "built_site", "zensical": "zensical_site"}
-on_both_builds = pytest.mark.parametrize("journey_site", list(JOURNEY_SITES), indirect=True)
-
-
 @pytest.fixture(scope="session")
 def journey_site(request: pytest.FixtureRequest) -> Path:
     """The site a browser test drives: the MkDocs build, or for ``on_both_builds`` each build."""
@@ -231,78 +105,13 @@ def journey_site(request: pytest.FixtureRequest) -> Path:
     return site
 
 
-# ---- Shared workers (issue 16, item 2) -----------------------------------------------------
-# The calculator engine runs in a SharedWorker where the browser has one. Playwright does not see
-# shared workers: it neither lists them nor routes, records or evaluates anything in them (nor
-# reports their console). The helpers below reach them through Chromium's DevTools protocol, and
-# ``use_dedicated_worker`` makes a page take the fallback, a dedicated worker Playwright sees, for
-# tests that route or count the worker's own requests (the worker's script is the same file).
-
-# Runs before the site's scripts: this page's browser has no SharedWorker.
-NO_SHARED_WORKER = "delete window.SharedWorker;"
+@pytest.fixture(scope="session")
+def calculator_paths(journey_site: Path) -> dict[str, str]:
+    """Calculator name -> the path of the page of ``journey_site`` its form lives on."""
+    return calculator_pages(journey_site)
 
 
-def use_dedicated_worker(page: Page) -> None:
-    """Every page of ``page``'s context loaded from now on starts the dedicated worker."""
-    page.context.add_init_script(NO_SHARED_WORKER)
-
-
-def calculator_shared_workers(browser: Browser, page: Page) -> list[dict[str, str]]:
-    """The DevTools targets of the calculator SharedWorkers running now for ``page``'s browser
-    profile (its context: another test's, closing, may still have one)."""
-    own = page.context.new_cdp_session(page)
-    try:
-        profile = own.send("Target.getTargetInfo")["targetInfo"]["browserContextId"]
-    finally:
-        own.detach()
-    cdp = browser.new_browser_cdp_session()
-    try:
-        targets: list[dict[str, str]] = cdp.send("Target.getTargets")["targetInfos"]
-    finally:
-        cdp.detach()
-    return [t for t in targets if t["type"] == "shared_worker"
-            and "calculator-worker" in t["url"] and t.get("browserContextId") == profile]
-
-
-class SharedWorkerConsole:
-    """Evaluate JavaScript in the calculator SharedWorker of ``browser`` (there must be exactly
-    one), as Playwright's ``Worker.evaluate`` does in a dedicated worker."""
-
-    def __init__(self, browser: Browser, page: Page) -> None:
-        [target] = calculator_shared_workers(browser, page)
-        self.page = page
-        self.cdp = browser.new_browser_cdp_session()
-        self.replies: dict[int, dict[str, Any]] = {}
-        self.cdp.on("Target.receivedMessageFromTarget", self._received)
-        self.session = self.cdp.send("Target.attachToTarget", {
-            "targetId": target["targetId"], "flatten": False})["sessionId"]
-        self.next_id = 1
-
-    def _received(self, event: dict[str, Any]) -> None:
-        message = json.loads(event["message"])
-        if "id" in message:
-            self.replies[message["id"]] = message
-
-    def evaluate(self, expression: str) -> Any:
-        """The value of ``expression`` (awaited if a promise) in the worker."""
-        number, self.next_id = self.next_id, self.next_id + 1
-        message = {"id": number, "method": "Runtime.evaluate", "params": {
-            "expression": expression, "awaitPromise": True, "returnByValue": True}}
-        self.cdp.send("Target.sendMessageToTarget",
-                      {"sessionId": self.session, "message": json.dumps(message)})
-        for _ in range(100):
-            if number in self.replies:
-                break
-            self.page.wait_for_timeout(50)  # lets Playwright deliver the DevTools events
-        reply = self.replies.pop(number)
-        if "exceptionDetails" in reply.get("result", {}):
-            raise RuntimeError(reply["result"]["exceptionDetails"])
-        return reply["result"]["result"].get("value")
-
-    def close(self) -> None:
-        self.cdp.detach()
-
-
+# What this file exported before helpers.py held it, for code not yet moved to helpers.py.
 __all__ = ["CHROMIUM", "ENGINE_TIMEOUT_MS", "NO_SHARED_WORKER", "SharedWorkerConsole", "SiteServer",
            "Watch", "assert_clean", "calculator_shared_workers", "fill_form", "forms_on_site",
            "on_both_builds", "record_errors", "use_dedicated_worker", "warm_page",

@@ -23,33 +23,37 @@ from pathlib import Path
 from playwright.sync_api import Page, sync_playwright
 
 from build_scripts.builders import BUILDERS, DEFAULT_BUILDER
-from tests.conftest import ROOT, free_port
-from tests.e2e.conftest import CHROMIUM, CHROMIUM_FLAGS, ENGINE_TIMEOUT_MS, SiteServer, fill_form
-from tests.e2e.test_every_calculator import CASES
+from tests.conftest import ROOT
+from tests.e2e.helpers import (
+    CHROMIUM,
+    CHROMIUM_FLAGS,
+    ENGINE_TIMEOUT_MS,
+    WIDTHS,
+    SiteServer,
+    examples_by_page,
+    fill_form,
+    free_port,
+)
 
-WIDTHS = {"phone": (390, 844), "desktop": (1366, 768)}
-# (page, calculator, example inputs): the end-to-end cases, and the prophylaxis page's own form.
-EXAMPLES: list[tuple[str, str, dict[str, str]]] = [
-    ("prophylaxis/", "prophylaxis",
-     {"weight_kg": "70", "organ": "kidney", "transplant_date": "2026-01-01"}),
-    *((path, name, inputs) for path, name, inputs, _ in CASES),
-]
 TABLE_PAGES = ("treatment/", "hsct/")
 CHART_PAGES = ("cases/",)
 
 
-def shoot_calculators(page: Page, out: Path, width: int) -> None:
+def shoot_calculators(page: Page, site: Path, out: Path, width: int) -> None:
+    """Each calculator's example result (``Calculator.example``), and each calculator page whole
+    after its first result."""
     pages_shot: set[str] = set()
-    for path, name, inputs in EXAMPLES:
-        page.goto(path)
-        fill_form(page, name, inputs)
-        form = page.locator(f"form[data-calculator='{name}']")
-        form.locator("[data-result][data-state=done]").wait_for()
-        form.screenshot(path=out / f"calc-{name}-{width}.png")
-        shoot_print_sheet(page, name, out, width)
-        if path not in pages_shot:
-            pages_shot.add(path)
-            page.screenshot(path=out / f"page-{path.strip('/')}-{width}.png", full_page=True)
+    for path, forms in examples_by_page(site).items():
+        for name, inputs in forms:
+            page.goto(path)
+            fill_form(page, name, inputs)
+            form = page.locator(f"form[data-calculator='{name}']")
+            form.locator("[data-result][data-state=done]").wait_for()
+            form.screenshot(path=out / f"calc-{name}-{width}.png")
+            shoot_print_sheet(page, name, out, width)
+            if path not in pages_shot:
+                pages_shot.add(path)
+                page.screenshot(path=out / f"page-{path.strip('/')}-{width}.png", full_page=True)
 
 
 def shoot_print_sheet(page: Page, name: str, out: Path, width: int) -> None:
@@ -114,7 +118,7 @@ def main(argv: list[str] | None = None) -> int:
                     page = context.new_page()
                     page.set_default_timeout(ENGINE_TIMEOUT_MS)
                     if args.only != "tables":
-                        shoot_calculators(page, out, width)
+                        shoot_calculators(page, site, out, width)
                     if args.only != "calculators":
                         shoot_tables_and_charts(page, out, width)
                     context.close()

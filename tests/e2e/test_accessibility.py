@@ -26,31 +26,24 @@ from playwright.sync_api import BrowserContext, Page
 
 from calculators.registry import CALCULATORS
 from tests.conftest import ROOT
-from tests.e2e.conftest import Watch, assert_clean, fill_form, warm_page
+from tests.e2e.helpers import (
+    AXE,
+    Watch,
+    assert_clean,
+    axe_violations,
+    describe_violations,
+    example,
+    examples_by_page,
+    fill_form,
+    inject_axe,
+    warm_page,
+)
 
 # Minutes long: scheduled first, so it does not finish last (tests/conftest.py).
 # No test here needs fresh browser state: they share the worker's warm context.
 pytestmark = [pytest.mark.long, pytest.mark.browser_context("warm")]
 
-AXE = ROOT / "node_modules" / "axe-core" / "axe.min.js"
 PHONE_WIDTH = 375
-
-# One result per calculator, grouped by the page the form lives on: (calculator, inputs).
-RESULTS: dict[str, list[tuple[str, dict[str, str]]]] = {
-    "prophylaxis/": [("prophylaxis", {"weight_kg": "70", "organ": "kidney",
-                                      "transplant_date": "2026-01-01"})],
-    "treatment/": [("regimen", {"regimen": "chou-1996", "weight_kg": "70",
-                                "start_date": "2026-01-01"}),
-                   ("criteria", {"severe_manifestation": "true"})],
-    "administration/": [("infusion", {"weight_kg": "70", "dose_mg": "10500"}),
-                        ("units", {"amount": "5000", "unit": "u", "product": "cytotect-cp"}),
-                        ("body-weight", {"weight_kg": "100", "height_cm": "180", "sex": "male"}),
-                        ("crcl", {"age": "60", "weight_kg": "70", "sex": "female",
-                                  "creatinine_mg_dl": "1.2"})],
-    "hsct/": [("atg", {"agent": "rabbit", "dose_mg_per_kg": "7.5", "days_from_viremia": "2"}),
-              ("viral-load", {"copies": "6500", "previous_copies": "500"})],
-}
-
 
 class _NavLinks(HTMLParser):
     """The page links of the primary navigation (md-nav__link anchors that are not #fragments)."""
@@ -98,38 +91,6 @@ def settle(page: Page) -> None:
         ".every(r => r.dataset.state !== 'loading')")
 
 
-def inject_axe(page: Page) -> None:
-    """Put axe-core into the page. Evaluated by the driver, as a script of the test's, not added
-    as an inline <script>, which the site's Content-Security-Policy rightly refuses."""
-    page.evaluate(AXE.read_text(encoding="utf-8") + "\n;true")
-
-
-def axe_violations(page: Page) -> list[dict[str, Any]]:
-    """axe-core's violations on the current page, all (non-experimental) rules on."""
-    inject_axe(page)
-    violations: list[dict[str, Any]] = page.evaluate(
-        """async () => {
-          const result = await axe.run(document, { resultTypes: ["violations"] });
-          return result.violations.map((v) => ({
-            id: v.id, impact: v.impact, help: v.help,
-            nodes: v.nodes.map((n) => ({ target: n.target.join(" "), html: n.html.slice(0, 160),
-                                         summary: n.failureSummary })),
-          }));
-        }""")
-    return violations
-
-
-def describe(found: dict[str, list[dict[str, Any]]]) -> str:
-    """A summary line per page (rule and node count), then the first nodes of each violation."""
-    lines = [f"{where}: " + ", ".join(f"{v['id']} x{len(v['nodes'])}" for v in violations)
-             for where, violations in found.items()]
-    for where, violations in found.items():
-        for v in violations:
-            lines.append(f"{where}: {v['id']} ({v['impact']}) {v['help']}")
-            lines.extend(f"    {n['target']}  {n['html']}" for n in v["nodes"][:5])
-    return "\n".join(lines)
-
-
 def wait_for_state(page: Page, name: str, state: str) -> None:
     page.locator(f"form[data-calculator='{name}'] [data-result][data-state={state}]").wait_for()
 
@@ -148,14 +109,17 @@ def test_axe_finds_no_violation_on_any_page(page: Page, watch: Watch, built_site
         settle(page)
         if violations := axe_violations(page):
             found[path or "/"] = violations
-    assert found == {}, "axe-core found violations:\n" + describe(found)
+    assert found == {}, "axe-core found violations:\n" + describe_violations(found)
     assert_clean(watch)
 
 
-def test_axe_finds_no_violation_in_results_and_errors(page: Page, watch: Watch) -> None:
-    assert {name for forms in RESULTS.values() for name, _ in forms} == set(CALCULATORS)
+def test_axe_finds_no_violation_in_results_and_errors(page: Page, watch: Watch,
+                                                      built_site: Path) -> None:
+    # One result per calculator (its example), grouped by the page the form lives on.
+    results = examples_by_page(built_site)
+    assert {name for forms in results.values() for name, _ in forms} == set(CALCULATORS)
     found: dict[str, list[dict[str, Any]]] = {}
-    for path, forms in RESULTS.items():
+    for path, forms in results.items():
         page.goto(path)
         settle(page)
         for name, inputs in forms:
@@ -167,13 +131,13 @@ def test_axe_finds_no_violation_in_results_and_errors(page: Page, watch: Watch) 
     # The error state: a result first, then a bad weight replaces it.
     page.goto("prophylaxis/")
     settle(page)
-    fill_form(page, "prophylaxis", RESULTS["prophylaxis/"][0][1])
+    fill_form(page, "prophylaxis", example("prophylaxis"))
     wait_for_state(page, "prophylaxis", "done")
     fill_form(page, "prophylaxis", {"weight_kg": "abc"})
     wait_for_state(page, "prophylaxis", "error")
     if violations := axe_violations(page):
         found["prophylaxis/ (input error)"] = violations
-    assert found == {}, "axe-core found violations:\n" + describe(found)
+    assert found == {}, "axe-core found violations:\n" + describe_violations(found)
     assert_clean(watch)
 
 
@@ -250,9 +214,9 @@ def test_our_colours_meet_aa_contrast(page: Page, watch: Watch) -> None:
 
 # ---- forms: labels, errors, focus ---------------------------------------------------------
 
-def test_every_form_control_has_a_label(page: Page, watch: Watch) -> None:
+def test_every_form_control_has_a_label(page: Page, watch: Watch, built_site: Path) -> None:
     unlabelled: list[str] = []
-    for path in RESULTS:
+    for path in examples_by_page(built_site):  # every page with a calculator
         page.goto(path)
         unlabelled += [f"{path} {name}" for name in page.evaluate(
             """() => [...document.querySelectorAll(
@@ -266,7 +230,7 @@ def test_every_form_control_has_a_label(page: Page, watch: Watch) -> None:
 
 def test_input_error_is_tied_to_its_field(page: Page, watch: Watch) -> None:
     page.goto("prophylaxis/")
-    fill_form(page, "prophylaxis", {**RESULTS["prophylaxis/"][0][1], "weight_kg": "-5"})
+    fill_form(page, "prophylaxis", {**example("prophylaxis"), "weight_kg": "-5"})
     wait_for_state(page, "prophylaxis", "error")
     weight = page.locator("form[data-calculator=prophylaxis] [name=weight_kg]")
     assert weight.get_attribute("aria-invalid") == "true"
@@ -364,7 +328,7 @@ def phone_tour(warm_context: BrowserContext, base_url: str, built_site: Path,
         # A schedule (a wide table) in a result: it scrolls inside its own wrapper, not the page.
         phone.goto("prophylaxis/")
         settle(phone)
-        fill_form(phone, "prophylaxis", RESULTS["prophylaxis/"][0][1])
+        fill_form(phone, "prophylaxis", example("prophylaxis"))
         wait_for_state(phone, "prophylaxis", "done")
         check_width(phone, "prophylaxis result", shots, tour.overflow)
     return tour
@@ -372,7 +336,8 @@ def phone_tour(warm_context: BrowserContext, base_url: str, built_site: Path,
 
 def test_axe_finds_no_violation_at_375px(phone_tour: PhoneTour) -> None:
     assert phone_tour.pages > 10
-    assert phone_tour.axe == {}, "axe-core found violations at 375 px:\n" + describe(phone_tour.axe)
+    assert phone_tour.axe == {}, ("axe-core found violations at 375 px:\n"
+                                  + describe_violations(phone_tour.axe))
     assert_clean(phone_tour.watch)
 
 

@@ -15,15 +15,16 @@ import pytest
 from playwright.sync_api import Browser, Page
 
 from build_scripts.hosting.security import CONTENT_SECURITY_POLICY
-from tests.e2e.conftest import (
+from calculators.registry import CALCULATORS
+from tests.e2e.helpers import (
     ENGINE_TIMEOUT_MS,
     SiteServer,
+    example,
     fill_form,
     on_both_builds,
     record_errors,
     use_dedicated_worker,
 )
-from tests.e2e.test_every_calculator import CASES
 
 SUB_PATH = "/guides/cmvig/"
 
@@ -73,17 +74,12 @@ def test_pages_come_with_the_policy(strict_page: tuple[Page, list[str]],
         "style-src 'self'; frame-ancestors 'self'; base-uri 'self'; form-action 'self'")
 
 
-@pytest.mark.parametrize(("path", "name", "inputs", "key"),
-                         [*CASES, ("prophylaxis/", "prophylaxis",
-                                   {"weight_kg": "70", "organ": "kidney",
-                                    "transplant_date": "2026-01-05"}, ())],
-                         ids=[*(c[1] for c in CASES), "prophylaxis"])
+@pytest.mark.parametrize("name", list(CALCULATORS))
 def test_every_calculator_under_a_sub_path_with_the_policy(
-        strict_page: tuple[Page, list[str]], path: str, name: str, inputs: dict[str, str],
-        key: tuple[object, ...]) -> None:
+        strict_page: tuple[Page, list[str]], calculator_paths: dict[str, str], name: str) -> None:
     page, problems = strict_page
-    page.goto(path)
-    fill_form(page, name, inputs)
+    page.goto(calculator_paths[name])
+    fill_form(page, name, example(name))
     page.locator(f"form[data-calculator='{name}'] [data-result][data-state=done]").wait_for()
     assert violations(page) == []
     assert problems == []
@@ -107,13 +103,11 @@ def test_instant_navigation_keeps_one_worker_under_a_sub_path(
     use_dedicated_worker(page)  # counts the page's workers (Playwright sees no shared one)
     page.goto("prophylaxis/")
     page.evaluate("window.sameDocument = true")
-    fill_form(page, "prophylaxis", {"weight_kg": "70", "organ": "kidney",
-                                    "transplant_date": "2026-01-05"})
+    fill_form(page, "prophylaxis", example("prophylaxis"))
     page.locator("form[data-calculator=prophylaxis] [data-result][data-state=done]").wait_for()
     page.locator(".md-sidebar--primary a[href$='/treatment/']").first.click()
     page.wait_for_url(f"**{SUB_PATH}treatment/")
-    fill_form(page, "regimen", {"regimen": "chou-1996", "weight_kg": "70",
-                                "start_date": "2026-01-01"})
+    fill_form(page, "regimen", example("regimen"))
     page.locator("form[data-calculator=regimen] [data-result][data-state=done]").wait_for()
     assert page.evaluate("window.sameDocument") is True
     assert len([w for w in page.workers if "calculator-worker" in w.url]) == 1

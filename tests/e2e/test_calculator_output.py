@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import Page
 
-from tests.e2e.conftest import Watch, assert_clean
+from tests.e2e.helpers import Watch, assert_clean
 
 # Tests here need no fresh browser: they share the worker's warm context (e2e/conftest.py).
 pytestmark = pytest.mark.browser_context("warm")

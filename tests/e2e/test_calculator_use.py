@@ -11,7 +11,7 @@ import pytest
 from playwright.sync_api import Page
 
 from calculators import run
-from tests.e2e.conftest import Watch, assert_clean, use_dedicated_worker
+from tests.e2e.helpers import Watch, assert_clean, example, fill_form, use_dedicated_worker
 
 # Tests here share the worker's warm context (e2e/conftest.py) unless marked fresh.
 pytestmark = pytest.mark.browser_context("warm")
@@ -80,10 +80,7 @@ def test_screen_readers_hear_a_summary_not_the_whole_table(page: Page, watch: Wa
     assert region.get_attribute("aria-live") is None and region.get_attribute("role") == "region"
     live = page.locator(f"{FORM} .cmvig-announce")
     assert live.get_attribute("role") == "status"
-    page.fill(f"{FORM} [name=weight_kg]", "70")
-    page.select_option(f"{FORM} [name=organ]", "kidney")  # a required choice starts empty
-    page.fill(f"{FORM} [name=transplant_date]", "2026-01-01")
-    page.click(f"{FORM} button[type=submit]")
+    fill_form(page, "prophylaxis", example("prophylaxis"))
     doses_shown(page)
     assert live.inner_text().startswith("Result updated")
     page.fill(f"{FORM} [name=weight_kg]", "0")
@@ -96,7 +93,7 @@ def test_screen_readers_hear_a_summary_not_the_whole_table(page: Page, watch: Wa
 @pytest.mark.browser_context("fresh")  # routes its requests: a context of its own
 def test_pyodide_unreachable_shows_the_message_and_the_tables(page: Page) -> None:
     # Blocked by policy or missing: every file of the runtime is refused.
-    use_dedicated_worker(page)  # routes the worker's own requests (tests/e2e/conftest.py)
+    use_dedicated_worker(page)  # routes the worker's own requests (tests/e2e/helpers.py)
     page.route("**/assets/pyodide/**", lambda route: route.abort("blockedbyclient"))
     page.goto("prophylaxis/")
     page.wait_for_selector(f"{RESULT}[data-state=error]")

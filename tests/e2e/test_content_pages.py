@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 from playwright.sync_api import Browser, Page
 
-from tests.e2e.conftest import Watch, assert_clean, calculator_shared_workers
+from tests.e2e.helpers import Watch, assert_clean, calculator_shared_workers
 
 
 def test_evidence_table_sorts_and_filters_after_instant_navigation(

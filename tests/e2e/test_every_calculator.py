@@ -1,7 +1,8 @@
 """Every calculator form on the site computes in the browser what the CPython core computes.
 
-Each case fills a form on the guidance page it lives on, submits it, and finds the core's key
-figure in the page's answer; no console errors, no request leaving the site.
+Each calculator's example input (declared with the calculator) fills its form on the guidance
+page it lives on, is submitted, and the core's key figure must be in the page's answer; no
+console errors, no request leaving the site.
 """
 
 from __future__ import annotations
@@ -14,7 +15,8 @@ from playwright.sync_api import Page
 
 from calculators import run
 from calculators.display import duration
-from tests.e2e.conftest import Watch, assert_clean, fill_form, on_both_builds
+from calculators.registry import CALCULATORS
+from tests.e2e.helpers import Watch, assert_clean, example, fill_form, on_both_builds
 
 # Tests here need no fresh browser: they share the worker's warm context (e2e/conftest.py).
 pytestmark = pytest.mark.browser_context("warm")
@@ -26,30 +28,31 @@ def shown(value: float | int) -> str:
     return text
 
 
-# (page, calculator, inputs typed or chosen, a path into the core's result to find on the page)
-CASES: list[tuple[str, str, dict[str, str], tuple[Any, ...]]] = [
-    ("treatment/", "regimen",
-     {"regimen": "chou-1996", "weight_kg": "70", "start_date": "2026-01-01"},
-     ("doses", 0, "dose_mg")),
-    ("treatment/", "criteria", {"severe_manifestation": "true"}, ()),
-    ("administration/", "infusion", {"weight_kg": "70", "dose_mg": "10500"}, ("duration_min",)),
-    ("administration/", "units", {"amount": "5000", "unit": "u", "product": "cytotect-cp"},
-     ("mg",)),
-    ("administration/", "body-weight", {"weight_kg": "100", "height_cm": "180", "sex": "male"},
-     ("adjbw_kg",)),
-    ("administration/", "crcl", {"age": "60", "weight_kg": "70", "sex": "female",
-                                 "creatinine_mg_dl": "1.2"}, ("crcl_ml_min_rounded",)),
-    ("hsct/", "atg", {"agent": "rabbit", "dose_mg_per_kg": "7.5", "days_from_viremia": "2"},
-     ("group",)),
-    ("hsct/", "viral-load", {"copies": "6500", "previous_copies": "500"}, ("log10_display",)),
-]
+# Where each calculator's key figure is in the core's result (each is computed with its example
+# input, declared with the calculator: calculators.Calculator.example).
+KEY_FIGURES: dict[str, tuple[Any, ...]] = {
+    "prophylaxis": ("doses", 0, "dose_mg"),
+    "regimen": ("doses", 0, "dose_mg"),
+    "criteria": (),
+    "infusion": ("duration_min",),
+    "units": ("mg",),
+    "body-weight": ("adjbw_kg",),
+    "crcl": ("crcl_ml_min_rounded",),
+    "atg": ("group",),
+    "viral-load": ("log10_display",),
+}
+
+
+def test_every_calculator_has_a_key_figure() -> None:
+    assert set(KEY_FIGURES) == set(CALCULATORS)
 
 
 @on_both_builds
-@pytest.mark.parametrize(("path", "name", "inputs", "key"), CASES, ids=[c[1] for c in CASES])
-def test_form_computes_like_the_core(page: Page, watch: Watch, path: str, name: str,
-                                     inputs: dict[str, str], key: tuple[Any, ...]) -> None:
-    page.goto(path)
+@pytest.mark.parametrize("name", list(KEY_FIGURES))
+def test_form_computes_like_the_core(page: Page, watch: Watch, calculator_paths: dict[str, str],
+                                     name: str) -> None:
+    inputs, key = example(name), KEY_FIGURES[name]
+    page.goto(calculator_paths[name])
     form = page.locator(f"form[data-calculator='{name}']")
     result = form.locator("[data-result]")
     fill_form(page, name, inputs)

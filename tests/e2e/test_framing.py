@@ -12,11 +12,14 @@ import http.server
 import threading
 from collections.abc import Iterator
 from pathlib import Path
+from urllib.parse import urlencode
 
 import pytest
 from playwright.sync_api import Browser, Frame, Page
 
-LINK = "prophylaxis/#calculate:prophylaxis?weight_kg=70&organ=kidney&transplant_date=2026-01-01"
+from tests.e2e.helpers import example
+
+LINK = f"prophylaxis/#calculate:prophylaxis?{urlencode(example('prophylaxis'))}"
 
 
 @pytest.fixture

@@ -26,7 +26,7 @@ import pytest
 from playwright.sync_api import Locator, Page
 
 from calculators import InputError, registry, settings
-from tests.e2e.conftest import Watch, assert_clean, forms_on_site
+from tests.e2e.helpers import Watch, assert_clean, example, forms_on_site
 
 # Minutes long: scheduled first, so it does not finish last (tests/conftest.py).
 # No test here needs fresh browser state: they share the worker's warm context.
@@ -38,18 +38,12 @@ HOSTILE = ["", "   ", "abc", "1e309", "NaN", "-0", "７０", PAYLOAD, "9" * 10_0
 HOSTILE_DATES = ["2026-02-30", "2026-13-01", "0001-01-01", "1899-12-31", "2200-01-01",
                  "275760-09-13", "2026-01-01T00:00"]
 
-# Valid inputs for each calculator (the hostile value replaces one of them at a time).
+# Valid inputs for each calculator (the hostile value replaces one of them at a time): each
+# calculator's example, but the regimen form is tried with Zhang's HSCT regimen, as this test
+# always has (its doses, its horizon warning and its weekly option are on the path).
 VALID: dict[str, dict[str, str]] = {
-    "prophylaxis": {"weight_kg": "70", "organ": "kidney", "transplant_date": "2026-01-01"},
-    "regimen": {"regimen": "zhang-2021-hsct", "weight_kg": "70", "start_date": "2026-01-01"},
-    "units": {"amount": "5000", "unit": "u", "product": "cytotect-cp"},
-    "infusion": {"weight_kg": "70", "dose_mg": "10500"},
-    "body-weight": {"weight_kg": "100", "height_cm": "180", "sex": "male"},
-    "viral-load": {"copies": "6500", "previous_copies": "500"},
-    "atg": {"agent": "rabbit", "dose_mg_per_kg": "7.5", "days_from_viremia": "2"},
-    "criteria": {"severe_manifestation": "true"},
-    "crcl": {"age": "60", "weight_kg": "70", "sex": "female", "creatinine_mg_dl": "1.2"},
-}
+    **{name: example(name) for name in registry.CALCULATORS},
+    "regimen": {**example("regimen"), "regimen": "zhang-2021-hsct"}}
 # Fields that exclude another ("give X or Y, not both"): empty the other one while X is hostile,
 # so the hostile value itself is parsed rather than refused for the pair.
 EXCLUSIVE: dict[tuple[str, str], dict[str, str]] = {

@@ -13,11 +13,11 @@ from typing import Any
 from playwright.sync_api import Page
 
 from calculators import run
-from tests.e2e.conftest import Watch, assert_clean, fill_form
+from tests.e2e.helpers import Watch, assert_clean, example, fill_form
 
 FORM = "form[data-calculator=prophylaxis]"
 RESULT = f"{FORM} [data-result]"
-KIDNEY = {"weight_kg": "70", "organ": "kidney", "transplant_date": "2026-01-05"}
+KIDNEY = example("prophylaxis")
 
 # Records what the next recompute does to the result region: rows added or removed, cells changed.
 WATCH_REGION = """(selector) => {

@@ -26,8 +26,15 @@ from playwright.sync_api import Browser, Response
 
 from build_scripts.hosting.rules import CACHE_FOREVER, CACHE_REVALIDATE, DEPLOY_DIR
 from build_scripts.hosting.security import CONTENT_SECURITY_POLICY
-from tests.conftest import ROOT, free_port
-from tests.e2e.conftest import ENGINE_TIMEOUT_MS, NO_SHARED_WORKER, fill_form, record_errors
+from tests.conftest import ROOT
+from tests.e2e.helpers import (
+    ENGINE_TIMEOUT_MS,
+    NO_SHARED_WORKER,
+    example,
+    fill_form,
+    free_port,
+    record_errors,
+)
 
 # Minutes long: scheduled first, so it does not finish last (tests/conftest.py).
 pytestmark = pytest.mark.long
@@ -135,7 +142,7 @@ def visit(browser: Browser, nginx_url: str) -> Iterator[Visit]:
     origin = nginx_url.removesuffix(SUB_PATH)
     context = browser.new_context()
     # The runtime's responses are the worker's: Playwright sees them from the dedicated worker
-    # only (tests/e2e/conftest.py), which fetches the same files as the shared one.
+    # only (tests/e2e/helpers.py), which fetches the same files as the shared one.
     context.add_init_script(NO_SHARED_WORKER)
     responses: dict[str, Response] = {}
     console_errors: list[str] = []
@@ -154,8 +161,7 @@ def visit(browser: Browser, nginx_url: str) -> Iterator[Visit]:
     page.set_default_timeout(ENGINE_TIMEOUT_MS)
     record_errors(page, console_errors)
     page.goto(f"{nginx_url}prophylaxis/")
-    fill_form(page, "prophylaxis",
-              {"weight_kg": "70", "organ": "kidney", "transplant_date": "2026-01-05"})
+    fill_form(page, "prophylaxis", example("prophylaxis"))
     result = page.locator("[data-result]")
     page.wait_for_selector("[data-result][data-state=done], [data-result][data-state=error]")
     yield Visit(str(result.get_attribute("data-state")), page.locator("tr[data-dose-mg]").count(),

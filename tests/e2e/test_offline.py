@@ -23,12 +23,13 @@ from playwright.sync_api import Browser, BrowserContext, Page
 
 from build_scripts.offline import MANIFEST, RUNTIME_FOLDERS, write_offline
 from calculators import run
-from tests.conftest import free_port
-from tests.e2e.conftest import (
+from tests.e2e.helpers import (
     ENGINE_TIMEOUT_MS,
     SiteServer,
     calculator_shared_workers,
+    example,
     fill_form,
+    free_port,
     on_both_builds,
     record_errors,
 )
@@ -36,7 +37,7 @@ from tests.e2e.conftest import (
 # Minutes long: scheduled first, so it does not finish last (tests/conftest.py).
 pytestmark = pytest.mark.long
 
-REGIMEN = {"regimen": "chou-1996", "weight_kg": "70", "start_date": "2026-01-01"}
+REGIMEN = example("regimen")
 
 
 @pytest.fixture

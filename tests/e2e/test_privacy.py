@@ -19,12 +19,14 @@ from urllib.parse import unquote, urlsplit
 from playwright.sync_api import Page, Playwright, Request
 
 from calculators.registry import CALCULATORS
-from tests.e2e.conftest import (
+from tests.e2e.helpers import (
     CHROMIUM,
     CHROMIUM_FLAGS,
     ENGINE_TIMEOUT_MS,
     Watch,
     assert_clean,
+    example,
+    examples_by_page,
     fill_form,
 )
 
@@ -33,20 +35,16 @@ WEIGHT, CREATININE, DAY, HEIGHT, DOSE, COPIES, PREVIOUS = (
     "73.4", "1.37", "2026-03-17", "171.3", "7342", "48213", "3179")
 PATIENT_VALUES = [WEIGHT, CREATININE, DAY, DAY.replace("-", ""), HEIGHT, DOSE, COPIES, PREVIOUS]
 
-# Every calculator, on the page it lives on: (calculator, inputs).
-SESSION: dict[str, list[tuple[str, dict[str, str]]]] = {
-    "prophylaxis/": [("prophylaxis", {"weight_kg": WEIGHT, "organ": "kidney",
-                                      "transplant_date": DAY})],
-    "treatment/": [("regimen", {"regimen": "chou-1996", "weight_kg": WEIGHT, "start_date": DAY}),
-                   ("criteria", {"severe_manifestation": "true"})],
-    "administration/": [("infusion", {"weight_kg": WEIGHT, "dose_mg": DOSE}),
-                        ("units", {"amount": DOSE, "unit": "mg", "product": "cytogam"}),
-                        ("body-weight", {"weight_kg": WEIGHT, "height_cm": HEIGHT,
-                                         "sex": "female"}),
-                        ("crcl", {"age": "67", "weight_kg": WEIGHT, "sex": "female",
-                                  "creatinine_mg_dl": CREATININE})],
-    "hsct/": [("atg", {"agent": "rabbit", "dose_mg_per_kg": "7.5", "days_from_viremia": "2"}),
-              ("viral-load", {"copies": COPIES, "previous_copies": PREVIOUS})],
+# Every calculator's example (declared with the calculator) with the patient values in place of
+# its own: calculator -> the inputs changed. The ATG and criteria examples hold no patient value.
+PATIENT_INPUTS: dict[str, dict[str, str]] = {
+    "prophylaxis": {"weight_kg": WEIGHT, "transplant_date": DAY},
+    "regimen": {"weight_kg": WEIGHT, "start_date": DAY},
+    "infusion": {"weight_kg": WEIGHT, "dose_mg": DOSE},
+    "units": {"amount": DOSE, "unit": "mg", "product": "cytogam"},
+    "body-weight": {"weight_kg": WEIGHT, "height_cm": HEIGHT, "sex": "female"},
+    "crcl": {"age": "67", "weight_kg": WEIGHT, "creatinine_mg_dl": CREATININE},
+    "viral-load": {"copies": COPIES, "previous_copies": PREVIOUS},
 }
 
 # Runs in every page before the site's scripts: records each write, then lets it happen.
@@ -132,10 +130,16 @@ def site_file(built_site: Path, base_url: str, url: str) -> Path:
     return built_site / (path + "index.html" if path == "" or path.endswith("/") else path)
 
 
-def use_every_calculator(page: Page) -> list[list[str]]:
-    """Fill every calculator of SESSION in ``page``; the writes RECORD_WRITES saw, if it runs."""
+def session(site: Path) -> dict[str, list[tuple[str, dict[str, str]]]]:
+    """Every calculator with patient values, grouped by the page its form lives on."""
+    return examples_by_page(site, PATIENT_INPUTS)
+
+
+def use_every_calculator(page: Page, site: Path) -> list[list[str]]:
+    """Fill every calculator of the session in ``page``; the writes RECORD_WRITES saw, if it
+    runs."""
     writes: list[list[str]] = []
-    for path, forms in SESSION.items():
+    for path, forms in session(site).items():
         page.goto(path)
         for name, inputs in forms:
             fill_form(page, name, inputs)
@@ -158,7 +162,7 @@ def net_log_requests(log: Path) -> list[dict[str, str]]:
 
 
 def test_no_process_of_the_browser_sends_anything_elsewhere(playwright: Playwright,
-                                                            base_url: str,
+                                                            base_url: str, built_site: Path,
                                                             tmp_path: Path) -> None:
     # The calculators run in a SharedWorker, whose requests Playwright does not see (the test
     # above sees the page's). Chromium's own network log records every request of every process
@@ -170,7 +174,7 @@ def test_no_process_of_the_browser_sends_anything_elsewhere(playwright: Playwrig
         context = browser.new_context(base_url=base_url)
         page = context.new_page()
         page.set_default_timeout(ENGINE_TIMEOUT_MS)
-        use_every_calculator(page)
+        use_every_calculator(page, built_site)
         assert page.get_attribute("html", "data-engine-worker") == "shared"
         context.close()
     finally:
@@ -191,11 +195,13 @@ def test_no_process_of_the_browser_sends_anything_elsewhere(playwright: Playwrig
 def test_no_patient_value_leaves_the_page_or_stays_behind(page: Page, watch: Watch,
                                                           base_url: str,
                                                           built_site: Path) -> None:
-    assert {name for forms in SESSION.values() for name, _ in forms} == set(CALCULATORS)
+    assert set(PATIENT_INPUTS) <= set(CALCULATORS)
+    assert {name for forms in session(built_site).values() for name, _ in forms} == set(
+        CALCULATORS)
     requests: list[Request] = []
     page.context.on("request", lambda request: requests.append(request))
     page.context.add_init_script(RECORD_WRITES)
-    writes = use_every_calculator(page)
+    writes = use_every_calculator(page, built_site)
     # The offline copy is complete (a fresh profile's first visit installs it).
     page.evaluate("navigator.serviceWorker.ready.then(() => true)")
     held: dict[str, Any] = page.evaluate(DUMP_STORAGE)
@@ -254,8 +260,7 @@ def test_a_link_is_never_written_into_the_browsers_history(playwright: Playwrigh
     page = context.pages[0] if context.pages else context.new_page()
     page.set_default_timeout(ENGINE_TIMEOUT_MS)
     page.goto("prophylaxis/")
-    fill_form(page, "prophylaxis", {"weight_kg": WEIGHT, "organ": "kidney",
-                                    "transplant_date": DAY})
+    fill_form(page, "prophylaxis", {**example("prophylaxis"), **PATIENT_INPUTS["prophylaxis"]})
     form = page.locator("form[data-calculator=prophylaxis]")
     form.locator("[data-result][data-state=done]").wait_for()
     entries = page.evaluate("history.length")

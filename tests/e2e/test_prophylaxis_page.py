@@ -14,7 +14,7 @@ from playwright.sync_api import Page, Route
 
 from calculators import InputError, run
 from tests.conftest import golden_cases
-from tests.e2e.conftest import Watch, assert_clean, use_dedicated_worker
+from tests.e2e.helpers import Watch, assert_clean, use_dedicated_worker
 
 # Tests here share the worker's warm context (e2e/conftest.py) unless marked fresh.
 pytestmark = pytest.mark.browser_context("warm")
@@ -95,7 +95,7 @@ def test_result_updates_as_you_type(page: Page, watch: Watch) -> None:
 
 @pytest.mark.browser_context("fresh")  # routes its requests: a context of its own
 def test_loading_state_while_pyodide_starts(page: Page, watch: Watch) -> None:
-    use_dedicated_worker(page)  # routes and counts the worker's own requests (conftest)
+    use_dedicated_worker(page)  # routes and counts the worker's own requests (helpers.py)
     held: list[Route] = []
     # Hold the runtime's download (not the HEAD that first checks its type).
     page.route("**/pyodide.asm.wasm", lambda route: held.append(route)
@@ -116,7 +116,7 @@ def test_loading_state_while_pyodide_starts(page: Page, watch: Watch) -> None:
 
 @pytest.mark.browser_context("fresh")  # routes its requests: a context of its own
 def test_missing_worker_file_says_so(page: Page) -> None:
-    use_dedicated_worker(page)  # routes and counts the worker's own requests (conftest)
+    use_dedicated_worker(page)  # routes and counts the worker's own requests (helpers.py)
     page.route("**/calculator-worker.js", lambda route: route.fulfill(status=404, body="missing"))
     page.goto("prophylaxis/")
     page.wait_for_selector(f"{RESULT}[data-state=error]")
@@ -127,7 +127,7 @@ def test_missing_worker_file_says_so(page: Page) -> None:
 
 @pytest.mark.browser_context("fresh")  # routes its requests: a context of its own
 def test_missing_runtime_file_is_named_at_once(page: Page) -> None:
-    use_dedicated_worker(page)  # routes and counts the worker's own requests (conftest)
+    use_dedicated_worker(page)  # routes and counts the worker's own requests (helpers.py)
     page.route("**/pyodide.asm.wasm", lambda route: route.fulfill(status=404, body="missing"))
     page.goto("prophylaxis/")
     page.wait_for_selector(f"{RESULT}[data-state=error]")
@@ -136,7 +136,7 @@ def test_missing_runtime_file_is_named_at_once(page: Page) -> None:
 
 @pytest.mark.browser_context("fresh")  # routes its requests: a context of its own
 def test_runtime_that_never_starts_hits_the_watchdog(page: Page) -> None:
-    use_dedicated_worker(page)  # routes and counts the worker's own requests (conftest)
+    use_dedicated_worker(page)  # routes and counts the worker's own requests (helpers.py)
     # A download that never ends leaves loadPyodide waiting for ever; the page must not.
     page.clock.install()
     page.route("**/pyodide.asm.wasm",
@@ -150,7 +150,7 @@ def test_runtime_that_never_starts_hits_the_watchdog(page: Page) -> None:
 
 @pytest.mark.browser_context("fresh")  # counts its own downloads of the runtime
 def test_works_across_instant_navigation(page: Page, watch: Watch) -> None:
-    use_dedicated_worker(page)  # routes and counts the worker's own requests (conftest)
+    use_dedicated_worker(page)  # routes and counts the worker's own requests (helpers.py)
     # mkdocs-material rewrites links to absolute URLs for instant navigation: find them by name.
     sidebar = page.locator(".md-sidebar--primary")
     to_calculator = sidebar.locator("a[href$='/prophylaxis/']").first

@@ -13,8 +13,8 @@ from __future__ import annotations
 import pytest
 from playwright.sync_api import Page
 
-from tests.e2e.conftest import Watch, assert_clean, fill_form
-from tests.e2e.screenshots import EXAMPLES, WIDTHS
+from calculators.registry import CALCULATORS
+from tests.e2e.helpers import WIDTHS, Watch, assert_clean, example, fill_form
 
 # Tests here need no fresh browser: they share the worker's warm context (e2e/conftest.py).
 pytestmark = pytest.mark.browser_context("warm")
@@ -56,12 +56,12 @@ MEASURE = """(region) => {
 
 
 @pytest.mark.parametrize(("width", "height"), WIDTHS.values(), ids=list(WIDTHS))
-@pytest.mark.parametrize(("path", "name", "inputs"), EXAMPLES, ids=[e[1] for e in EXAMPLES])
+@pytest.mark.parametrize("name", list(CALCULATORS))
 def test_every_figure_to_act_on_is_in_view(page: Page, watch: Watch, width: int, height: int,
-                                           path: str, name: str, inputs: dict[str, str]) -> None:
+                                           calculator_paths: dict[str, str], name: str) -> None:
     page.set_viewport_size({"width": width, "height": height})
-    page.goto(path)
-    fill_form(page, name, inputs)
+    page.goto(calculator_paths[name])
+    fill_form(page, name, example(name))
     region = page.locator(f"form[data-calculator='{name}'] [data-result][data-state=done]")
     region.wait_for()
     found = region.evaluate(MEASURE)

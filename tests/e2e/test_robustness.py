@@ -13,12 +13,18 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import Browser, Page
 
-from tests.e2e.conftest import ENGINE_TIMEOUT_MS, SharedWorkerConsole, SiteServer, fill_form
+from tests.e2e.helpers import (
+    ENGINE_TIMEOUT_MS,
+    SharedWorkerConsole,
+    SiteServer,
+    example,
+    fill_form,
+)
 
 FORM = "form[data-calculator=prophylaxis]"
 RESULT = f"{FORM} [data-result]"
 # The organ is chosen: a required choice starts empty (issue 15).
-INPUTS = {"weight_kg": "70", "organ": "kidney", "transplant_date": "2026-01-05"}
+INPUTS = example("prophylaxis")
 
 
 def first_result(page: Page) -> None:

@@ -10,7 +10,7 @@ from __future__ import annotations
 import pytest
 from playwright.sync_api import Page
 
-from tests.e2e.conftest import Watch, assert_clean, fill_form
+from tests.e2e.helpers import Watch, assert_clean, fill_form
 
 # Tests here need no fresh browser: they share the worker's warm context (e2e/conftest.py).
 pytestmark = pytest.mark.browser_context("warm")

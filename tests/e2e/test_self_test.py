@@ -15,9 +15,16 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import Browser, Page
 
-from tests.conftest import ROOT, free_port
-from tests.e2e.conftest import ENGINE_TIMEOUT_MS, SiteServer, Watch, assert_clean
-from tests.e2e.test_accessibility import axe_violations, describe
+from tests.conftest import ROOT
+from tests.e2e.helpers import (
+    ENGINE_TIMEOUT_MS,
+    SiteServer,
+    Watch,
+    assert_clean,
+    axe_violations,
+    describe_violations,
+    free_port,
+)
 
 CHECKS = [
     "Opened from a web server",
@@ -94,7 +101,8 @@ def test_every_check_passes_under_the_test_server(page: Page, watch: Watch, base
 
     # The results and the report are accessible too (the axe test sees the page before a run).
     if violations := axe_violations(page):
-        pytest.fail("axe-core found violations:\n" + describe({"self-test/": violations}))
+        pytest.fail("axe-core found violations:\n"
+                    + describe_violations({"self-test/": violations}))
     assert_clean(watch)
 
 

@@ -5,7 +5,7 @@ one browser share it, so Pyodide and its memory snapshot are loaded once; each r
 answered to the tab that sent it; a tab closed in the middle of a calculation leaves the others
 working. Where SharedWorker is missing (deleted here by an init script), each tab starts its own
 dedicated worker, as before. Playwright does not see shared workers: the DevTools protocol counts
-them (tests/e2e/conftest.py).
+them (tests/e2e/helpers.py).
 """
 
 from __future__ import annotations
@@ -17,20 +17,22 @@ import pytest
 from playwright.sync_api import Browser, BrowserContext, Page, Request
 
 from calculators import run
-from tests.e2e.conftest import (
+from tests.e2e.helpers import (
     ENGINE_TIMEOUT_MS,
     calculator_shared_workers,
+    example,
     fill_form,
     use_dedicated_worker,
 )
 
-PROPHYLAXIS = {"weight_kg": "70", "organ": "kidney", "transplant_date": "2026-01-05"}
-REGIMEN = {"regimen": "chou-1996", "weight_kg": "70", "start_date": "2026-01-01"}
+PROPHYLAXIS = example("prophylaxis")
+REGIMEN = example("regimen")
 
 # Many requests sent at once, without waiting for each answer: the engine's queue holds both tabs'.
-SEND_MANY = """(weights) => {
+# Each is PROPHYLAXIS with another weight.
+SEND_MANY = """([inputs, weights]) => {
   window.__sent = Promise.all(weights.map((w) => window.cmvigCalculators.run("prophylaxis",
-    { weight_kg: w, organ: "kidney", transplant_date: "2026-01-05" })));
+    { ...inputs, weight_kg: w })));
 }"""
 
 
@@ -98,7 +100,7 @@ def test_requests_stay_matched_to_their_tab(browser: Browser, context: BrowserCo
     weights = [[f"{40 + i}.5" for i in range(40)], [f"{90 + i}.25" for i in range(40)]]
     # Both tabs send at once, with the same request numbers (each tab counts from 1).
     for tab, sent in zip(tabs, weights, strict=True):
-        tab.evaluate(SEND_MANY, sent)
+        tab.evaluate(SEND_MANY, [PROPHYLAXIS, sent])
     for tab, sent in zip(tabs, weights, strict=True):
         replies = tab.evaluate("window.__sent")
         assert replies == [core_prophylaxis(weight) for weight in sent]
@@ -109,9 +111,9 @@ def test_a_tab_closed_mid_calculation_costs_the_others_nothing(browser: Browser,
                                                                context: BrowserContext) -> None:
     staying, leaving = ready_tab(context), ready_tab(context)
     [engine] = engine_ids(browser, staying)
-    leaving.evaluate(SEND_MANY, [f"{50 + i}.5" for i in range(200)])
+    leaving.evaluate(SEND_MANY, [PROPHYLAXIS, [f"{50 + i}.5" for i in range(200)]])
     leaving.close()  # while the engine is still working through its requests
-    staying.evaluate(SEND_MANY, ["61.5", "88"])
+    staying.evaluate(SEND_MANY, [PROPHYLAXIS, ["61.5", "88"]])
     assert staying.evaluate("window.__sent") == [core_prophylaxis("61.5"), core_prophylaxis("88")]
     heavier = {**PROPHYLAXIS, "weight_kg": "75"}
     fill_form(staying, "prophylaxis", heavier)

@@ -13,7 +13,7 @@ from playwright.sync_api import Page, Request, Route
 
 from calculators import InputError, run
 from tests.conftest import golden_cases
-from tests.e2e.conftest import Watch, assert_clean, use_dedicated_worker
+from tests.e2e.helpers import Watch, assert_clean, use_dedicated_worker
 
 SNAPSHOT_URLS = "**/assets/wheels/*/snapshot-*.bin"
 
@@ -54,7 +54,7 @@ def _record_requests(page: Page) -> list[str]:
 
 
 def test_the_page_starts_from_the_snapshot(page: Page, watch: Watch) -> None:
-    use_dedicated_worker(page)  # routes and counts the worker's own requests (conftest)
+    use_dedicated_worker(page)  # routes and counts the worker's own requests (helpers.py)
     requested = _record_requests(page)
     page.goto("prophylaxis/")
     _assert_page_matches_core(page)
@@ -66,7 +66,7 @@ def test_the_page_starts_from_the_snapshot(page: Page, watch: Watch) -> None:
 
 
 def test_a_blocked_snapshot_falls_back_to_the_full_start(page: Page, watch: Watch) -> None:
-    use_dedicated_worker(page)  # routes and counts the worker's own requests (conftest)
+    use_dedicated_worker(page)  # routes and counts the worker's own requests (helpers.py)
     blocked: list[str] = []
 
     def block(route: Route, request: Request) -> None:
@@ -85,7 +85,7 @@ def test_a_blocked_snapshot_falls_back_to_the_full_start(page: Page, watch: Watc
 
 
 def test_bytes_that_are_no_snapshot_fall_back_to_the_full_start(page: Page, watch: Watch) -> None:
-    use_dedicated_worker(page)  # routes and counts the worker's own requests (conftest)
+    use_dedicated_worker(page)  # routes and counts the worker's own requests (helpers.py)
     page.context.route(SNAPSHOT_URLS, lambda route: route.fulfill(
         status=200, body=b"not a memory snapshot" * 64,
         headers={"Content-Type": "application/octet-stream"}))

@@ -9,22 +9,15 @@ holds only fields the core may do without.
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
 from playwright.sync_api import Page
 
 from calculators import registry
 from calculators.errors import InputError
-from tests.e2e.conftest import Watch, assert_clean, forms_on_site
+from tests.e2e.helpers import Watch, assert_clean
 
 # Tests here need no fresh browser: they share the worker's warm context (e2e/conftest.py).
 pytestmark = pytest.mark.browser_context("warm")
-
-
-@pytest.fixture(scope="module")
-def site_forms(built_site: Path) -> dict[str, list[str]]:
-    return forms_on_site(built_site)
 
 
 def core_refusal(name: str) -> InputError:
@@ -35,10 +28,10 @@ def core_refusal(name: str) -> InputError:
 
 @pytest.mark.parametrize("name", sorted(registry.CALCULATORS))
 def test_calculate_on_an_untouched_form_names_a_field(
-        page: Page, watch: Watch, site_forms: dict[str, list[str]], name: str) -> None:
-    assert name in site_forms, f"no page of the site has the {name} calculator's form"
+        page: Page, watch: Watch, calculator_paths: dict[str, str], name: str) -> None:
+    assert name in calculator_paths, f"no page of the site has the {name} calculator's form"
     refusal = core_refusal(name)
-    page.goto(site_forms[name][0])
+    page.goto(calculator_paths[name])
     form = page.locator(f"form[data-calculator='{name}']")
     form.locator("[data-result][data-state=ready]").wait_for()
     form.locator("button[type=submit]").click()
@@ -62,8 +55,8 @@ def test_calculate_on_an_untouched_form_names_a_field(
 
 @pytest.mark.parametrize("name", sorted(registry.CALCULATORS))
 def test_every_input_the_core_needs_is_in_view(
-        page: Page, site_forms: dict[str, list[str]], name: str) -> None:
-    page.goto(site_forms[name][0])
+        page: Page, calculator_paths: dict[str, str], name: str) -> None:
+    page.goto(calculator_paths[name])
     form = page.locator(f"form[data-calculator='{name}']")
     under_more_options = set(form.locator("details.cmvig-options [name]").evaluate_all(
         "controls => controls.map((c) => c.name)"))

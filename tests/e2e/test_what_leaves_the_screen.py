@@ -23,34 +23,35 @@ from playwright.sync_api import Locator, Page
 
 from calculators import run
 from calculators.display import shown as display
-from calculators.registry import describe
-from tests.e2e.conftest import Watch, assert_clean, fill_form
+from calculators.registry import CALCULATORS, describe
+from tests.e2e.helpers import Watch, assert_clean, example, fill_form
 
 # Minutes long: scheduled first, so it does not finish last (tests/conftest.py).
 # No test here needs fresh browser state: they share the worker's warm context.
 pytestmark = [pytest.mark.long, pytest.mark.browser_context("warm")]
 
-# (page, calculator, inputs as typed: "154 lb" is 154 with the unit select on lb)
-CASES: list[tuple[str, str, dict[str, str]]] = [
-    ("prophylaxis/", "prophylaxis", {
-        "weight_kg": "154 lb", "organ": "lung", "transplant_date": "2026-01-01",
+# Calculator -> inputs as typed ("154 lb" is 154 with the unit select on lb): each example
+# (declared with the calculator) with units and options other than the defaults; where its fields
+# differ from the example's on purpose (a log10 instead of copies, µmol/L instead of mg/dL, other
+# criteria), in full.
+CASES: dict[str, dict[str, str]] = {
+    "prophylaxis": {
+        **example("prophylaxis"), "weight_kg": "154 lb", "organ": "lung",
         "product": "cytotect-cp", "weight_basis": "adjusted", "height_cm": "70 in", "sex": "male",
-        "rounding": "up"}),
-    ("treatment/", "regimen", {
-        "regimen": "chou-1996", "weight_kg": "176 lb", "start_date": "2026-02-01",
-        "weight_basis": "ideal", "height_cm": "1,75 m", "sex": "female", "rounding": "nearest"}),
-    ("administration/", "units", {"amount": "5000", "unit": "u", "product": "cytotect-cp",
-                                  "rounding": "none"}),
-    ("administration/", "infusion", {"weight_kg": "154 lb", "dose_mg": "7 g",
-                                     "first_infusion": "false", "product": "cytogam"}),
-    ("administration/", "body-weight", {"weight_kg": "220 lb", "height_cm": "70 in",
-                                        "sex": "female"}),
-    ("hsct/", "viral-load", {"copies": "6500", "previous_log10": "2.7"}),
-    ("hsct/", "atg", {"agent": "porcine", "dose_mg_per_kg": "20", "days_from_viremia": "5"}),
-    ("treatment/", "criteria", {"rising_pcr": "true", "pcr_log10": "5.3", "on_antivirals": "true"}),
-    ("administration/", "crcl", {"age": "60", "weight_kg": "154 lb", "sex": "male",
-                                 "creatinine_umol_l": "110", "haemodialysis": "false"}),
-]
+        "rounding": "up"},
+    "regimen": {
+        **example("regimen"), "weight_kg": "176 lb", "start_date": "2026-02-01",
+        "weight_basis": "ideal", "height_cm": "1,75 m", "sex": "female", "rounding": "nearest"},
+    "units": {**example("units"), "rounding": "none"},
+    "infusion": {"weight_kg": "154 lb", "dose_mg": "7 g", "first_infusion": "false",
+                 "product": "cytogam"},
+    "body-weight": {"weight_kg": "220 lb", "height_cm": "70 in", "sex": "female"},
+    "viral-load": {"copies": "6500", "previous_log10": "2.7"},
+    "atg": {"agent": "porcine", "dose_mg_per_kg": "20", "days_from_viremia": "5"},
+    "criteria": {"rising_pcr": "true", "pcr_log10": "5.3", "on_antivirals": "true"},
+    "crcl": {"age": "60", "weight_kg": "154 lb", "sex": "male", "creatinine_umol_l": "110",
+             "haemodialysis": "false"},
+}
 FIELDS = {name: {f["name"]: f for f in calc["fields"]} for name, calc in describe().items()}
 
 
@@ -144,11 +145,16 @@ def unfolded(ics: str) -> list[str]:
     return ics.replace("\r\n ", "").split("\r\n")
 
 
-@pytest.mark.parametrize(("path", "name", "inputs"), CASES, ids=[c[1] for c in CASES])
+def test_every_calculator_has_a_case() -> None:
+    assert set(CASES) == set(CALCULATORS)
+
+
+@pytest.mark.parametrize("name", list(CASES))
 def test_link_sheet_text_and_files_carry_what_was_computed(
-        page: Page, watch: Watch, path: str, name: str, inputs: dict[str, str]) -> None:
+        page: Page, watch: Watch, calculator_paths: dict[str, str], name: str) -> None:
+    inputs = CASES[name]
     page.context.grant_permissions(["clipboard-read", "clipboard-write"])
-    page.goto(path)
+    page.goto(calculator_paths[name])
     fill(page, name, inputs)
     first = result_of(page, name)
     assert first["state"] == "done", first["text"]
@@ -317,14 +323,14 @@ def test_the_404_page_is_styled_at_any_depth(page: Page, base_url: str) -> None:
     assert page.evaluate("typeof document$") == "object"  # the theme's scripts ran
 
 
-@pytest.mark.parametrize(("path", "name", "inputs"), [c for c in CASES if c[1] in {
-    "prophylaxis", "regimen"}], ids=["prophylaxis", "regimen"])
+@pytest.mark.parametrize("name", ["prophylaxis", "regimen"])
 def test_print_sheet_has_empty_boxes_and_the_rate_plans_on_screen(
-        page: Page, watch: Watch, path: str, name: str, inputs: dict[str, str]) -> None:
+        page: Page, watch: Watch, calculator_paths: dict[str, str], name: str) -> None:
     """Issue 15, item 9: boxes for the patient label, prescriber and product lot, empty; the
     infusion-rate plan for the first and later doses, the figures the screen shows (the core's
     rate plans at the actual weight)."""
-    page.goto(path)
+    inputs = CASES[name]
+    page.goto(calculator_paths[name])
     fill(page, name, inputs)
     shown = result_of(page, name)
     assert shown["state"] == "done", shown["text"]  # the page's message, should it refuse

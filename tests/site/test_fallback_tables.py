@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from build_scripts.fallback import WEIGHTS_KG
-from tests.build_scripts.test_fallback import (
+from tests.build_scripts.fallback_tables import (
     INFUSION_IDS,
     NUMBER,
     PROPHYLAXIS_IDS,
