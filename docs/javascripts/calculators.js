@@ -324,8 +324,11 @@ function bindPage() {
   }
 }
 
-// A small programmatic door for tests and benchmarks: same worker, same core.
-window.cmvigCalculators = { run: (name, params) => startEngine().run(name, params) };
+// A small programmatic door for tests and benchmarks: same worker, same core, the core's answer
+// as the registry gives it ({ok, result} or {ok, error}); what the page draws of it is its own.
+window.cmvigCalculators = {
+  run: (name, params) => startEngine().run(name, params).then(({ display, ...answer }) => answer),
+};
 
 if (typeof document$ !== "undefined") document$.subscribe(bindPage);
 else bindPage();
