@@ -17,14 +17,14 @@ from typing import Any
 
 from . import display, settings
 from .errors import InputError
-from .registry import run
+from .registry import run_shown
 
 __all__ = ["handle", "check_settings", "display_precision"]
 
 
 def _answer(work: Callable[[], dict[str, Any]]) -> str:
     try:
-        return json.dumps({"ok": True, "result": work()})
+        return json.dumps({"ok": True, **work()})
     except InputError as error:
         return json.dumps({"ok": False, "error": error.as_plain()})
 
@@ -42,8 +42,9 @@ def _settings(settings_json: str) -> settings.Settings:
 
 def handle(name: str, params_json: str, settings_json: str) -> str:
     """Run calculator ``name`` with the JSON object ``params_json`` under the institution's
-    settings ``settings_json`` (a JSON object); answer in JSON."""
-    return _answer(lambda: run(name, _object(params_json, "params", "The inputs"),
+    settings ``settings_json`` (a JSON object); answer in JSON: the ``result`` and the
+    ``display`` the page draws of it (:func:`calculators.registry.run_shown`)."""
+    return _answer(lambda: run_shown(name, _object(params_json, "params", "The inputs"),
                                _settings(settings_json)))
 
 
@@ -51,7 +52,7 @@ def check_settings(settings_json: str) -> str:
     """Check the institution's calculator settings (a JSON object); answer in JSON."""
     def check() -> dict[str, Any]:
         _settings(settings_json)
-        return {}
+        return {"result": {}}
     return _answer(check)
 
 

@@ -12,11 +12,13 @@ step or an infusion is never shown shorter than it takes.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import date
 from decimal import ROUND_CEILING, ROUND_FLOOR, ROUND_HALF_UP, Decimal
 
 from .plain import to_plain
 
-__all__ = ["Precision", "PRECISION", "rounded", "shown", "duration", "as_plain"]
+__all__ = ["Precision", "PRECISION", "rounded", "shown", "duration", "number", "date_text",
+           "as_plain"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -65,9 +67,7 @@ def rounded(value: Decimal, quantity: str) -> Decimal:
 def shown(value: Decimal, quantity: str) -> str:
     """``value`` as every screen shows ``quantity``: rounded, grouped ("10,478"), no trailing
     zeros after the point ("246" mL, "139.7" mL)."""
-    figure = rounded(value, quantity)
-    text = f"{figure:,f}"
-    return text.rstrip("0").rstrip(".") if "." in text else text
+    return _grouped(rounded(value, quantity))
 
 
 def duration(minutes: Decimal) -> str:
@@ -77,6 +77,26 @@ def duration(minutes: Decimal) -> str:
     if not hours:
         return f"{rest} min"
     return f"{hours} h {rest} min" if rest else f"{hours} h"
+
+
+def _grouped(value: Decimal) -> str:
+    text = f"{value:,f}"
+    return text.rstrip("0").rstrip(".") if "." in text else text
+
+
+def number(value: Decimal | int) -> str:
+    """A plain figure that is no measured quantity (a strength, a vial size, an amount as
+    typed): grouped, at most three decimals, rounded half up ("1,234.568")."""
+    return _grouped(Decimal(value).quantize(Decimal("0.001"), rounding=ROUND_HALF_UP))
+
+
+_WEEKDAYS = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
+_MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
+
+
+def date_text(day: date) -> str:
+    """A date with its weekday, as every screen, sheet and file shows it: "Mon 5 Jan 2026"."""
+    return f"{_WEEKDAYS[day.weekday()]} {day.day} {_MONTHS[day.month - 1]} {day.year}"
 
 
 def as_plain() -> dict[str, dict[str, object]]:

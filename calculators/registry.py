@@ -29,9 +29,10 @@ from .calculator import Calculator
 from .errors import InputError
 from .fields import AnyField, DateField, NumberField
 from .plain import to_plain
+from .presenters import present
 from .settings import DEFAULTS, Settings
 
-__all__ = ["Calculator", "CALCULATORS", "run", "describe"]
+__all__ = ["Calculator", "CALCULATORS", "evaluate", "run", "run_shown", "describe"]
 
 _MODULES = (prophylaxis, regimens, units, infusion, body_weight, viral_load, hsct, criteria, renal)
 
@@ -57,17 +58,18 @@ def input_warnings(fields: tuple[AnyField, ...], params: Mapping[str, object],
     return found
 
 
-def run(name: str, params: Mapping[str, object], settings: Settings = DEFAULTS,
-        today: date | None = None) -> dict[str, Any]:
-    """Run calculator ``name`` on ``params`` under ``settings`` and return plain data.
+def evaluate(name: str, params: Mapping[str, object], settings: Settings = DEFAULTS,
+             today: date | None = None) -> tuple[Any, list[str]]:
+    """Run calculator ``name`` on ``params`` under ``settings``: its result, and the warnings
+    for inputs outside their expected range.
 
     ``settings`` are the institution's (:func:`calculators.settings.parse`; by default none), given
     to the calculators that use them (``Calculator.uses_settings``).
 
     Unknown parameter names are refused rather than ignored, so a misspelt field never silently
-    falls back to nothing. ``input_warnings`` lists the inputs that were accepted but lie outside
-    their expected range (dates measured from ``today``, the computer's date by default); it is
-    kept apart from ``warnings`` so that a result's own warnings do not change with the date.
+    falls back to nothing. The input warnings (dates measured from ``today``, the computer's date
+    by default) are kept apart from the result's own ``warnings``, so that those do not change
+    with the date.
     """
     if name not in CALCULATORS:
         raise InputError("calculator", name, f"There is no calculator called '{name}'.")
@@ -80,9 +82,29 @@ def run(name: str, params: Mapping[str, object], settings: Settings = DEFAULTS,
     if calculator.uses_settings:
         inputs["settings"] = settings
     result = calculator.function(**inputs)
+    return result, input_warnings(calculator.fields, params,
+                                  date.today() if today is None else today)
+
+
+def run(name: str, params: Mapping[str, object], settings: Settings = DEFAULTS,
+        today: date | None = None) -> dict[str, Any]:
+    """Run calculator ``name`` (:func:`evaluate`) and return its result as plain data, with
+    ``input_warnings``: the inputs that were accepted but lie outside their expected range."""
+    return _with_input_warnings(*evaluate(name, params, settings, today))
+
+
+def run_shown(name: str, params: Mapping[str, object], settings: Settings = DEFAULTS,
+              today: date | None = None) -> dict[str, Any]:
+    """:func:`run`'s ``result``, and the ``display`` the page draws of it (what it shows, how it
+    was calculated: :func:`calculators.presenters.present`), both as plain data."""
+    result, warnings = evaluate(name, params, settings, today)
+    return {"result": _with_input_warnings(result, warnings),
+            "display": to_plain(present(result, warnings))}
+
+
+def _with_input_warnings(result: Any, warnings: list[str]) -> dict[str, Any]:
     plain: dict[str, Any] = to_plain(result)
-    plain["input_warnings"] = input_warnings(calculator.fields, params,
-                                             date.today() if today is None else today)
+    plain["input_warnings"] = warnings
     return plain
 
 

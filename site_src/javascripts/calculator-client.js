@@ -12,7 +12,7 @@
 //                    pages reached by instant navigation, get the same one. Its
 //                    ready: a promise of {precision} once the engine can calculate;
 //                    onProgress(listener): each start-up step, latest first;
-//                    run(name, params): a promise of the core's reply {ok, result | error};
+//                    run(name, params): a promise of the core's reply {ok, result, display | error};
 //                    a failure rejects with an EngineError whose message is for the reader.
 //   EngineError      the engine could not start, stopped, or did not answer.
 //

@@ -8,12 +8,12 @@
 // (calculators.js). Each input is shown as entered and, for a unit other than the field's own,
 // as converted ("154 lb = 69.9 kg").
 //
-//   number(value)                    a count or other plain figure (at most three decimals)
 //   usePrecision(table)              the core's display precision per quantity (calculators/
 //                                    display.py), sent by the worker once it is ready
 //   figure(value, quantity)          a quantity as every screen, sheet and file shows it:
 //                                    "10,478" (mg), "209.6" (mL), "21" (mL/h), "69.9" (kg)
-//   duration(minutes)                "3 h 23 min"
+//                                    (the core writes a result's own figures; this shows an
+//                                    input converted from its unit, and the calendar's)
 //   dateText(iso)                    a date as every screen, sheet and file shows it:
 //                                    "Mon 5 Jan 2026"
 //   formInputs(form)                 the form's inputs as the core receives them (units included)
@@ -22,10 +22,6 @@
 //   disableActions(region)           the buttons of an out-of-date result stop working
 //   restoreFromLink(form)            fills the form from a #calculate:NAME?... link and removes
 //                                    the link from the address bar; true if it did
-
-const numberFormat = new Intl.NumberFormat("en-GB", { maximumFractionDigits: 3 });
-/** A plain figure (a count, a day): en-GB grouping, at most three decimals, never E-notation. */
-export const number = (value) => numberFormat.format(value);
 
 // The core's table of quantity -> {step, rounding} (calculators/display.py): stated once, there.
 let precision = null;
@@ -48,14 +44,6 @@ export function figure(value, quantity) {
   const steps = ROUNDING[rule.rounding](Number((value / rule.step).toPrecision(12)));
   return new Intl.NumberFormat("en-GB", { maximumFractionDigits: digits })
     .format(Number((steps * rule.step).toFixed(digits)));
-}
-
-/** Minutes as "3 h 23 min", "45 min" or "2 h" (whole minutes, rounded as the core says). */
-export function duration(minutes) {
-  const whole = Number(figure(minutes, "minutes").replaceAll(",", ""));
-  const [hours, rest] = [Math.floor(whole / 60), whole % 60];
-  if (!hours) return `${rest} min`;
-  return rest ? `${hours} h ${rest} min` : `${hours} h`;
 }
 
 // A number typed with a unit is shown converted into the field's own unit, as that quantity.

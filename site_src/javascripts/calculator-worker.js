@@ -15,7 +15,7 @@
 //               (snapshot: true if restored from the build's memory snapshot, false if started
 //               the full way; precision: the core's display precision per quantity),
 //               {type: "failed", message} if they cannot be,
-//               {type: "reply", id, reply} with reply = {ok: true, result} | {ok: false, error},
+//               {type: "reply", id, reply} with reply = {ok: true, result, display} | {ok: false, error},
 //               {type: "stopped", message} if something fails outside those.
 // Everything is loaded from this site: the runtime from assets/pyodide/<version>/, and the wheel
 // through a site-local lock (assets/wheels/<hash>/pyodide-lock.json) that lists nothing else, so

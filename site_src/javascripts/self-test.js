@@ -97,6 +97,9 @@ function parsePolicy(policy) {
   return directives;
 }
 
+/** A directive of the recommended policy with its sources, as the policy writes it. */
+const recommended = (name) => `${name} ${parsePolicy(RECOMMENDED_CSP).get(name).join(" ")}`;
+
 /** The sources that govern `directive`, following CSP's fallbacks. */
 function effective(directives, ...names) {
   for (const name of [...names, "default-src"]) if (directives.has(name)) return directives.get(name);
@@ -157,7 +160,7 @@ const CHECKS = [
         return pass("A module worker started from this site and computed 2 + 3 = 5 with WebAssembly.");
       } catch (error) {
         return fail(`A module worker did not run: ${error.message}.`,
-          "Serve .js files as text/javascript and allow workers from the site itself (worker-src 'self'); use a current browser.");
+          `Serve .js files as text/javascript and allow workers from the site itself (${recommended("worker-src")}); use a current browser.`);
       } finally {
         worker?.terminate();
       }
@@ -210,7 +213,7 @@ const CHECKS = [
         }
         if (effective(policy, "worker-src", "child-src", "script-src") && !workers.includes("'self'")) {
           return fail(`Sent: ${sent}. It forbids workers from this site, so the calculators cannot start.`,
-            `Allow worker-src 'self'; recommended: ${RECOMMENDED_CSP}`);
+            `Allow ${recommended("worker-src")}; recommended: ${RECOMMENDED_CSP}`);
         }
         const differences = [...parsePolicy(RECOMMENDED_CSP)]
           .filter(([name, sources]) => (policy.get(name) ?? []).join(" ") !== sources.join(" "))

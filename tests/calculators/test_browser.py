@@ -14,6 +14,10 @@ def test_handle_answers_with_the_result() -> None:
     reply = json.loads(handle("prophylaxis", json.dumps(KIDNEY_70), NO_SETTINGS))
     assert reply["ok"] is True
     assert reply["result"]["doses"][0]["dose_mg"] == 10500  # CytoGam label: 150 mg/kg x 70 kg
+    # What the page shows of it, and how it was calculated, come with it (issue 12, item 4).
+    how = reply["display"][-1]
+    assert (how["kind"], how["style"]) == ("line", "how")
+    assert how["parts"][1].startswith("Dose = mg/kg × dosing weight (first dose: 150 × 70 kg")
 
 
 def test_handle_answers_with_the_error() -> None:

@@ -66,3 +66,17 @@ def test_a_shown_rate_is_never_faster_and_a_shown_time_never_shorter(value: Deci
     assert value <= rounded(value, "minutes") < value + 1
     for quantity, rule in PRECISION.items():
         assert abs(rounded(value, quantity) - value) <= rule.step, quantity
+
+
+def test_plain_numbers_and_dates_as_every_screen_shows_them() -> None:
+    # Strengths, vial sizes and amounts as typed: grouped, at most three decimals, half up.
+    from datetime import date
+
+    from calculators.display import date_text, number
+    assert (number(Decimal(50)), number(Decimal("45.5")), number(Decimal("0.4"))) == (
+        "50", "45.5", "0.4")
+    assert number(Decimal("1234.5675")) == "1,234.568"
+    assert number(0) == "0"
+    # The calendar date with its weekday: 1 Jan 2026 was a Thursday.
+    assert date_text(date(2026, 1, 1)) == "Thu 1 Jan 2026"
+    assert date_text(date(2026, 2, 1)) == "Sun 1 Feb 2026"

@@ -14,7 +14,8 @@ import pytest
 
 from calculators import settings
 from calculators.errors import InputError
-from calculators.registry import CALCULATORS, run
+from calculators.presenters import explanation
+from calculators.registry import CALCULATORS, evaluate, run
 from calculators.sources import SOURCES
 from tests.conftest import GOLDEN, golden_cases, golden_key
 
@@ -60,6 +61,7 @@ def test_golden_files_are_well_formed() -> None:
             assert case["calculator"] in CALCULATORS, f"{path}: {case['id']}"
             assert case.get("quote"), f"{path}: {case['id']} must quote its source"
             assert ("expect" in case) != ("error" in case), f"{path}: {case['id']}"
+            assert "explanation" not in case or "expect" in case, f"{path}: {case['id']}"
 
 
 @pytest.mark.parametrize("case", _cases())
@@ -72,3 +74,7 @@ def test_golden_case(case: dict[str, Any]) -> None:
     else:
         problem = subset_mismatch(case["expect"], run(case["calculator"], case["input"], chosen))
         assert problem is None, problem
+    if "explanation" in case:
+        # "How this was calculated", as the page shows it: the source's numbers in the formula.
+        result, _ = evaluate(case["calculator"], case["input"], chosen)
+        assert explanation(result) == case["explanation"]
