@@ -4,7 +4,7 @@ A calculator's result is presented by :mod:`calculators.presenters` as a tuple o
 order a clinician reads them: the answer box, the hazards, the detail (tables, lines, lists),
 the quiet notes, the sources and how it was calculated. Every figure in a block is already text,
 shown with :mod:`calculators.display`'s precision, so the page adds no formula, constant or
-wording of its own; it only turns the blocks into HTML (``docs/javascripts/calculators.js``):
+wording of its own; it only turns the blocks into HTML (``site_src/javascripts/calculators.js``):
 
 - :class:`Box`: a ``<div class="cmvig-STYLE">`` with one ``<p>`` per line (the answer, the
   warnings);

@@ -3,7 +3,7 @@
 What a result shows and how it was calculated are written by the core
 (``calculators.presenters``); the page draws them with one generic renderer. So no script names a
 calculator, states a formula's constant or keeps its own copy of the Content Security Policy
-(``self-test.js`` imports the one ``build_scripts.security`` writes into ``assets/security.mjs``).
+(``self-test.js`` imports the one ``build_scripts.hosting.security`` writes into ``assets/security.mjs``).
 Before this issue ``calculators.js`` held a renderer and a "how this was calculated" text per
 calculator (Devine's 50 and 45.5 kg, 2.3 kg per inch, 2.54 cm per inch, the factor 0.4).
 """
@@ -13,14 +13,13 @@ from __future__ import annotations
 import re
 from decimal import Decimal
 
-from build_scripts.security import CONTENT_SECURITY_POLICY
+from build_scripts.hosting.security import CONTENT_SECURITY_POLICY
 from calculators import body_weight, viral_load
 from calculators.registry import CALCULATORS
 from tests.conftest import ROOT
 
-# The hand-written browser code, wherever the layout keeps it (issue 12, item 6, moves it).
-SCRIPTS = next(folder for folder in (ROOT / "site_src" / "javascripts",
-                                     ROOT / "docs" / "javascripts") if folder.is_dir())
+# The hand-written browser code (the build copies it into docs/javascripts/).
+SCRIPTS = ROOT / "site_src" / "javascripts"
 
 # The core's constants a formula of the page once restated. DEVINE_FROM_INCHES (60) is left out:
 # 60 is also the minutes of an hour, which the page's duration() uses.

@@ -8,7 +8,7 @@
 
 import { offline } from "./offline.js";
 // What the site's server should send (README, "Serving it elsewhere"): the one policy of
-// build_scripts/security.py, which the build writes into assets/security.mjs.
+// build_scripts/hosting/security.py, which the build writes into assets/security.mjs.
 import { CONTENT_SECURITY_POLICY as RECOMMENDED_CSP } from "../assets/security.mjs";
 const SITE_ROOT = new URL("../", import.meta.url);
 const MANIFEST_URL = new URL("offline-manifest.json", SITE_ROOT);

@@ -4,7 +4,7 @@
 //
 // Why: Zensical's search dialog (0.0.73) draws itself in a shadow root and appends its stylesheet
 // there as a <style> element, made by its bundle at run time. The site's policy (style-src
-// 'self', build_scripts/security.py) blocks every <style> element, so the dialog would be
+// 'self', build_scripts/hosting/security.py) blocks every <style> element, so the dialog would be
 // unstyled and the console would report a violation; build_scripts/csp.py can only move styles
 // that are in the built files. A constructed stylesheet (CSSOM) is not an inline style: a <style>
 // element appended to a shadow root is adopted as one instead, with the same rules. MkDocs +
