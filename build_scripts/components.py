@@ -267,6 +267,14 @@ class SiteFunctions:
         return self._render("product_facts.html.j2", id=product_id, product=product,
                             reference=self.reference_link(product["reference"]))
 
+    def every_product_facts(self) -> Markup:
+        """Each product of ``site_src/products/`` in full, by its ``order`` (then file name): a
+        product added there is on the page without editing the page."""
+        products = self.content.products
+        ordered = sorted(products, key=lambda product_id: (products[product_id].get("order", 100),
+                                                           product_id))
+        return Markup("\n\n").join(self.product_facts(product_id) for product_id in ordered)
+
     def hazard_log(self) -> Markup:
         """The hazard log (site_src/hazards.yml) as a table."""
         if not self.content.hazards:

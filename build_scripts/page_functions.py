@@ -31,6 +31,7 @@ PAGE_FUNCTIONS: dict[str, PageFunction] = {function.name: function for function 
     PageFunction("case_cards", "case setting", keyword="setting"),
     PageFunction("case_timeline", "case"),
     PageFunction("product_facts", "product"),
+    PageFunction("every_product_facts"),
     PageFunction("calculator_form", "calculator"),
     PageFunction("fallback_table", "fallback table"),
     PageFunction("off_label"),

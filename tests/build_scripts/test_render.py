@@ -138,6 +138,20 @@ def test_product_facts_mark_unverified_facts(site_src: Path, content: Content,
     assert '<a href="references/#seed-a">Author 2020</a>' in html  # from the home page
 
 
+def test_every_product_facts_shows_a_product_added_without_editing_the_page(
+        site_src: Path, tmp_path: Path) -> None:
+    """Adding a product is its files only (README, "Adding a product"): a second product file
+    appears in every_product_facts(), placed by its ``order``, before one with none (100)."""
+    products = site_src / "products"
+    added = (products / "fixture-product.yml").read_text(encoding="utf-8").replace(
+        "name: Fixture product", "order: 5\nname: Added product")
+    (products / "added-product.yml").write_text(added, encoding="utf-8")
+    html = str(_functions(site_src, load_content(site_src), "index", tmp_path)
+               .every_product_facts())
+    ids = re.findall(r'class="cmvig-product" id="product-([a-z-]+)"', html)
+    assert ids == ["added-product", "fixture-product"]
+
+
 def test_abbreviator_matches_whole_words_only() -> None:
     abbr = Abbreviator([{"abbr": "CMV", "meaning": "cytomegalovirus"},
                         {"abbr": "D+/R−", "meaning": "donor positive, recipient negative"}])
