@@ -32,6 +32,7 @@ from calculators.regimens import (
 from calculators.registry import CALCULATORS, run
 from calculators.schedule import FIXED_MG
 from calculators.sources import SOURCES
+from tests.conftest import golden_cases
 
 ROOT = Path(__file__).resolve().parents[2]
 START = "2026-01-01"
@@ -339,23 +340,19 @@ def test_schedules_are_well_formed(regimen_id: str, weight: Decimal, start: date
 # treating severe CMV pneumonitis in patients who have had hematopoietic stem cell transplants";
 # schulz-2016 Table 1 (heart) and Table 2 (lung and heart-lung), N per report; zhang-2021 "73
 # patients who received allo-HSCT".
-SETTING_AND_EVIDENCE = {
-    "pneumonitis-label": ("hsct", "Drug monograph, off-label use"),
-    "novick-1990": ("thoracic", "Single case"),
-    "chou-1996": ("thoracic", "Single case"),
-    "lopez-garcia-gallo-2005": ("thoracic", "Case series of 4 patients"),
-    "zhang-2021-hsct": ("hsct", "Retrospective study of 73 patients"),
-    "schulz-single-50ml": ("thoracic", "Case series of 15 patients"),
-    "cremer-1988-12.5g": ("thoracic", "Single case"),
-    "cremer-1988-15g": ("thoracic", "Single case"),
-    "cremer-1988": ("thoracic", "Case series of 2 patients"),
-    "case-intensive-50u": ("thoracic", "Single case"),
-    "kneidinger-2014": ("thoracic", "Single case"),
-}
+def setting_and_evidence() -> dict[str, tuple[str, str]]:
+    """Each regimen's setting and evidence as its golden cases expect them (the first case of each
+    regimen states both, beside the source's line), in the catalogue's order."""
+    stated = {}
+    for _, case in golden_cases():
+        expect = case.get("expect", {})
+        if case["calculator"] == "regimen" and "setting" in expect:
+            stated.setdefault(case["input"]["regimen"], (expect["setting"], expect["evidence"]))
+    return {regimen_id: stated[regimen_id] for regimen_id in REGIMENS if regimen_id in stated}
 
 
 def test_every_regimen_names_its_setting_and_evidence() -> None:
-    assert {r.id: (r.setting, r.evidence.tag) for r in REGIMENS.values()} == SETTING_AND_EVIDENCE
+    assert {r.id: (r.setting, r.evidence.tag) for r in REGIMENS.values()} == setting_and_evidence()
     for regimen in REGIMENS.values():
         assert regimen.setting in SETTINGS and regimen.evidence.kind in EVIDENCE_KINDS
         assert regimen.evidence.quote.source in regimen.sources, regimen.id
@@ -366,8 +363,9 @@ def test_dropdown_groups_by_setting_from_the_data() -> None:
     groups = {g["label"]: [c["value"] for c in g["choices"]] for g in plain["groups"]}
     assert groups == {
         "Thoracic transplant (heart, lung)": [
-            r for r, (setting, _) in SETTING_AND_EVIDENCE.items() if setting == "thoracic"],
-        "Stem-cell transplant (HSCT)": ["pneumonitis-label", "zhang-2021-hsct"],
+            r for r, (setting, _) in setting_and_evidence().items() if setting == "thoracic"],
+        "Stem-cell transplant (HSCT)": [
+            r for r, (setting, _) in setting_and_evidence().items() if setting == "hsct"],
     }
     labels = {c["value"]: c["label"] for c in plain["choices"]}
     # The monograph's pneumonitis course says it is for stem-cell transplant, in the dropdown too.
