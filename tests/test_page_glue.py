@@ -3,7 +3,8 @@
 What a result shows and how it was calculated are written by the core
 (``calculators.presenters``); the page draws them with one generic renderer. So no script names a
 calculator, states a formula's constant or keeps its own copy of the Content Security Policy
-(``self-test.js`` imports the one ``build_scripts.hosting.security`` writes into ``assets/security.mjs``).
+(``self-test.js`` imports the one ``build_scripts.hosting.security`` writes into
+``assets/security.mjs``).
 Before this issue ``calculators.js`` held a renderer and a "how this was calculated" text per
 calculator (Devine's 50 and 45.5 kg, 2.3 kg per inch, 2.54 cm per inch, the factor 0.4).
 """
