@@ -277,10 +277,14 @@ def infusion_plan(weight_kg: object, product: object = None, first_infusion: obj
     first = True if assumed else FIRST_INFUSION_FIELD.parse(first_infusion)
     dose = DOSE_FIELD.parse_optional(dose_mg)
     renal = RENAL_IMPAIRMENT_FIELD.parse(renal_impairment)
-    if product_id == "custom":
+    if product_id not in {s.product for s in SCHEDULES}:
+        # The hospital's own product, or a product added without its label's rates: no rate is
+        # ever guessed from another product's label.
+        whose = ("this hospital's own product" if product_id == "custom"
+                 else find_product(product_id).name)
         raise InputError("product", product,
-                         "Product: this hospital's own product has no labelled infusion rates "
-                         "here; follow its product information.")
+                         f"Product: {whose} has no labelled infusion rates here; follow its "
+                         "product information.")
     chosen = find_product(product_id)
     schedule = _schedule(product_id, first)
 

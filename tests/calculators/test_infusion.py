@@ -21,6 +21,7 @@ from hypothesis import given
 from hypothesis import settings as hypothesis_settings
 from hypothesis import strategies as st
 
+from calculators import infusion as infusion_module
 from calculators import settings
 from calculators.errors import InputError
 from calculators.infusion import (
@@ -217,6 +218,18 @@ def test_units_typed_with_the_numbers() -> None:
     assert plan.dose_mg == 10500
     # 15 x 69.85322498 / 50 mL/h.
     assert plan.steps[0].uncapped_rate_ml_h == Decimal("20.955967494")
+
+
+def test_a_product_without_labelled_rates_is_refused_naming_it(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    """A product added to calculators/products.py without its label's rates (README, "Adding a
+    product") gets the product field's message, never another product's rates or a traceback:
+    shown here by taking Cytotect CP's rates away."""
+    monkeypatch.setattr(infusion_module, "SCHEDULES", tuple(
+        s for s in infusion_module.SCHEDULES if s.product != "cytotect-cp"))
+    with pytest.raises(InputError, match="Cytotect CP has no labelled infusion rates") as caught:
+        run("infusion", {"weight_kg": "70", "product": "cytotect-cp", "first_infusion": "yes"})
+    assert (caught.value.field, caught.value.value) == ("product", "cytotect-cp")
 
 
 def test_custom_product_is_refused_even_when_configured() -> None:
