@@ -40,7 +40,8 @@ def test_vial_of_any_size() -> None:
 
 
 def test_every_product_cites_a_registered_source() -> None:
-    assert set(PRODUCTS) == {"cytogam", "cytotect-cp"}
+    # The two labelled products stay; a product added later needs only its own files (README).
+    assert {"cytogam", "cytotect-cp"} <= set(PRODUCTS)
     for item in PRODUCTS.values():
         assert item.source in SOURCES
         assert list(item.vials) == sorted(item.vials, key=lambda v: v.ml, reverse=True)
@@ -48,10 +49,13 @@ def test_every_product_cites_a_registered_source() -> None:
 
 def test_product_field() -> None:
     assert PRODUCT_FIELD.name == "product" and PRODUCT_FIELD.default == "cytogam"
-    assert [value for value, _ in PRODUCT_FIELD.choices] == ["cytogam", "cytotect-cp", "custom"]
+    assert [value for value, _ in PRODUCT_FIELD.choices] == [*PRODUCTS, "custom"]
     # Each label is the product's own data (name and labelled strength), not typed again.
-    assert [label for _, label in PRODUCT_FIELD.choices] == [
-        "CytoGam (50 mg/mL)", "Cytotect CP (100 U/mL, 50 mg/mL)", "This hospital's product"]
+    labels = dict(PRODUCT_FIELD.choices)
+    assert labels == {**{p.id: f"{p.name} ({p.strength})" for p in PRODUCTS.values()},
+                      "custom": "This hospital's product"}
+    assert (labels["cytogam"], labels["cytotect-cp"]) == (
+        "CytoGam (50 mg/mL)", "Cytotect CP (100 U/mL, 50 mg/mL)")
     assert PRODUCT_FIELD.parse(None) == "cytogam"
     assert PRODUCT_FIELD.parse(" Cytotect-CP ") == "cytotect-cp"
 
@@ -70,8 +74,9 @@ def test_unknown_product() -> None:
     with pytest.raises(InputError) as caught:
         product("cytotect")
     assert (caught.value.field, caught.value.value) == ("product", "cytotect")
-    assert caught.value.message == ("Product must be one of cytogam, cytotect-cp, custom "
+    assert caught.value.message == (f"Product must be one of {', '.join([*PRODUCTS, 'custom'])} "
                                     "(got 'cytotect').")
+    assert caught.value.message.startswith("Product must be one of cytogam, cytotect-cp, ")
 
 
 def test_custom_product() -> None:
