@@ -187,6 +187,10 @@ class InfusionPlan(Result):
     notes: tuple[str, ...]  # true of this plan; shown quietly
 
 
+def _has_labelled_rates(product_id: str) -> bool:
+    return any(s.product == product_id for s in SCHEDULES)
+
+
 def _schedule(product_id: str, first: bool) -> RateSchedule:
     return next(s for s in SCHEDULES
                 if s.product == product_id and s.first_infusion in (first, None))
@@ -277,7 +281,7 @@ def infusion_plan(weight_kg: object, product: object = None, first_infusion: obj
     first = True if assumed else FIRST_INFUSION_FIELD.parse(first_infusion)
     dose = DOSE_FIELD.parse_optional(dose_mg)
     renal = RENAL_IMPAIRMENT_FIELD.parse(renal_impairment)
-    if product_id not in {s.product for s in SCHEDULES}:
+    if not _has_labelled_rates(product_id):
         # The hospital's own product, or a product added without its label's rates: no rate is
         # ever guessed from another product's label.
         whose = ("this hospital's own product" if product_id == "custom"
@@ -394,7 +398,7 @@ def infusion_time(product_id: str, weight_kg: Decimal, dose_mg: Decimal,
                   first: bool) -> tuple[Decimal | None, list[str]]:
     """How long ``dose_mg`` takes at the labelled rates, and the window warnings; (None, []) for
     a product whose label leaves the steps to the prescriber or that has no labelled rates."""
-    if product_id not in {s.product for s in SCHEDULES}:
+    if not _has_labelled_rates(product_id):
         return None, []
     chosen = find_product(product_id)
     schedule = _schedule(product_id, first)
