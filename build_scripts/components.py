@@ -23,9 +23,10 @@ from pathlib import Path
 from typing import Any
 
 import jinja2
+from markdown.extensions.toc import slugify
 from markupsafe import Markup, escape
 
-from calculators.registry import describe
+from calculators.registry import CALCULATORS, describe
 from calculators.sources import SOURCES
 
 from .charts import NARROW, WIDE, draw_viral_load_chart
@@ -125,6 +126,18 @@ def copies_text(value: Any) -> str:
     if isinstance(value, int) and value >= 10_000:
         return f"{value:,}".replace(",", "\u00a0")
     return str(value)
+
+
+# A level-2 heading of a page body: the section a calculator's form is linked to.
+_SECTION = re.compile(r"^## +(?P<title>.+?)\s*$")
+
+
+def _section_above(body: str, line: int) -> str | None:
+    """The level-2 heading above ``line`` of a page body, None if there is none."""
+    for text in reversed(body.splitlines()[:line - 1]):
+        if found := _SECTION.match(text):
+            return found["title"]
+    return None
 
 
 def _markdown_text(text: str) -> str:
@@ -293,6 +306,34 @@ class SiteFunctions:
         template = self.env.get_template("calculator_form.html.j2")
         return Markup(template.render(calculator=spec, sources_json=names,
                                       settings=self.content.config["calculator_settings"]).strip())
+
+    def calculator_overview(self) -> Markup:
+        """Every calculator in one Markdown table, drawn from the registry: its short name, what it
+        gives and its sources (``Calculator.listing``), and the page and section that hold its
+        form, in navigation order.
+
+        A calculator that no page holds yet is listed last, and its form is drawn here, under the
+        table: a new calculator is on the site from its first build, before it has a home.
+        """
+        homes: dict[str, str] = {}
+        for page in sorted(self.content.pages, key=lambda page: page.position):
+            for line, function, name in body_calls(page.body):
+                if function == "calculator_form" and name not in homes:
+                    section = _section_above(page.body, line)
+                    anchor = f"#{slugify(section, '-')}" if section else ""
+                    homes[name] = f"[{_markdown_text(page.short_title)}]({page.slug}.md{anchor})"
+        homeless = [name for name in CALCULATORS if name not in homes]
+        lines = ["| Calculator | What it gives | Where | Sources |", "|---|---|---|---|"]
+        for name in [*homes, *homeless]:
+            listing = CALCULATORS[name].listing
+            where = homes.get(name, f"[below](#calc-{name})")
+            cited = "; ".join(self.cite(c.key, c.locator) for c in listing.cites)
+            lines.append(f"| {_markdown_text(listing.name)} | {_markdown_text(listing.gives)} "
+                         f"| {where} | {cited} |")
+        forms = [f"\n### {_markdown_text(CALCULATORS[name].listing.name)}\n\n"
+                 f"{self.calculator_form(name)}\n" for name in homeless]
+        heading = ["\n## Not yet on a guidance page\n"] if forms else []
+        return Markup("\n".join(lines) + "\n" + "".join([*heading, *forms]))
 
     def _reference_for(self, source: str) -> str:
         """The reference key (site_src/references/) that stands for a core source key."""

@@ -76,6 +76,16 @@ class Page:
     body: str
     body_line: int = 1  # line of the file where the body starts (for messages)
 
+    @property
+    def position(self) -> tuple[int, str]:
+        """Where the page comes in the navigation: by ``nav_order``, then by title."""
+        return (self.meta.get("nav_order", 10**6), self.meta["title"].lower())
+
+    @property
+    def short_title(self) -> str:
+        """The page's name where space is short (front matter ``short_title``, else its title)."""
+        return str(self.meta.get("short_title", self.meta["title"]))
+
 
 @dataclass(frozen=True, slots=True)
 class Content:

@@ -33,6 +33,7 @@ PAGE_FUNCTIONS: dict[str, PageFunction] = {function.name: function for function 
     PageFunction("product_facts", "product"),
     PageFunction("every_product_facts"),
     PageFunction("calculator_form", "calculator"),
+    PageFunction("calculator_overview"),
     PageFunction("fallback_table", "fallback table"),
     PageFunction("off_label"),
     PageFunction("hazard_log"),

@@ -189,10 +189,6 @@ def _in_footer(page: Page) -> bool:
     return bool(page.meta.get("navigation") == "footer")
 
 
-def _page_order(page: Page) -> tuple[int, str]:
-    return (page.meta.get("nav_order", 10**6), page.meta["title"].lower())
-
-
 def navigation(content: Content) -> list[dict[str, str]]:
     """The navigation (MkDocs' ``nav``): home, then pages by ``nav_order`` then title, then the
     generated pages, then the print page.
@@ -201,7 +197,7 @@ def navigation(content: Content) -> list[dict[str, str]]:
     page's footer instead (:func:`footer_links`).
     """
     pages = sorted((p for p in content.pages if p.slug != "index" and not _in_footer(p)),
-                   key=_page_order)
+                   key=lambda page: page.position)
     nav: list[dict[str, str]] = []
     if any(p.slug == "index" for p in content.pages):
         nav.append({"Home": "index.md"})
@@ -222,7 +218,7 @@ def footer_links(content: Content) -> list[dict[str, str]]:
 def print_sections(content: Content) -> list[tuple[str, str]]:
     """(slug, title) of every page on the print page, in order: home, the content pages
     (footer pages among them) by ``nav_order`` then title, then the generated pages."""
-    pages = sorted((p for p in content.pages if p.slug != "index"), key=_page_order)
+    pages = sorted((p for p in content.pages if p.slug != "index"), key=lambda page: page.position)
     home = [p for p in content.pages if p.slug == "index"]
     return ([(p.slug, p.meta["title"]) for p in home + pages]
             + [(slug, title) for slug, title, _source in GENERATED_PAGES])

@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Protocol
 
-from .calculator import Calculator
+from .calculator import Calculator, Cite, Listing
 from .errors import InputError
 from .fields import ChoiceField, Expectation, FlagField, NumberField
 from .results import Result
@@ -233,5 +233,9 @@ def dosing_weight(weight_kg: object, weight_basis: object = None, height_cm: obj
 CALCULATORS = (
     Calculator("body-weight", "Ideal and adjusted body weight, BMI", body_weight,
                (WEIGHT_FIELD, HEIGHT_FIELD, SEX_FIELD),
-               example={"weight_kg": "100", "height_cm": "180", "sex": "male"}),
+               example={"weight_kg": "100", "height_cm": "180", "sex": "male"},
+               listing=Listing(
+                   "Body weight",
+                   "ideal (Devine) and adjusted body weight, and BMI",
+                   (Cite("nba-ig-dosing"),))),
 )

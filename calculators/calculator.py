@@ -10,6 +10,9 @@ the keyword ``settings`` (:class:`calculators.settings.Settings`), which the reg
 ``example`` is one valid, clinically ordinary input, as a form or the command line gives it
 (field name -> text): the end-to-end tests and the screenshots compute with it, so a new
 calculator is tested in the browser without restating its inputs there. It is read-only.
+
+``listing`` is how the site's Calculators page lists it (:class:`Listing`): that page's table is
+drawn from the registry, so a new calculator is listed, with its sources, without editing a page.
 """
 
 from __future__ import annotations
@@ -21,7 +24,25 @@ from typing import Any
 
 from .fields import AnyField
 
-__all__ = ["Calculator"]
+__all__ = ["Calculator", "Cite", "Listing"]
+
+
+@dataclass(frozen=True, slots=True)
+class Cite:
+    """A source a calculator rests on: a key of :data:`calculators.sources.SOURCES`, and where in
+    it (a section), when the whole source would be too broad."""
+
+    key: str
+    locator: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Listing:
+    """A calculator's row on the Calculators page: a short name, what it gives, its sources."""
+
+    name: str
+    gives: str
+    cites: tuple[Cite, ...]
 
 
 @dataclass(frozen=True, slots=True)
@@ -32,6 +53,7 @@ class Calculator:
     fields: tuple[AnyField, ...]
     uses_settings: bool = False
     example: Mapping[str, str] = field(kw_only=True)
+    listing: Listing = field(kw_only=True)
 
     def __post_init__(self) -> None:
         # Frozen like the rest of the description: no caller can change another's example.

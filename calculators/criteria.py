@@ -32,7 +32,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from .calculator import Calculator
+from .calculator import Calculator, Cite, Listing
 from .errors import InputError
 from .fields import AnyField, FlagField, NumberField
 from .results import Result
@@ -249,5 +249,10 @@ def _name(criterion: Criterion) -> str:
 
 CALCULATORS = (
     Calculator("criteria", "Thoracic transplant: when to consider CMVIG to treat CMV (Schulz 2016)",
-               cmvig_criteria, CRITERIA_FIELDS, example={"severe_manifestation": "true"}),
+               cmvig_criteria, CRITERIA_FIELDS, example={"severe_manifestation": "true"},
+               listing=Listing(
+                   "When to consider CMVIG",
+                   "which of the thoracic review's criteria (i)–(vii), and ganciclovir "
+                   "resistance, apply",
+                   (Cite("schulz-2016", "Conclusions"),))),
 )

@@ -25,7 +25,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from decimal import Decimal
 
-from .calculator import Calculator
+from .calculator import Calculator, Cite, Listing
 from .fields import ChoiceField, Expectation, NumberField
 from .results import Result
 
@@ -211,5 +211,9 @@ def atg_group(agent: object, dose_mg_per_kg: object, days_from_viremia: object =
 CALCULATORS = (
     Calculator("atg", "HSCT: ATG dose group and CMV-IVIG start (Zhang 2021)", atg_group,
                ATG_FIELDS,
-               example={"agent": "rabbit", "dose_mg_per_kg": "7.5", "days_from_viremia": "2"}),
+               example={"agent": "rabbit", "dose_mg_per_kg": "7.5", "days_from_viremia": "2"},
+               listing=Listing(
+                   "ATG group and early or late start",
+                   "the HSCT study's ATG group and start timing, with that group's results",
+                   (Cite("zhang-2021"),))),
 )

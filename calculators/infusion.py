@@ -24,7 +24,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from .body_weight import WEIGHT_FIELD
-from .calculator import Calculator
+from .calculator import Calculator, Cite, Listing
 from .display import shown
 from .errors import InputError
 from .fields import Expectation, FlagField, NumberField
@@ -413,5 +413,10 @@ CALCULATORS = (
     Calculator("infusion", "Infusion-rate plan", infusion_plan,
                (WEIGHT_FIELD, PRODUCT_FIELD, FIRST_INFUSION_FIELD, DOSE_FIELD,
                 RENAL_IMPAIRMENT_FIELD),
-               example={"weight_kg": "70", "dose_mg": "10500"}),
+               example={"weight_kg": "70", "dose_mg": "10500"},
+               listing=Listing(
+                   "Infusion rate",
+                   "the rate steps in mg/kg/h and mL/h with the 75 mL/h cap, and the running "
+                   "time",
+                   (Cite("cytogam-label"), Cite("cytotect-cp-smpc"),))),
 )

@@ -22,7 +22,7 @@ from decimal import Decimal
 
 from . import products
 from .body_weight import DOSING_WEIGHT_FIELDS, WEIGHT_FIELD, DosingWeight, dosing_weight
-from .calculator import Calculator
+from .calculator import Calculator, Cite, Listing
 from .errors import InputError
 from .fields import ChoiceField, DateExpectation, DateField, NumberField
 from .infusion import RENAL_IMPAIRMENT_FIELD, RatePlan, rate_plans
@@ -202,5 +202,10 @@ def prophylaxis_schedule(
 CALCULATORS = (
     Calculator("prophylaxis", "Prophylaxis schedule (CytoGam, Cytotect CP)", prophylaxis_schedule,
                PROPHYLAXIS_FIELDS, uses_settings=True,
-               example={"weight_kg": "70", "organ": "kidney", "transplant_date": "2026-01-01"}),
+               example={"weight_kg": "70", "organ": "kidney", "transplant_date": "2026-01-01"},
+               listing=Listing(
+                   "Prophylaxis schedule",
+                   "the CytoGam schedule for kidney or for liver, lung, pancreas and heart, or "
+                   "the Cytotect CP schedule, as dated doses in mg, mL and vials",
+                   (Cite("cytogam-label"), Cite("cytotect-cp-smpc"), Cite("cmvig-monograph"),))),
 )

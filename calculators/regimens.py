@@ -26,7 +26,7 @@ from .body_weight import (
     DosingWeight,
     dosing_weight,
 )
-from .calculator import Calculator
+from .calculator import Calculator, Cite, Listing
 from .errors import InputError
 from .fields import ChoiceField, DateExpectation, DateField
 from .infusion import RatePlan, rate_plans
@@ -348,5 +348,10 @@ def regimen_schedule(
 CALCULATORS = (
     Calculator("regimen", "Treatment regimens from the sources, as dated doses", regimen_schedule,
                REGIMEN_FIELDS, uses_settings=True,
-               example={"regimen": "chou-1996", "weight_kg": "70", "start_date": "2026-01-01"}),
+               example={"regimen": "chou-1996", "weight_kg": "70", "start_date": "2026-01-01"},
+               listing=Listing(
+                   "Treatment regimens",
+                   "the regimens reported in the sources as dated doses, with the original "
+                   "wording",
+                   (Cite("cmvig-monograph"), Cite("schulz-2016"), Cite("zhang-2021"),))),
 )

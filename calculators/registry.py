@@ -1,7 +1,9 @@
 """The calculators by name: one table for the browser, the command line and the forms.
 
 Each calculator module defines ``CALCULATORS`` (a tuple of
-:class:`~calculators.calculator.Calculator`); :data:`CALCULATORS` here gathers them by name.
+:class:`~calculators.calculator.Calculator`); :data:`CALCULATORS` here gathers them by name, from
+every module of the package that defines it, in order of name. The modules are found, not
+listed, so a new calculator is its own module: nothing here names one.
 :func:`run` calls one with raw parameters (text from a form or a command line) and the
 institution's settings (a :class:`~calculators.settings.Settings` value the caller holds) and
 returns plain data. The name is also the command-line subcommand and the ``data-calculator``
@@ -10,21 +12,13 @@ attribute of the form in the page.
 
 from __future__ import annotations
 
+import importlib
+import pkgutil
 from collections.abc import Mapping
 from datetime import date
+from types import ModuleType
 from typing import Any
 
-from . import (
-    body_weight,
-    criteria,
-    hsct,
-    infusion,
-    prophylaxis,
-    regimens,
-    renal,
-    units,
-    viral_load,
-)
 from .calculator import Calculator
 from .errors import InputError
 from .fields import AnyField, DateField, NumberField
@@ -32,13 +26,26 @@ from .plain import to_plain
 from .presenters import present
 from .settings import DEFAULTS, Settings
 
-__all__ = ["Calculator", "CALCULATORS", "evaluate", "run", "run_shown", "describe"]
+__all__ = ["Calculator", "CALCULATORS", "calculator_modules", "evaluate", "run", "run_shown",
+           "describe"]
 
-_MODULES = (prophylaxis, regimens, units, infusion, body_weight, viral_load, hsct, criteria, renal)
+# The registry's own users: they import it, so they cannot be imported while it is being built.
+_REGISTRY_USERS = frozenset({"__main__", "browser", "registry"})
 
-CALCULATORS: dict[str, Calculator] = {
-    calculator.name: calculator for module in _MODULES for calculator in module.CALCULATORS
-}
+
+def calculator_modules() -> tuple[ModuleType, ...]:
+    """Every module of this package that defines ``CALCULATORS``, in name order."""
+    package = __name__.rpartition(".")[0]
+    found = (importlib.import_module(f"{package}.{info.name}")
+             for info in sorted(pkgutil.iter_modules(importlib.import_module(package).__path__),
+                                key=lambda info: info.name)
+             if info.name not in _REGISTRY_USERS)
+    return tuple(module for module in found if hasattr(module, "CALCULATORS"))
+
+
+CALCULATORS: dict[str, Calculator] = dict(sorted(
+    (calculator.name, calculator)
+    for module in calculator_modules() for calculator in module.CALCULATORS))
 
 
 def input_warnings(fields: tuple[AnyField, ...], params: Mapping[str, object],

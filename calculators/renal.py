@@ -29,7 +29,7 @@ from decimal import Decimal, Inexact, localcontext
 from fractions import Fraction
 
 from .body_weight import ADULT_AGE_YEARS, SEX_FIELD, WEIGHT_FIELD
-from .calculator import Calculator
+from .calculator import Calculator, Cite, Listing
 from .errors import InputError
 from .fields import Expectation, FlagField, NumberField
 from .results import Result
@@ -334,5 +334,11 @@ CALCULATORS = (
                (AGE_FIELD, WEIGHT_FIELD, SEX_FIELD, CREATININE_MG_DL_FIELD,
                 CREATININE_UMOL_L_FIELD, HAEMODIALYSIS_FIELD),
                example={"age": "60", "weight_kg": "70", "sex": "female",
-                        "creatinine_mg_dl": "1.2"}),
+                        "creatinine_mg_dl": "1.2"},
+               listing=Listing(
+                   "Creatinine clearance",
+                   "Cockcroft–Gault clearance and the matching ganciclovir and valganciclovir "
+                   "rows",
+                   (Cite("cockcroft-gault-1976"), Cite("ganciclovir-label"),
+                    Cite("valganciclovir-label")))),
 )

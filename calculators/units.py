@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from .body_weight import WEIGHT_FIELD
-from .calculator import Calculator
+from .calculator import Calculator, Cite, Listing
 from .errors import InputError
 from .fields import ChoiceField, NumberField
 from .products import PRODUCT_FIELD, PRODUCTS, Product
@@ -165,5 +165,9 @@ def unit_conversion(
 CALCULATORS = (
     Calculator("units", "Convert between mg, units (U) and mL", unit_conversion, UNITS_FIELDS,
                uses_settings=True,
-               example={"amount": "5000", "unit": "u", "product": "cytotect-cp"}),
+               example={"amount": "5000", "unit": "u", "product": "cytotect-cp"},
+               listing=Listing(
+                   "Units and vials",
+                   "mg, units and mL for a product, and the vials needed",
+                   (Cite("cytogam-label"), Cite("cytotect-cp-smpc"),))),
 )

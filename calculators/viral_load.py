@@ -27,7 +27,7 @@ import re
 from dataclasses import dataclass
 from decimal import ROUND_HALF_EVEN, Context, Decimal
 
-from .calculator import Calculator
+from .calculator import Calculator, Cite, Listing
 from .errors import InputError
 from .fields import Expectation, NumberField
 from .results import Result, unique
@@ -301,5 +301,10 @@ def viral_load(copies: object = None, log10: object = None, previous_copies: obj
 
 CALCULATORS = (
     Calculator("viral-load", "CMV viral load: log10, change and thresholds", viral_load,
-               VIRAL_LOAD_FIELDS, example={"copies": "6500", "previous_copies": "500"}),
+               VIRAL_LOAD_FIELDS, example={"copies": "6500", "previous_copies": "500"},
+               listing=Listing(
+                   "Viral load",
+                   "copies/mL to log10, the change between two results, and the sources' "
+                   "thresholds",
+                   (Cite("zhang-2021"), Cite("schulz-2016"), Cite("fryer-2016"),))),
 )

@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
+from markdown.extensions.toc import slugify
 
 from build_scripts.charts import (
     HASH_SALT,
@@ -16,6 +18,7 @@ from build_scripts.charts import (
 )
 from build_scripts.components import Abbreviator, Placement, SiteFunctions, copies_text
 from build_scripts.content import Content, load_content
+from build_scripts.paths import SITE_SRC
 from build_scripts.render import (
     PAGE_END,
     environment,
@@ -26,6 +29,7 @@ from build_scripts.render import (
     render_pages,
     render_print_page,
 )
+from calculators.registry import CALCULATORS
 from tests.build_scripts.fixture_project import make_site_src
 
 
@@ -150,6 +154,38 @@ def test_every_product_facts_shows_a_product_added_without_editing_the_page(
                .every_product_facts())
     ids = re.findall(r'class="cmvig-product" id="product-([a-z-]+)"', html)
     assert ids == ["added-product", "fixture-product"]
+
+
+def test_calculator_overview_lists_every_calculator_where_its_form_is(tmp_path: Path) -> None:
+    """The Calculators page's table comes from the registry (README, "Adding a calculator"):
+    every calculator, in navigation order, linked to the section of the page holding its form."""
+    content = load_content(SITE_SRC)
+    table = str(_functions(SITE_SRC, content, "calculators", tmp_path).calculator_overview())
+    rows = re.findall(r"^\| (.+?) \| .+? \| \[[^]]+\]\(([a-z-]+)\.md#([a-z-]+)\) \|", table, re.M)
+    by_name = {CALCULATORS[name].listing.name: name for name in CALCULATORS}
+    assert sorted(by_name[shown] for shown, _page, _anchor in rows) == sorted(CALCULATORS)
+    pages = {page.slug: page for page in content.pages}
+    for shown, slug, anchor in rows:
+        body = pages[slug].body
+        assert f'calculator_form("{by_name[shown]}")' in body
+        assert anchor in {slugify(title, "-") for title in re.findall(r"^## (.+)$", body, re.M)}
+    assert [slug for _shown, slug, _anchor in rows] == sorted(
+        (slug for _shown, slug, _anchor in rows), key=lambda slug: pages[slug].position)
+    assert "Not yet on a guidance page" not in table
+
+
+def test_a_calculator_no_page_holds_gets_its_form_on_the_overview(tmp_path: Path) -> None:
+    """A new calculator is on the site before any page holds it: listed last, its form below."""
+    content = load_content(SITE_SRC)
+    pages = tuple(replace(page, body=page.body.replace('{{ calculator_form("crcl") }}', ""))
+                  for page in content.pages)
+    table = str(_functions(SITE_SRC, replace(content, pages=pages), "calculators", tmp_path)
+                .calculator_overview())
+    last_row = table.split("\n## Not yet on a guidance page\n")[0].strip().splitlines()[-1]
+    assert last_row.startswith(f"| {CALCULATORS['crcl'].listing.name} |")
+    assert "[below](#calc-crcl)" in last_row
+    below = table.split("## Not yet on a guidance page")[1]
+    assert 'id="calc-crcl" data-calculator="crcl"' in below
 
 
 def test_abbreviator_matches_whole_words_only() -> None:

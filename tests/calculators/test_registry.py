@@ -8,13 +8,16 @@ Numbers: CytoGam label (50 mL vials, 2,500 mg); Cytotect CP SmPC (10 and 50 mL v
 from __future__ import annotations
 
 import inspect
+import re
 from datetime import date
+from pathlib import Path
 
 import pytest
 
-from calculators import settings
+from calculators import registry, settings
 from calculators.errors import InputError
-from calculators.registry import CALCULATORS, run
+from calculators.registry import CALCULATORS, calculator_modules, run
+from calculators.sources import SOURCES
 
 LOCAL = settings.parse({"custom_product": {"name": "Local CMV-IG", "mg_per_ml": "100",
                                            "units_per_ml": "200", "vial_ml": [20]},
@@ -82,3 +85,23 @@ def test_an_example_cannot_be_changed_by_whoever_reads_it() -> None:
     with pytest.raises(TypeError):
         example["weight_kg"] = "700"  # type: ignore[index]
     assert CALCULATORS["prophylaxis"].example["weight_kg"] == "70"
+
+
+def test_every_module_that_defines_calculators_is_found_without_a_list() -> None:
+    """A new calculator is its own module (README, "Adding a calculator"): the registry finds
+    every module of the package that defines ``CALCULATORS``, and its source names none."""
+    package = Path(registry.__file__).parent
+    defining = sorted(f"calculators.{path.stem}" for path in package.glob("*.py")
+                      if re.search(r"^CALCULATORS = ", path.read_text(encoding="utf-8"), re.M))
+    assert [module.__name__ for module in calculator_modules()] == defining
+    source = Path(registry.__file__).read_text(encoding="utf-8")
+    assert not any(f"import {name.rpartition('.')[2]}" in source for name in defining)
+    assert list(CALCULATORS) == sorted(CALCULATORS)
+
+
+@pytest.mark.parametrize("name", sorted(CALCULATORS))
+def test_every_listing_cites_known_sources(name: str) -> None:
+    """The Calculators page cites each listed source (build_scripts.components.cite)."""
+    listing = CALCULATORS[name].listing
+    assert listing.name and listing.gives and listing.cites
+    assert {cite.key for cite in listing.cites} <= set(SOURCES)
