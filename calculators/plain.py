@@ -14,7 +14,6 @@ its own columns of it, in its own order.
 
 from __future__ import annotations
 
-import dataclasses
 import re
 from datetime import date
 from decimal import Decimal
@@ -28,6 +27,8 @@ _E_NOTATION = re.compile(r"(?<![\w.])[0-9]+(?:\.[0-9]+)?E[+-][0-9]+(?![\w.])")
 
 def positional(text: str) -> str:
     """``text`` with every Decimal figure in E-notation written out ("1E-7" -> "0.0000001")."""
+    if "E+" not in text and "E-" not in text:
+        return text  # most text has no exponent: skip the search (the worker's hot path)
     return _E_NOTATION.sub(lambda match: f"{Decimal(match[0]):f}", text)
 
 
@@ -45,22 +46,24 @@ def to_plain(value: Any, names: tuple[str, ...] | None = None) -> Any:
 
     ``names``: of a result (or of each result in a list), only these fields, in this order.
     """
-    if dataclasses.is_dataclass(value) and not isinstance(value, type):
-        fields = {f.name: f for f in dataclasses.fields(value)}
-        return {name: to_plain(getattr(value, name), fields[name].metadata.get(_REPORTED))
-                for name in (names or fields)}
-    if isinstance(value, dict):
-        return {str(k): to_plain(v) for k, v in value.items()}
+    # The commonest kinds first: every result and display passes here, in the worker too.
+    if isinstance(value, str):
+        return positional(value)
     if isinstance(value, (list, tuple)):
         return [to_plain(v, names) for v in value]
+    # A dataclass instance's own fields (the class's mapping; no result declares a ClassVar).
+    fields = getattr(type(value), "__dataclass_fields__", None)
+    if fields is not None:
+        return {name: to_plain(getattr(value, name), fields[name].metadata.get(_REPORTED))
+                for name in (names or fields)}
     if isinstance(value, Decimal):
         if value == value.to_integral_value():
             return int(value)
         # float(Decimal) is correctly rounded; short decimals such as 10518.45 survive exactly
         # in their shortest repr, which is what JSON carries.
         return float(value)
+    if isinstance(value, dict):
+        return {str(k): to_plain(v) for k, v in value.items()}
     if isinstance(value, date):
         return value.isoformat()
-    if isinstance(value, str):
-        return positional(value)
     return value
