@@ -34,8 +34,9 @@ Reaching them
 - :mod:`calculators.calculator` -- one calculator described: name, title, function, fields.
 - :mod:`calculators.registry` -- calculators by name; :func:`run` with raw inputs and settings.
 - :mod:`calculators.plain` -- results as plain JSON-ready data.
-- :mod:`calculators.layout` -- what a result shows, as blocks the page's one renderer draws.
-- :mod:`calculators.presenters` -- each result as those blocks, and how it was calculated.
+- :mod:`calculators.layout` -- what a result shows, as blocks the page's one renderer draws,
+  and ``Presentable``: each result type draws itself, in its own module.
+- :mod:`calculators.presenters` -- any result as those blocks, and how it was calculated.
 - :mod:`calculators.browser` -- JSON-in/JSON-out entry point for the page's Web Worker.
 - ``python -m calculators`` -- the command line.
 """

@@ -10,24 +10,32 @@ is an explicit choice (default: actual) and every result says which basis was us
 Ideal and adjusted weights are given to 0.1 kg. Where the formula does not apply (under 60 inches,
 152.4 cm) the ideal and adjusted bases are refused; where the chosen basis would exceed the actual
 weight, the actual weight is used instead, with a warning.
+
+A :class:`BodyWeight` shows itself (:class:`calculators.layout.Presentable`), with the Devine and
+adjustment constants in its explanation; :func:`dosing_weight_line` is the line every weight-based
+dose shows of its :class:`DosingWeight`.
 """
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Protocol
 
 from .calculator import Calculator, Cite, Listing
+from .display import kg_text, number, shown
 from .errors import InputError
 from .fields import ChoiceField, Expectation, FlagField, NumberField
+from .layout import Block, Box, Column, Line, Row, Sources, Table, warning_blocks
 from .results import Result
 from .rounding import KG_STEP, round_to
 
 __all__ = ["LB_IN_KG", "WEIGHT_FIELD", "HEIGHT_FIELD", "SEX_FIELD", "WEIGHT_BASES",
            "WEIGHT_BASIS_FIELD", "WeightBasisDefault",
            "OPTIONAL_AGE_FIELD", "PREGNANT_FIELD", "DOSING_WEIGHT_FIELDS", "PAEDIATRIC_WARNING",
-           "BodyWeight", "body_weight", "DosingWeight", "dosing_weight", "CALCULATORS"]
+           "BodyWeight", "body_weight", "DosingWeight", "dosing_weight", "dosing_weight_line",
+           "CALCULATORS"]
 
 LB_IN_KG = Decimal("0.45359237")  # exact, by definition
 CM_PER_INCH = Decimal("2.54")
@@ -131,6 +139,27 @@ class BodyWeight(Result):
     sources: tuple[str, ...]
     warnings: tuple[str, ...]
 
+    def explanation(self) -> str:
+        inches = self.height_cm / CM_PER_INCH
+        return (f"Ideal (Devine) = {number(DEVINE_BASE_KG[self.sex])} kg + "
+                f"{number(DEVINE_KG_PER_INCH)} kg per inch over {number(DEVINE_FROM_INCHES)} in "
+                f"({shown(self.height_cm, 'cm')} cm = {shown(inches, 'cm')} in); adjusted = "
+                f"ideal + {number(ADJUSTMENT_FACTOR)} × (actual − ideal); BMI = kg ÷ m².")
+
+    def blocks(self, hazards: Sequence[str]) -> tuple[Block, ...]:
+        bmi = shown(self.bmi, "bmi")
+        return (
+            Box("answer", ((f"Ideal {kg_text(self.ibw_kg)}; adjusted {kg_text(self.adjbw_kg)}; "
+                            f"BMI {bmi} kg/m²",),)),
+            *warning_blocks(hazards),
+            Table(f"{kg_text(self.weight_kg)}, {shown(self.height_cm, 'cm')} cm, {self.sex}",
+                  (Column("Ideal body weight (kg)", numeric=True),
+                   Column("Adjusted body weight (kg)", numeric=True),
+                   Column("BMI (kg/m²)", numeric=True)),
+                  (Row(((shown(self.ibw_kg, "kg"),), (shown(self.adjbw_kg, "kg"),), (bmi,))),)),
+            Sources(self.sources),
+        )
+
 
 @dataclass(frozen=True, slots=True)
 class DosingWeight(Result):
@@ -142,6 +171,14 @@ class DosingWeight(Result):
     adjbw_kg: Decimal | None
     sources: tuple[str, ...]
     warnings: tuple[str, ...]
+
+
+def dosing_weight_line(weight: DosingWeight) -> Line:
+    """"Dosing weight: 85 kg, adjusted body weight (actual 100 kg).": the basis a dose used."""
+    basis = {"actual": "actual", "ideal": "ideal (Devine)", "adjusted": "adjusted"}[weight.basis]
+    actual = "." if weight.basis == "actual" else f" (actual {kg_text(weight.actual_kg)})."
+    return Line((f"Dosing weight: {kg_text(weight.dosing_kg)}, {basis} body weight{actual}",),
+                "basis")
 
 
 def _ibw(height_cm: Decimal, sex: str) -> Decimal:

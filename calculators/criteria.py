@@ -26,15 +26,20 @@ An unticked box cannot tell "does not apply" from "not looked at": a form left u
 read as "no criterion met". "No criterion met" is therefore given only when ``none_apply`` ("None
 of these applies") is ticked; with nothing ticked and nothing met the calculator refuses, naming
 the boxes, and the page and the command line say the same.
+
+A :class:`CmvigCriteria` shows itself (:class:`calculators.layout.Presentable`): the answer, then
+each criterion met or not, in the review's words.
 """
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from .calculator import Calculator, Cite, Listing
 from .errors import InputError
 from .fields import AnyField, FlagField, NumberField
+from .layout import Block, Box, Column, Row, Sources, Table, note_blocks, warning_blocks
 from .results import Result
 from .viral_load import LOG10_FIELD, SCHULZ_PCR_LOG10, parse_log10
 
@@ -161,6 +166,25 @@ class CmvigCriteria(Result):
     sources: tuple[str, ...]
     warnings: tuple[str, ...]  # hazards (off-label use)
     notes: tuple[str, ...]  # how the answer was reached, and what is true of every answer
+
+    def explanation(self) -> str:
+        return (f"{len(self.met)} of {len(self.criteria)} criteria met: each ticked box, and (iii) "
+                f"also from a viral load above {SCHULZ_PCR_LOG10} log10, rising, on antivirals, "
+                "with symptoms.")
+
+    def blocks(self, hazards: Sequence[str]) -> tuple[Block, ...]:
+        def row(c: CriterionResult) -> Row:
+            return Row(((f"({c.numeral})" if c.numeral else "—",), (c.label,),
+                        ("yes" if c.met else "no",), (f"“{c.quote}”",)))
+
+        return (
+            Box("answer", ((self.reason,),)), *warning_blocks(hazards),
+            Table("Criteria for considering CMVIG (thoracic review)",
+                  (Column("No.", lead=True), Column("Criterion", wide=True),
+                   Column("Met", lead=True), Column("Source wording", wide=True)),
+                  tuple(row(c) for c in self.criteria)),
+            *note_blocks(self.notes), Sources(self.sources),
+        )
 
 
 def _viral_load_meets_iii(pcr_log10: object, pcr_rising: object, on_antivirals: object,

@@ -2,8 +2,9 @@
 
 The core computes exactly; screens, sheets, copied text and files round only to show. The page
 receives :data:`PRECISION` from the core (``calculators.browser.display_precision``) and formats
-every figure by its quantity with it; sentences the core writes (warnings, notes) use
-:func:`shown`, so a figure reads the same in a table and in a sentence.
+every figure by its quantity with it; sentences the core writes (warnings, notes, what a result
+shows) use :func:`shown`, or :func:`kg_text` and its kin for a figure with its unit ("70 kg"), so a
+figure reads the same in a table and in a sentence.
 
 Rates round down, so a pump is never shown a rate faster than the label's; minutes round up, so a
 step or an infusion is never shown shorter than it takes.
@@ -17,8 +18,8 @@ from decimal import ROUND_CEILING, ROUND_FLOOR, ROUND_HALF_UP, Decimal
 
 from .plain import to_plain
 
-__all__ = ["Precision", "PRECISION", "rounded", "shown", "duration", "number", "date_text",
-           "as_plain"]
+__all__ = ["Precision", "PRECISION", "rounded", "shown", "kg_text", "mg_text", "ml_text",
+           "ml_h_text", "plural", "duration", "number", "date_text", "as_plain"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -68,6 +69,31 @@ def shown(value: Decimal, quantity: str) -> str:
     """``value`` as every screen shows ``quantity``: rounded, grouped ("10,478"), no trailing
     zeros after the point ("246" mL, "139.7" mL)."""
     return _grouped(rounded(value, quantity))
+
+
+def kg_text(value: Decimal) -> str:
+    """A weight with its unit: "70 kg"."""
+    return f"{shown(value, 'kg')} kg"
+
+
+def mg_text(value: Decimal) -> str:
+    """A dose with its unit: "10,500 mg"."""
+    return f"{shown(value, 'mg')} mg"
+
+
+def ml_text(value: Decimal) -> str:
+    """A volume with its unit: "210 mL"."""
+    return f"{shown(value, 'ml')} mL"
+
+
+def ml_h_text(value: Decimal) -> str:
+    """A pump rate with its unit, rounded down: "21 mL/h"."""
+    return f"{shown(value, 'rate_ml_h')} mL/h"
+
+
+def plural(count: int, word: str) -> str:
+    """``count`` and ``word``, with an "s" unless there is one: "1 vial", "5 vials"."""
+    return f"{count} {word}{'' if count == 1 else 's'}"
 
 
 def duration(minutes: Decimal) -> str:

@@ -18,15 +18,20 @@ ATG 6 mg/kg the result warns that the abstract differs.
 
 Start of CMV-IVIG: "early (within 3 days after the diagnosis of CMV viremia) or late (after 3
 days)". Days are whole days after the day of diagnosis (day 0): 0 to 3 is early, 4 or more late.
+
+An :class:`AtgGroup` shows itself (:class:`calculators.layout.Presentable`): the group, then the
+study's figures for both starts, the patient's marked.
 """
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 
 from .calculator import Calculator, Cite, Listing
 from .fields import ChoiceField, Expectation, NumberField
+from .layout import Block, Box, Column, Row, Sources, Table, note_blocks, warning_blocks
 from .results import Result
 
 __all__ = [
@@ -162,6 +167,30 @@ class AtgGroup(Result):
     notes: tuple[str, ...]
     sources: tuple[str, ...]
     warnings: tuple[str, ...]
+
+    def explanation(self) -> str:
+        return f"Group by the study's definition: {self.definition}."
+
+    def blocks(self, hazards: Sequence[str]) -> tuple[Block, ...]:
+        start = f"; CMV-IVIG start: {self.start}" if self.start else ""
+
+        # Both starts, always (the study's comparison); the patient's row is marked.
+        def row(o: StudyOutcome) -> Row:
+            this = o.start == self.start
+            return Row(((f"{o.start} (this patient)" if this else o.start,),
+                        (o.two_week_response_rate.printed,),
+                        (o.median_days_to_conversion.printed,), (o.reactivation_rate.printed,)),
+                       marked=this)
+
+        return (
+            Box("answer", ((f"ATG group: {self.group} dose ({self.definition}){start}",),)),
+            *warning_blocks(hazards),
+            Table("What the HSCT study found for this group, early and late start",
+                  (Column("Start", lead=True), Column("Two-week response"),
+                   Column("Median days to CMV-DNA conversion"), Column("Reactivation")),
+                  tuple(row(o) for o in self.outcomes)),
+            *note_blocks(self.notes), Sources(self.sources),
+        )
 
 
 def atg_group(agent: object, dose_mg_per_kg: object, days_from_viremia: object = None) -> AtgGroup:

@@ -16,18 +16,38 @@ steps and the total time, exactly, assuming each increase is made on time.
 ``warnings`` are hazards to act on (a dose above the label maximum, a preparation window that
 cannot be met, an assumed schedule); ``notes`` hold what is true of the plan (the cap applied, the
 product's strength), and the renal-impairment note only when renal impairment is ticked.
+
+An :class:`InfusionPlan` shows itself (:class:`calculators.layout.Presentable`): the rates to
+start at and step up to, then its steps as a table; :func:`rate_plan_blocks` shows a schedule's
+rate plans (:func:`rate_plans`) the same way.
 """
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 
-from .body_weight import WEIGHT_FIELD
+from .body_weight import WEIGHT_FIELD, DosingWeight
 from .calculator import Calculator, Cite, Listing
-from .display import shown
+from .display import duration, kg_text, mg_text, ml_h_text, ml_text, shown
+from .display import number as plain_number  # `number` names a step's number here
 from .errors import InputError
 from .fields import Expectation, FlagField, NumberField
+from .layout import (
+    Block,
+    Box,
+    Column,
+    Folded,
+    Part,
+    Row,
+    Sources,
+    Table,
+    figure_of,
+    note_blocks,
+    strong,
+    warning_blocks,
+)
 from .products import PRODUCT_FIELD, Product, label_maximum
 from .products import product as find_product
 from .results import Result, unique
@@ -47,6 +67,7 @@ __all__ = [
     "RateSchedule",
     "infusion_plan",
     "infusion_time",
+    "rate_plan_blocks",
     "rate_plans",
     "window_warnings",
 ]
@@ -185,6 +206,31 @@ class InfusionPlan(Result):
     sources: tuple[str, ...]
     warnings: tuple[str, ...]  # hazards: act on them
     notes: tuple[str, ...]  # true of this plan; shown quietly
+
+    def explanation(self) -> str:
+        cap = "" if self.max_rate_ml_h is None else f"never above {ml_h_text(self.max_rate_ml_h)}, "
+        return (f"Rate (mL/h) = mg/kg/h × {kg_text(self.weight_kg)} ÷ "
+                f"{plain_number(self.mg_per_ml)} mg/mL, {cap}rounded down to whole mL/h.")
+
+    def blocks(self, hazards: Sequence[str]) -> tuple[Block, ...]:
+        first, *later = self.steps
+        start: tuple[Part, ...] = (strong("Start at "),
+                                   figure_of("rate", ml_h_text(first.rate_ml_h)))
+        for step in later:
+            start += (f"; from {duration(step.start_min)}, ", figure_of("rate", _rate_text(step)))
+        lines = [start]
+        if self.dose_mg is not None:
+            assert self.dose_ml is not None  # given with the dose
+            takes = ("" if self.duration_min is None
+                     else f": takes {duration(self.duration_min)} at these rates")
+            lines.append((figure_of("mg", mg_text(self.dose_mg)), " = ",
+                          figure_of("ml", ml_text(self.dose_ml)), *((takes,) if takes else ())))
+        caption = (f"{self.product_name}, {kg_text(self.weight_kg)}, "
+                   f"{'first' if self.first_infusion else 'later'} infusion")
+        method = () if self.dose_mg is None else (self.duration_method,)
+        return (Box("answer", tuple(lines)), *warning_blocks(hazards),
+                _steps_table(caption, self.steps), *note_blocks((*method, *self.notes)),
+                Sources(self.sources))
 
 
 def _has_labelled_rates(product_id: str) -> bool:
@@ -407,6 +453,49 @@ def infusion_time(product_id: str, weight_kg: Decimal, dose_mg: Decimal,
     steps = _steps(schedule, weight_kg, chosen.mg_per_ml)
     _, total, _ = _deliver(steps, dose_mg, chosen.mg_per_ml)
     return total, window_warnings(schedule, total, dose_mg / chosen.mg_per_ml)
+
+
+# ---- how steps are shown -----------------------------------------------------------------
+
+def _rate_text(step: InfusionStep) -> str:
+    """A step's pump rate: "up to 75 mL/h (capped)"."""
+    return (("up to " if step.rate_is_limit else "") + ml_h_text(step.rate_ml_h)
+            + (" (capped)" if step.capped else ""))
+
+
+_STEP_COLUMNS = (
+    Column("Step", lead=True), Column("From", numeric=True, lead=True),
+    Column("For", numeric=True, lead=True), Column("Rate (mL/h)", quantity="rate"),
+    Column("Label rate", numeric=True), Column("Instruction", wide=True),
+)
+
+
+def _step_row(step: InfusionStep) -> Row:
+    # The label rate in the unit the label speaks in (CytoGam mg/kg/h, Cytotect CP mL/kg/h).
+    label_rate = (f"{shown(step.rate_ml_per_kg_h, 'ml_per_kg_h')} mL/kg/h"
+                  if step.label_rate_unit == "mL/kg/h"
+                  else f"{shown(step.rate_mg_per_kg_h, 'mg_per_kg_h')} mg/kg/h")
+    lasts = "until done" if step.duration_min is None else duration(step.duration_min)
+    return Row(((str(step.number),), (duration(step.start_min),), (lasts,), (_rate_text(step),),
+                (label_rate,), (step.instruction,)))
+
+
+def _steps_table(caption: str, steps: tuple[InfusionStep, ...]) -> Table:
+    return Table(caption, _STEP_COLUMNS, tuple(_step_row(s) for s in steps))
+
+
+_INFUSIONS = {"first": "First infusion", "later": "Later infusions", "every": "Every infusion"}
+
+
+def rate_plan_blocks(plans: tuple[RatePlan, ...], product_name: str,
+                     weight: DosingWeight) -> tuple[Block, ...]:
+    """The label's rate plans at the actual weight, folded under a schedule (printed open)."""
+    if not plans:
+        return ()
+    return (Folded("rate-plans",
+                   "Infusion-rate plan for the first and later doses (label rates, actual weight)",
+                   tuple(_steps_table(f"{_INFUSIONS[p.infusions]}: {product_name}, "
+                                      f"{kg_text(weight.actual_kg)}", p.steps) for p in plans)),)
 
 
 CALCULATORS = (

@@ -1,8 +1,9 @@
 """What a result shows, as data: the blocks the page's one generic renderer draws.
 
-A calculator's result is presented by :mod:`calculators.presenters` as a tuple of blocks, in the
-order a clinician reads them: the answer box, the hazards, the detail (tables, lines, lists),
-the quiet notes, the sources and how it was calculated. Every figure in a block is already text,
+Each calculator's result presents itself (:class:`Presentable`) as a tuple of blocks, which
+:func:`calculators.presenters.present` shows in the order a clinician reads them: the answer box,
+the hazards, the detail (tables, lines, lists), the quiet notes, the sources and how it was
+calculated. Every figure in a block is already text,
 shown with :mod:`calculators.display`'s precision, so the page adds no formula, constant or
 wording of its own; it only turns the blocks into HTML (``site_src/javascripts/calculators.js``):
 
@@ -16,16 +17,21 @@ wording of its own; it only turns the blocks into HTML (``site_src/javascripts/c
 
 Inline text is a tuple of parts: plain strings, or :class:`Text` for a figure marked with its
 quantity (``data-quantity``: mg, ml, vials, rate), a bold lead-in, or a date (``<time>``).
+:func:`warning_blocks` and :func:`note_blocks` are the hazards and the notes, drawn alike for
+every result.
 """
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
+from typing import Protocol, runtime_checkable
 
 __all__ = ["Text", "Part", "Box", "Line", "Items", "Column", "Row", "Total", "Table", "Folded",
-           "Sources", "Block", "strong", "figure_of", "when"]
+           "Sources", "Block", "Presentable", "strong", "figure_of", "when", "warning_blocks",
+           "note_blocks"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -136,3 +142,36 @@ class Sources:
 
 
 Block = Box | Line | Items | Table | Folded | Sources
+
+
+@runtime_checkable
+class Presentable(Protocol):
+    """A result that presents itself: what every calculator's result type provides, so that
+    :mod:`calculators.presenters` shows any of them without naming one.
+
+    - ``warnings``: the result's own hazards, for the clinician to act on;
+    - ``blocks(hazards)``: what the page shows of the result, in order, ``hazards`` (the inputs
+      outside their expected range, then the result's own warnings) near the top;
+    - ``explanation()``: how the result was calculated, the formula with its numbers, written
+      from the constants the calculation itself uses, so it can never state another rule than
+      the one that ran.
+    """
+
+    @property
+    def warnings(self) -> tuple[str, ...]: ...
+
+    def blocks(self, hazards: Sequence[str]) -> tuple[Block, ...]: ...
+
+    def explanation(self) -> str: ...
+
+
+def warning_blocks(warnings: Sequence[str]) -> tuple[Block, ...]:
+    """The hazards, in one style that stands out; nothing when there are none."""
+    if not warnings:
+        return ()
+    return (Box("warnings", tuple((strong("Warning: "), warning) for warning in warnings)),)
+
+
+def note_blocks(notes: Sequence[str]) -> tuple[Block, ...]:
+    """Notes true of this answer, quiet, at the end; nothing when there are none."""
+    return (Items(tuple((note,) for note in notes), "notes", "Notes"),) if notes else ()

@@ -12,24 +12,46 @@ and mL, the dose to give and the vials to open under the rounding policy (:mod:`
 which never rounds above the label maximum per infusion), and the running total. No labelled dose
 is above the label maximum (150 mg/kg at most, of a dosing weight never above the actual weight),
 so no dose here can be.
+
+A :class:`ProphylaxisSchedule` shows itself (:class:`calculators.layout.Presentable`): the doses to
+give, the dosing weight, the dated doses, the rule and the label's rate plans.
 """
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
 
 from . import products
-from .body_weight import DOSING_WEIGHT_FIELDS, WEIGHT_FIELD, DosingWeight, dosing_weight
+from .body_weight import (
+    DOSING_WEIGHT_FIELDS,
+    WEIGHT_FIELD,
+    DosingWeight,
+    dosing_weight,
+    dosing_weight_line,
+)
 from .calculator import Calculator, Cite, Listing
+from .display import date_text, kg_text, ml_text, number
 from .errors import InputError
 from .fields import ChoiceField, DateExpectation, DateField, NumberField
-from .infusion import RENAL_IMPAIRMENT_FIELD, RatePlan, rate_plans
+from .infusion import RENAL_IMPAIRMENT_FIELD, RatePlan, rate_plan_blocks, rate_plans
+from .layout import Block, Line, Sources, note_blocks, warning_blocks
 from .plain import reported
 from .products import PRODUCT_FIELD
 from .results import Result, unique
-from .schedule import MG_PER_KG, Dose, Step, dated_doses, every, totals
+from .schedule import (
+    MG_PER_KG,
+    Dose,
+    Step,
+    dated_doses,
+    every,
+    first_dose_formula,
+    schedule_answer,
+    schedule_table,
+    totals,
+)
 from .settings import DEFAULTS, Settings
 from .vials import ROUNDING_FIELD, TOLERANCE_FIELD, rounding_choice
 
@@ -135,6 +157,32 @@ class ProphylaxisSchedule(Result):
     sources: tuple[str, ...]
     warnings: tuple[str, ...]
     notes: tuple[str, ...]
+
+    def explanation(self) -> str:
+        first = self.doses[0]
+        return (f"{first_dose_formula(first, self.weight_kg)}; volume = dose ÷ "
+                f"{number(self.mg_per_ml)} mg/mL ({ml_text(first.volume_ml)}); vials under "
+                f"rounding \"{self.rounding}\".")
+
+    def blocks(self, hazards: Sequence[str]) -> tuple[Block, ...]:
+        caption = (f"{self.product_name} prophylaxis: {self.organ} transplant on "
+                   f"{date_text(self.transplant_date)}, {kg_text(self.weight_kg)}, "
+                   f"{number(self.mg_per_ml)} mg/mL, rounding: {self.rounding}")
+
+        def named(d: Dose) -> str:
+            if d.day == 0:
+                return "transplant day"
+            return f"week {d.week}" if d.week is not None else f"day {d.day}"
+
+        return (
+            schedule_answer(self.doses, self.total_rounded_mg, self.total_vials),
+            *warning_blocks(hazards), dosing_weight_line(self.weight),
+            schedule_table(caption, self.doses, named, (self.total_mg, self.total_ml,
+                                                        self.total_rounded_mg, self.total_vials)),
+            Line((f"Rule: {self.rule}",), "rule"),
+            *rate_plan_blocks(self.rate_plans, self.product_name, self.weight),
+            *note_blocks(self.notes), Sources(self.sources),
+        )
 
 
 def _schedule_for(product_id: str, organ: str) -> Schedule:

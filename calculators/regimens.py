@@ -9,10 +9,15 @@ a source offers as a choice are listed as ``options``, never mixed into ``doses`
 doses run until a CMV-DNA conversion date. The warnings say where the product chosen differs from
 the source's, where a dose is above the label maximum, and where the label's preparation window
 cannot be met.
+
+A :class:`RegimenSchedule` shows itself (:class:`calculators.layout.Presentable`): the doses to
+give, the setting and evidence, the dosing weight, the dated doses, the options and the source's
+words.
 """
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from decimal import Decimal
@@ -25,11 +30,15 @@ from .body_weight import (
     WEIGHT_FIELD,
     DosingWeight,
     dosing_weight,
+    dosing_weight_line,
 )
 from .calculator import Calculator, Cite, Listing
+from .display import date_text, kg_text, mg_text, ml_text
+from .display import number as plain_number  # `number` names a dose's number here
 from .errors import InputError
 from .fields import ChoiceField, DateExpectation, DateField
-from .infusion import RatePlan, rate_plans
+from .infusion import RatePlan, rate_plan_blocks, rate_plans
+from .layout import Block, Items, Line, Part, Sources, note_blocks, strong, warning_blocks
 from .plain import reported
 from .products import PRODUCT_FIELD, Product
 from .regimen_catalogue import REGIMENS, SETTINGS, OptionRule, Quote, Regimen, UntilConversion
@@ -44,7 +53,10 @@ from .schedule import (
     amount,
     dated_doses,
     every,
+    first_dose_formula,
     per_kg_given,
+    schedule_answer,
+    schedule_table,
     totals,
 )
 from .settings import DEFAULTS, Settings
@@ -135,6 +147,43 @@ class RegimenSchedule(Result):
     notes: tuple[str, ...]
     sources: tuple[str, ...]
     warnings: tuple[str, ...]
+
+    def explanation(self) -> str:
+        first = self.doses[0]
+        volume = f"volume = dose ÷ {plain_number(self.mg_per_ml)} mg/mL."
+        if first.mg_per_kg is None:
+            return f"Fixed dose from the source: {mg_text(first.dose_mg)}; {volume}"
+        return f"{first_dose_formula(first, self.weight_kg)}; {volume}"
+
+    def blocks(self, hazards: Sequence[str]) -> tuple[Block, ...]:
+        caption = (f"{self.title}: {self.product_name}, {kg_text(self.weight_kg)}, from "
+                   f"{date_text(self.start_date)}, rounding: {self.rounding}")
+        open_course = () if self.course_complete else (Line((
+            "The source leaves the number of doses open: the totals cover the doses shown only.",
+        )),)
+        options = ((Items(tuple(_option(o) for o in self.options), None,
+                          "Options the source offers (not included above):"),)
+                   if self.options else ())
+        quotes = ((Items(tuple((f"“{q.text}”",) for q in self.wording), "quotes"),)
+                  if self.wording else ())
+        return (
+            schedule_answer(self.doses, self.total_rounded_mg, self.total_vials),
+            Line((strong("For: "), f"{self.setting_label}. ", strong("Evidence: "),
+                  f"{self.evidence}."), "evidence"),
+            *warning_blocks(hazards), dosing_weight_line(self.dosing_weight),
+            schedule_table(caption, self.doses, lambda d: f"day {d.day}: {d.phase}",
+                           (self.total_mg, self.total_ml, self.total_rounded_mg,
+                            self.total_vials)),
+            *open_course, *options, *quotes,
+            *rate_plan_blocks(self.rate_plans, self.product_name, self.dosing_weight),
+            *note_blocks(self.notes), Sources(self.sources),
+        )
+
+
+def _option(o: Option) -> tuple[Part, ...]:
+    dates = f" — {', '.join(date_text(d) for d in o.dates)}" if o.dates else ""
+    return (f"{o.label}: {mg_text(o.dose_mg)} ({ml_text(o.volume_ml)}), {o.frequency}{dates}. "
+            f"Source wording: “{o.quote.text}”",)
 
 
 def _product_for(regimen: Regimen, product_id: str, settings: Settings) -> Product:

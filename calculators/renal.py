@@ -20,18 +20,24 @@ Cockcroft–Gault estimate does not apply on dialysis (the tables give it its ow
 clearance is shown for information only, with that reason. Without haemodialysis, below 10 mL/min
 the tables give no dose. A clearance above :data:`CRCL_CEILING` or a creatinine below the field's
 expected floor is flagged with what to check.
+
+A :class:`RenalDosing` shows itself (:class:`calculators.layout.Presentable`): the clearance, then
+each drug's row with its doses, mg first where the core worked them out.
 """
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from decimal import Decimal, Inexact, localcontext
 from fractions import Fraction
 
 from .body_weight import ADULT_AGE_YEARS, SEX_FIELD, WEIGHT_FIELD
 from .calculator import Calculator, Cite, Listing
+from .display import shown
 from .errors import InputError
 from .fields import Expectation, FlagField, NumberField
+from .layout import Block, Box, Column, Row, Sources, Table, note_blocks, strong, warning_blocks
 from .results import Result
 from .rounding import round_to
 
@@ -219,6 +225,39 @@ class RenalDosing(Result):
     notes: tuple[str, ...]  # which weight, and why no tablet count
     sources: tuple[str, ...]
     warnings: tuple[str, ...]
+
+    def explanation(self) -> str:
+        return self.formula
+
+    def blocks(self, hazards: Sequence[str]) -> tuple[Block, ...]:
+        caption = ("Antiviral doses for this clearance (label tables)" if self.crcl_applies
+                   else "Antiviral doses on haemodialysis (label tables)")
+        applies = () if self.crcl_applies else (" (for information only: on haemodialysis)",)
+        return (
+            Box("answer", (("Creatinine clearance (Cockcroft–Gault): ",
+                            strong(f"{shown(self.crcl_ml_min_rounded, 'ml_min')} mL/min"),
+                            *applies),)),
+            *warning_blocks(hazards),
+            Table(caption, (Column("Drug", lead=True), Column("CrCl row (mL/min)", lead=True),
+                            Column("Induction"), Column("Maintenance / prevention")),
+                  (_drug_row(self.ganciclovir, True), _drug_row(self.valganciclovir, False))),
+            # The notes say which weight the mg are for, and why there is no tablet count.
+            *note_blocks(self.notes), Sources(self.sources),
+        )
+
+
+def _table_dose(text: str | None, mg: Decimal | None) -> str:
+    """A dose as the label table gives it, with its mg first where the core worked them out."""
+    if text is None:
+        return "no dose in the table"
+    return text if mg is None else f"{shown(mg, 'mg')} mg ({text})"
+
+
+def _drug_row(d: DrugAdjustment, in_mg: bool) -> Row:
+    # Ganciclovir's mg are for the weight the result names; valganciclovir's as the table says.
+    return Row(((d.drug,), (d.row or "—",),
+                (_table_dose(d.induction, d.induction_mg if in_mg else None),),
+                (_table_dose(d.maintenance, d.maintenance_mg if in_mg else None),)))
 
 
 def _find_row(rows: tuple[RenalRow, ...], crcl: Fraction, haemodialysis: bool) -> RenalRow | None:

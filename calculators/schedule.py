@@ -12,24 +12,30 @@ preparation window, and the running total.
 The label's prophylaxis schedules (:mod:`calculators.prophylaxis`) and the sources' treatment
 regimens (:mod:`calculators.regimens`, their data in :mod:`calculators.regimen_catalogue`) both
 go through here, so a dose is worked out one way, and both results hold the one :class:`Dose`;
-each names the facts of a dose it reports (:func:`calculators.plain.reported`).
+each names the facts of a dose it reports (:func:`calculators.plain.reported`). Both show their
+doses alike too: :func:`schedule_answer` (the doses to give, run by run, and the course),
+:func:`schedule_table` (the dated doses) and :func:`first_dose_formula`.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, timedelta
 from decimal import Decimal
 
 from .body_weight import DosingWeight
+from .display import date_text, kg_text, mg_text, plural, shown
 from .infusion import infusion_time
+from .layout import Box, Column, Part, Row, Table, Total, strong, when
 from .products import Product
 from .results import Result
 from .rounding import round_to
-from .vials import VialPlan, vial_plan
+from .vials import VialPlan, dose_parts, to_give, vial_plan, vials_to_open
 
 __all__ = ["MG_PER_KG", "UNITS_PER_KG", "FIXED_MG", "Step", "every", "on_days", "Amount",
-           "amount", "per_kg_given", "Dose", "dated_doses", "Totals", "totals"]
+           "amount", "per_kg_given", "Dose", "dated_doses", "Totals", "totals", "schedule_answer",
+           "schedule_table", "first_dose_formula"]
 
 # How a rule gives its amounts.
 MG_PER_KG = "mg/kg"
@@ -169,3 +175,55 @@ def totals(doses: tuple[Dose, ...]) -> Totals:
         rounded_ml=sum((d.vials.rounded_ml for d in doses), Decimal(0)),
         vials=sum(d.vials.vial_count for d in doses),
     )
+
+
+# ---- how dated doses are shown -----------------------------------------------------------
+
+def schedule_answer(doses: tuple[Dose, ...], rounded_mg: Decimal, vials: int) -> Box:
+    """One line per run of equal doses to give, then the course."""
+    runs: list[list[Dose]] = []
+    for dose in doses:
+        if runs and runs[-1][-1].vials.rounded_mg == dose.vials.rounded_mg:
+            runs[-1].append(dose)
+        else:
+            runs.append([dose])
+    lines: list[tuple[Part, ...]] = []
+    for run in runs:
+        named = (f"Dose {run[0].number}" if len(run) == 1
+                 else f"Doses {run[0].number}–{run[-1].number}")
+        lines.append((strong(f"{named}: "), *dose_parts(run[0].vials)))
+    lines.append((f"Course: {plural(len(doses), 'dose')}, {mg_text(rounded_mg)}, "
+                  f"{vials} vials.",))
+    return Box("answer", tuple(lines))
+
+
+def schedule_table(caption: str, doses: tuple[Dose, ...], named: Callable[[Dose], str],
+                   total: tuple[Decimal, Decimal, Decimal, int]) -> Table:
+    """The dated doses, each row found again by its number on a recompute; "To give (mg)" only
+    where a dose was rounded to whole vials (otherwise it repeats the dose)."""
+    any_rounded = any(d.vials.rounded_mg != d.dose_mg for d in doses)
+    to_give_column = (Column("To give (mg)", quantity="mg"),) if any_rounded else ()
+    columns = (Column("Dose", lead=True), Column("Date", lead=True), Column("When", lead=True),
+               Column("mg/kg", numeric=True), Column("Dose (mg)", quantity="mg"),
+               Column("Volume (mL)", quantity="ml"), *to_give_column,
+               Column("Vials to open", quantity="vials"))
+
+    def row(d: Dose) -> Row:
+        per_kg = "fixed" if d.mg_per_kg is None else shown(d.mg_per_kg, "mg_per_kg")
+        cells = ((str(d.number),), (when(d.date, date_text(d.date)),), (named(d),), (per_kg,),
+                 (shown(d.dose_mg, "mg"),), (shown(d.volume_ml, "ml"),),
+                 *(((to_give(d.vials),),) if any_rounded else ()), (vials_to_open(d.vials),))
+        return Row(cells, key=f"dose {d.number}", dose_mg=d.dose_mg)
+
+    mg, ml, rounded_mg, vials = total
+    rounded_total = ((shown(rounded_mg, "mg"),),) if any_rounded else ()
+    return Table(caption, columns, tuple(row(d) for d in doses), Total(
+        "Total", 4, ((shown(mg, "mg"),), (shown(ml, "ml"),), *rounded_total, (f"{vials} vials",))))
+
+
+def first_dose_formula(first: Dose, weight_kg: Decimal) -> str:
+    """"Dose = mg/kg × dosing weight (first dose: ...)": a per-kg schedule's formula, with its
+    first dose's numbers."""
+    assert first.mg_per_kg is not None  # per-kg schedules; fixed doses are said otherwise
+    return (f"Dose = mg/kg × dosing weight (first dose: {shown(first.mg_per_kg, 'mg_per_kg')} × "
+            f"{kg_text(weight_kg)} = {mg_text(first.dose_mg)})")

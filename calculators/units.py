@@ -7,23 +7,36 @@ The older Cytotect (50 U/mL) is a different product: the same number of units is
 in it, so it is not offered and every Cytotect CP result says so.
 
 :func:`unit_conversion` gives the amount in all three units and the vials that hold it, under the
-institution's rounding policy (:mod:`calculators.vials`) unless the caller picks one.
+institution's rounding policy (:mod:`calculators.vials`) unless the caller picks one. A
+:class:`UnitConversion` shows itself (:class:`calculators.layout.Presentable`).
 """
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 
 from .body_weight import WEIGHT_FIELD
 from .calculator import Calculator, Cite, Listing
+from .display import number, shown
 from .errors import InputError
 from .fields import ChoiceField, NumberField
+from .layout import Block, Box, Column, Part, Row, Sources, Table, note_blocks, warning_blocks
 from .products import PRODUCT_FIELD, PRODUCTS, Product
 from .products import product as find_product
 from .results import Result, unique
 from .settings import DEFAULTS, Settings
-from .vials import ROUNDING_FIELD, TOLERANCE_FIELD, VialPlan, rounding_choice, vial_plan
+from .vials import (
+    ROUNDING_FIELD,
+    TOLERANCE_FIELD,
+    VialPlan,
+    dose_parts,
+    rounding_choice,
+    to_give,
+    vial_plan,
+    vials_to_open,
+)
 
 __all__ = ["UNIT_FIELD", "AMOUNT_FIELD", "UNITS_FIELDS", "UnitConversion", "unit_conversion",
            "CALCULATORS"]
@@ -85,6 +98,31 @@ class UnitConversion(Result):
     sources: tuple[str, ...]
     warnings: tuple[str, ...]
     notes: tuple[str, ...]
+
+    def explanation(self) -> str:
+        units = ("." if self.units_per_ml is None
+                 else f"; U = mL × {number(self.units_per_ml)} U/mL.")
+        return f"mL = mg ÷ {number(self.mg_per_ml)} mg/mL{units}"
+
+    def blocks(self, hazards: Sequence[str]) -> tuple[Block, ...]:
+        plan = self.vial_plan
+        units: tuple[Part, ...] = (() if self.units is None
+                                   else (f"{shown(self.units, 'units')} U = ",))
+        rounded = plan.rounded_mg != plan.calculated_mg
+        columns = (Column("mg", quantity="mg"), Column("Units (U)", numeric=True),
+                   Column("mL", quantity="ml"),
+                   *((Column("To give (mg)", quantity="mg"),) if rounded else ()),
+                   Column("Vials to open", quantity="vials"))
+        cells = ((shown(self.mg, "mg"),),
+                 ("not labelled" if self.units is None else shown(self.units, "units"),),
+                 (shown(self.ml, "ml"),), *(((to_give(plan),),) if rounded else ()),
+                 (vials_to_open(plan),))
+        return (
+            Box("answer", ((*units, *dose_parts(plan)),)), *warning_blocks(hazards),
+            Table(f"{number(self.amount)} {self.unit} of {self.product_name}", columns,
+                  (Row(cells),)),
+            *note_blocks(self.notes), Sources(self.sources),
+        )
 
 
 def _volume(amount: Decimal, unit: str, chosen: Product) -> Decimal:

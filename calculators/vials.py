@@ -21,7 +21,9 @@ Bounds no setting can break (:func:`vial_plan` checks them, whatever the caller 
 - where whole vials do not fit these bounds the dose to give stays the calculated dose exactly,
   and the vials to open and the amount to discard are given apart from it, with a warning.
 
-Every plan reports the calculated dose, the dose to give and the difference in %.
+Every plan reports the calculated dose, the dose to give and the difference in %, and shows
+itself the same way wherever a dose is given (:func:`dose_parts`, :func:`to_give`,
+:func:`vials_to_open`).
 """
 
 from __future__ import annotations
@@ -32,15 +34,18 @@ from decimal import Decimal
 from itertools import product as cartesian
 from typing import Protocol
 
+from .display import mg_text, ml_text, number, plural, shown
 from .errors import InputError
 from .fields import ChoiceField, NumberField
+from .layout import Part, figure_of
 from .products import Product, label_maximum
 from .results import Result, unique
 from .rounding import percent_difference, round_to
 
 __all__ = ["ROUNDING_CHOICES", "ROUNDING_POLICIES", "MAX_TOLERANCE_PCT",
            "TOLERANCE_RANGE_REASON", "VialCount", "VialPlan", "vial_plan", "ROUNDING_FIELD",
-           "TOLERANCE_FIELD", "RoundingDefaults", "rounding_choice"]
+           "TOLERANCE_FIELD", "RoundingDefaults", "rounding_choice", "vials_to_open", "to_give",
+           "dose_parts"]
 
 # The policies, each with the words a form shows for it; the settings and the forms list these.
 ROUNDING_CHOICES = (("none", "None: give the calculated dose"), ("up", "Up to whole vials"),
@@ -198,6 +203,43 @@ def vial_plan(dose_mg: Decimal, product: Product, policy: str = "none",
                        (label_maximum(product).source,) if capped else ()),
         warnings=tuple(warnings),
     )
+
+
+# ---- how a plan is shown -----------------------------------------------------------------
+
+def _discard(plan: VialPlan) -> str:
+    return f"; discard {ml_text(plan.left_over_ml)}" if plan.left_over_ml > 0 else ""
+
+
+def _vial_sizes(plan: VialPlan) -> str:
+    return " + ".join(f"{v.count} × {number(v.vial_ml)} mL" for v in plan.vials)
+
+
+def vials_to_open(plan: VialPlan) -> str:
+    """The vials to open, and what is left to discard, apart from the dose to give."""
+    return _vial_sizes(plan) + _discard(plan)
+
+
+def _vials_short(plan: VialPlan) -> str:
+    if len(plan.vials) == 1:
+        return f"{plural(plan.vial_count, 'vial')} ({number(plan.vials[0].vial_ml)} mL)"
+    return f"{_vial_sizes(plan)} vials"
+
+
+def to_give(plan: VialPlan) -> str:
+    """The dose to give, with how far whole vials moved it from the calculated dose."""
+    if not plan.difference_pct:
+        return shown(plan.rounded_mg, "mg")
+    sign = "+" if plan.difference_pct > 0 else ""
+    return f"{shown(plan.rounded_mg, 'mg')} ({sign}{shown(plan.difference_pct, 'percent')} %)"
+
+
+def dose_parts(plan: VialPlan) -> tuple[Part, ...]:
+    """"10,500 mg = 210 mL = 5 vials (50 mL)": the dose to give, its volume, the vials."""
+    parts: tuple[Part, ...] = (figure_of("mg", mg_text(plan.rounded_mg)), " = ",
+                               figure_of("ml", ml_text(plan.rounded_ml)), " = ",
+                               figure_of("vials", _vials_short(plan)))
+    return parts + ((_discard(plan),) if plan.left_over_ml > 0 else ())
 
 
 # The form and command-line fields for the policy. Left empty, the institution's setting applies.

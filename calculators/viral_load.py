@@ -19,17 +19,23 @@ whole copies). A change is rounded once, from unrounded values (so 2900 after 10
 0 copies/mL is accepted and read as "not detected": its log10 is undefined (``None``), and so is a
 change in log10 or a fold change from it. IU/mL is never converted to copies/mL, or back: the factor
 depends on the assay (Fryer et al. 2016), and the sources' thresholds are in copies/mL.
+
+A :class:`ViralLoad` shows itself (:class:`calculators.layout.Presentable`): the result in both
+forms with its change, each measurement, and each threshold met or not.
 """
 
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass
 from decimal import ROUND_HALF_EVEN, Context, Decimal
 
 from .calculator import Calculator, Cite, Listing
+from .display import shown
 from .errors import InputError
 from .fields import Expectation, NumberField
+from .layout import Block, Box, Column, Items, Row, Sources, Table, note_blocks, warning_blocks
 from .results import Result, unique
 from .rounding import round_to
 
@@ -149,6 +155,38 @@ class ViralLoad(Result):
     notes: tuple[str, ...]
     sources: tuple[str, ...]
     warnings: tuple[str, ...]
+
+    def explanation(self) -> str:
+        copies = shown(self.copies_per_ml or Decimal(0), "copies")
+        return (f"log10 of {copies} copies/mL; change = current − previous log10; fold change = "
+                "current ÷ previous.")
+
+    def blocks(self, hazards: Sequence[str]) -> tuple[Block, ...]:
+        change = ""
+        if self.log10_change_display is not None:
+            sign = "+" if self.log10_change_display > 0 else ""
+            fold = ("" if self.fold_change_display is None
+                    else f", {shown(self.fold_change_display, 'fold')}-fold")
+            change = f"; change {sign}{shown(self.log10_change_display, 'log10')} log10{fold}"
+        measured = [("Current", self.current)] + ([] if self.previous is None
+                                                  else [("Previous", self.previous)])
+        met = {None: "needs a previous result", True: "met", False: "not met"}
+        return (
+            Box("answer", ((f"{shown(self.current.copies_per_ml_display, 'copies')} copies/mL = "
+                            f"{_log10_text(self.current)} log10{change}",),)),
+            *warning_blocks(hazards),
+            Table("CMV DNA", (Column("Result"), Column("copies/mL", numeric=True),
+                              Column("log10", numeric=True)),
+                  tuple(Row(((label,), (shown(m.copies_per_ml_display, "copies"),),
+                             (_log10_text(m),))) for label, m in measured)),
+            Items(tuple((f"{f.threshold}: {met[f.met]}. {f.note}",) for f in self.flags),
+                  "flags"),
+            *note_blocks(self.notes), Sources(self.sources),
+        )
+
+
+def _log10_text(m: Measurement) -> str:
+    return "not detected" if m.log10_display is None else shown(m.log10_display, "log10")
 
 
 def _parse_copies(field: NumberField, raw: object) -> Decimal | None:

@@ -1,4 +1,5 @@
-"""calculators.presenters: what each result shows, and how it was calculated (issue 12, item 4).
+"""What each result shows, and how it was calculated (issue 12, item 4): each result type's
+``blocks`` and ``explanation`` (calculators.layout.Presentable), through calculators.presenters.
 
 The page draws these blocks with one generic renderer, so every sentence and figure here is what
 a clinician reads. The numbers are the golden cases' own, with their sources:
@@ -14,14 +15,16 @@ a clinician reads. The numbers are the golden cases' own, with their sources:
 
 from __future__ import annotations
 
+import ast
 import dataclasses
+import inspect
 import json
-from typing import Any
+from typing import Any, get_type_hints
 
 import pytest
 
 from calculators import presenters
-from calculators.layout import Box, Folded, Items, Line, Sources, Table, Text
+from calculators.layout import Box, Folded, Items, Line, Presentable, Sources, Table, Text
 from calculators.plain import to_plain
 from calculators.registry import CALCULATORS, evaluate, run_shown
 from calculators.settings import parse
@@ -58,15 +61,28 @@ def cells(table: Table) -> list[list[str]]:
     return [[text(cell) for cell in row.cells] for row in table.rows]
 
 
-def test_every_calculator_has_a_presenter_and_an_explanation() -> None:
-    # Each calculator's result type is shown; the registry gives the page both parts as JSON.
+def test_every_calculator_result_presents_itself() -> None:
+    # Each calculator's result type draws itself and says how it was calculated (Presentable);
+    # the registry gives the page both parts as JSON.
     for calculator in CALCULATORS.values():
-        result_type = calculator.function.__annotations__["return"]
-        assert result_type in {t.__name__ for t in presenters.PRESENTERS}, calculator.name
-        assert result_type in {t.__name__ for t in presenters.EXPLANATIONS}, calculator.name
+        result_type = get_type_hints(calculator.function)["return"]
+        for method in ("blocks", "explanation"):
+            assert inspect.isfunction(getattr(result_type, method, None)), (calculator.name,
+                                                                           method)
+        result, _ = evaluate(calculator.name, calculator.example)
+        assert isinstance(result, result_type), calculator.name
+        assert isinstance(result, Presentable), calculator.name
     reply = run_shown("prophylaxis", KIDNEY_70)
     assert reply["display"] == to_plain(shown("prophylaxis", KIDNEY_70)[1])
     assert json.loads(json.dumps(reply))["result"]["doses"][0]["dose_mg"] == 10500
+
+
+def test_presenters_names_no_calculator() -> None:
+    # A new calculator is its own module only: presenters.py draws any Presentable, and imports
+    # nothing but the layout.
+    tree = ast.parse(inspect.getsource(presenters))
+    imported = {node.module for node in ast.walk(tree) if isinstance(node, ast.ImportFrom)}
+    assert imported == {"__future__", "collections.abc", "layout"}
 
 
 def test_prophylaxis_reads_answer_hazards_detail_notes_sources_how() -> None:
