@@ -31,8 +31,10 @@ Other questions
 - :mod:`calculators.criteria` -- when to consider CMVIG (Schulz et al. 2016).
 
 Reaching them
-- :mod:`calculators.calculator` -- one calculator described: name, title, function, fields.
-- :mod:`calculators.registry` -- calculators by name; :func:`run` with raw inputs and settings.
+- :mod:`calculators.calculator` -- one calculator described: name, title, function, fields,
+  example input, and its listing on the Calculators page.
+- :mod:`calculators.registry` -- calculators by name, from every module that defines them;
+  :func:`run` with raw inputs and settings.
 - :mod:`calculators.plain` -- results as plain JSON-ready data.
 - :mod:`calculators.layout` -- what a result shows, as blocks the page's one renderer draws,
   and ``Presentable``: each result type draws itself, in its own module.
