@@ -3,8 +3,8 @@
 // extra_javascript); forms are bound on every instant-navigation page swap through
 // mkdocs-material's document$. The engine (one Pyodide per browser, shared by its tabs) is
 // reached through calculator-client.js. What a result shows is described by the core (each
-// result type's blocks and explanation, gathered by calculators/presenters.py) and drawn here; what leaves the screen is made in
-// calculator-output.js.
+// result type's blocks and explanation, gathered by calculators/presenters.py) and drawn here;
+// what leaves the screen is made in calculator-output.js.
 //
 // The DOM contract (used by tests and by checks outside the suite):
 //   form[data-calculator=NAME]   NAME is the core's calculator name (and CLI subcommand);
@@ -34,8 +34,8 @@ function startEngine() {
 
 // ---- presenting results -------------------------------------------------------------------
 // The core says what a result shows (each result type's blocks, of calculators/layout.py,
-// gathered by calculators/presenters.py), every figure already written with its precision, and how it was calculated; this
-// draws those blocks and knows no calculator, formula or dose. A result reads: the answer a nurse
+// gathered by calculators/presenters.py), every figure already written with its precision, and
+// how it was calculated; this draws those blocks and knows no calculator, formula or dose. A result reads: the answer a nurse
 // acts on, first (.cmvig-answer); then the hazards, in one style that stands out
 // (.cmvig-warnings); then the detail (tables whose cells carry data-quantity="mg|ml|vials|rate"
 // and data-label, so a phone shows each row as a card led by those figures); then the quiet notes
