@@ -33,13 +33,13 @@ function startEngine() {
 }
 
 // ---- presenting results -------------------------------------------------------------------
-// The core says what a result shows (each result type's blocks, of calculators/layout.py,
-// gathered by calculators/presenters.py), every figure already written with its precision, and
-// how it was calculated; this draws those blocks and knows no calculator, formula or dose. A
-// result reads: the answer a nurse acts on, first (.cmvig-answer); then the hazards, in one style that stands out
-// (.cmvig-warnings); then the detail (tables whose cells carry data-quantity="mg|ml|vials|rate"
-// and data-label, so a phone shows each row as a card led by those figures); then the quiet notes
-// (.cmvig-notes), the sources and how it was calculated.
+// The core says what a result shows (each result type's blocks, of calculators/layout.py, gathered
+// by calculators/presenters.py), every figure already written with its precision, and how it was
+// calculated; this draws those blocks and knows no calculator, formula or dose. A result reads:
+// the answer a nurse acts on, first (.cmvig-answer); then the hazards, in one style that stands
+// out (.cmvig-warnings); then the detail (tables whose cells carry
+// data-quantity="mg|ml|vials|rate" and data-label, so a phone shows each row as a card led by
+// those figures); then the quiet notes (.cmvig-notes), the sources and how it was calculated.
 
 function element(tag, attributes = {}, ...children) {
   const node = document.createElement(tag);
