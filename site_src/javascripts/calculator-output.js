@@ -42,8 +42,16 @@ export function figure(value, quantity) {
   const digits = String(rule.step).split(".")[1]?.length ?? 0;
   // toPrecision(12) drops binary noise first (20.95 / 0.1 is 209.49999…), as the core's decimals have none.
   const steps = ROUNDING[rule.rounding](Number((value / rule.step).toPrecision(12)));
-  return new Intl.NumberFormat("en-GB", { maximumFractionDigits: digits })
-    .format(Number((steps * rule.step).toFixed(digits)));
+  return grouped(digits).format(Number((steps * rule.step).toFixed(digits)));
+}
+
+// One formatter per number of decimals: making one per figure was most of a redraw's time.
+const formatters = new Map();
+function grouped(digits) {
+  if (!formatters.has(digits)) {
+    formatters.set(digits, new Intl.NumberFormat("en-GB", { maximumFractionDigits: digits }));
+  }
+  return formatters.get(digits);
 }
 
 // A number typed with a unit is shown converted into the field's own unit, as that quantity.
@@ -221,14 +229,20 @@ function csv(form, region, inputs) {
     .join("\r\n") + "\r\n";
 }
 
+/** How many octets UTF-8 takes for one character (one code point), as TextEncoder would give;
+ * worked out, not encoded, because every result folds its calendar lines character by character. */
+function utf8Length(character) {
+  const point = character.codePointAt(0);
+  return point < 0x80 ? 1 : point < 0x800 ? 2 : point < 0x10000 ? 3 : 4;
+}
+
 /** An RFC 5545 content line folded at 75 octets (UTF-8), never inside a character. */
 function fold(line) {
-  const encoder = new TextEncoder();
   const parts = [];
   let current = "";
   let octets = 0;
   for (const character of line) {
-    const size = encoder.encode(character).length;
+    const size = utf8Length(character);
     // Continuation lines start with a space, which counts towards their 75 octets.
     if (octets + size > 75) {
       parts.push(current);
