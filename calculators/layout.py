@@ -3,9 +3,9 @@
 Each calculator's result presents itself (:class:`Presentable`) as a tuple of blocks, which
 :func:`calculators.presenters.present` shows in the order a clinician reads them: the answer box,
 the hazards, the detail (tables, lines, lists), the quiet notes, the sources and how it was
-calculated. Every figure in a block is already text,
-shown with :mod:`calculators.display`'s precision, so the page adds no formula, constant or
-wording of its own; it only turns the blocks into HTML (``site_src/javascripts/calculators.js``):
+calculated. Every figure in a block is already text, shown with :mod:`calculators.display`'s
+precision, so the page adds no formula, constant or wording of its own; it only turns the blocks
+into HTML (``site_src/javascripts/calculators.js``):
 
 - :class:`Box`: a ``<div class="cmvig-STYLE">`` with one ``<p>`` per line (the answer, the
   warnings);
