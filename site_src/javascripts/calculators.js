@@ -166,7 +166,9 @@ function announce(form, text) {
 /**
  * An input error is shown once: beside its field, the result region only pointing to that field.
  * While typing, a field folded away under "More options" is left folded and its message goes in
- * the result region instead, as does a message that names no field of this form.
+ * the result region instead, as does a message that names no field of this form, and one about a
+ * field still empty (not reached yet): a message appearing beside it would move every field
+ * below it under the reader's pointer or finger, on the way to a checkbox such as haemodialysis.
  */
 function showInputError(form, region, error, fromSubmit) {
   const control = error.field ? form.elements.namedItem(error.field) : null;
@@ -175,7 +177,9 @@ function showInputError(form, region, error, fromSubmit) {
     announce(form, `Not calculated: ${error.message}`);
     return;
   }
-  control.setAttribute("aria-invalid", "true");
+  // Not reached yet while typing: neither marked invalid nor given the message beside it (below).
+  const reached = fromSubmit || !(typeof control.value === "string" && control.value.trim() === "");
+  if (reached) control.setAttribute("aria-invalid", "true");
   // After Calculate, take the reader to what needs fixing, opening "More options" if it is
   // there; while typing, leave the cursor (and the form) as it is.
   if (fromSubmit) {
@@ -184,7 +188,7 @@ function showInputError(form, region, error, fromSubmit) {
     control.focus();
   }
   const slot = form.querySelector(`#${CSS.escape(control.id)}-error`);
-  if (slot && control.checkVisibility()) {
+  if (slot && control.checkVisibility() && reached) {
     slot.textContent = error.message;
     const label = form.querySelector(`label[for="${CSS.escape(control.id)}"]`)?.textContent.trim() ?? error.field;
     setState(region, "error", element("p", {}, `Not calculated: correct “${label}” (see the message beside it).`));
