@@ -256,10 +256,15 @@ function fold(line) {
   return parts.join("\r\n");
 }
 
-/** An iCalendar file with one all-day event per dated dose (RFC 5545), figures as on screen. */
+/** The doses of a result that have a date: what a calendar file holds. */
+function datedDoses(result) {
+  return (result.doses ?? []).filter((dose) => dose.date);
+}
+
+/** An iCalendar file with one all-day event per dated dose (RFC 5545), figures as on screen;
+ * offered only for a result with dated doses (actionsBar). */
 function calendar(form, name, result, inputs) {
-  const doses = (result.doses ?? []).filter((dose) => dose.date);
-  if (!doses.length) return null;
+  const doses = datedDoses(result);
   const now = new Date().toISOString().replace(/[-:]/g, "").replace(/\.\d+Z$/, "Z");
   const product = result.product_name ?? "CMVIG";
   const escapeText = (text) => text.replace(/[\\;,]/g, (c) => `\\${c}`).replace(/\n/g, "\\n");
@@ -405,7 +410,8 @@ export function actionsBar(form, name, result, hasTable, inputs) {
   if (hasTable) {
     bar.append(button("Download CSV", () => download(`${file}.csv`, "text/csv;charset=utf-8", csv(form, region, inputs))));
   }
-  if (calendar(form, name, result, inputs)) {
+  // Whether there is a calendar to offer, without writing it: it is written when asked for.
+  if (datedDoses(result).length) {
     bar.append(button("Add dates to a calendar (.ics)", () =>
       download(`${file}.ics`, "text/calendar;charset=utf-8", calendar(form, name, result, inputs))));
   }
