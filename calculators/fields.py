@@ -370,6 +370,11 @@ class DateField(Field):
     def required(self) -> bool:
         return not self.optional
 
+    @property
+    def range_why(self) -> str:
+        """:attr:`range_reason` with the dates filled in."""
+        return self.range_reason.format(earliest=self.earliest, latest=self.latest)
+
     def parse(self, raw: object) -> date | None:
         if self.is_missing(raw):
             if self.optional:
@@ -391,8 +396,7 @@ class DateField(Field):
         else:
             raise InputError(self.name, raw, f"{self.label} must be a date (got {_shown(raw)}).")
         if not self.earliest <= value <= self.latest:
-            why = (f" Range: {self.range_reason.format(earliest=self.earliest, latest=self.latest)}"
-                   if self.range_reason else "")
+            why = f" Range: {self.range_why}" if self.range_reason else ""
             raise InputError(
                 self.name, raw,
                 f"{self.label} must be between {self.earliest.isoformat()} and "

@@ -175,10 +175,9 @@ class ProphylaxisSchedule(Result):
             return f"week {d.week}" if d.week is not None else f"day {d.day}"
 
         return (
-            schedule_answer(self.doses, self.total_rounded_mg, self.total_vials),
+            schedule_answer(self.doses),
             *warning_blocks(hazards), dosing_weight_line(self.weight),
-            schedule_table(caption, self.doses, named, (self.total_mg, self.total_ml,
-                                                        self.total_rounded_mg, self.total_vials)),
+            schedule_table(caption, self.doses, named),
             Line((f"Rule: {self.rule}",), "rule"),
             *rate_plan_blocks(self.rate_plans, self.product_name, self.weight),
             *note_blocks(self.notes), Sources(self.sources),

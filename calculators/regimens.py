@@ -167,13 +167,11 @@ class RegimenSchedule(Result):
         quotes = ((Items(tuple((f"“{q.text}”",) for q in self.wording), "quotes"),)
                   if self.wording else ())
         return (
-            schedule_answer(self.doses, self.total_rounded_mg, self.total_vials),
+            schedule_answer(self.doses),
             Line((strong("For: "), f"{self.setting_label}. ", strong("Evidence: "),
                   f"{self.evidence}."), "evidence"),
             *warning_blocks(hazards), dosing_weight_line(self.dosing_weight),
-            schedule_table(caption, self.doses, lambda d: f"day {d.day}: {d.phase}",
-                           (self.total_mg, self.total_ml, self.total_rounded_mg,
-                            self.total_vials)),
+            schedule_table(caption, self.doses, lambda d: f"day {d.day}: {d.phase}"),
             *open_course, *options, *quotes,
             *rate_plan_blocks(self.rate_plans, self.product_name, self.dosing_weight),
             *note_blocks(self.notes), Sources(self.sources),

@@ -179,8 +179,8 @@ def totals(doses: tuple[Dose, ...]) -> Totals:
 
 # ---- how dated doses are shown -----------------------------------------------------------
 
-def schedule_answer(doses: tuple[Dose, ...], rounded_mg: Decimal, vials: int) -> Box:
-    """One line per run of equal doses to give, then the course."""
+def schedule_answer(doses: tuple[Dose, ...]) -> Box:
+    """One line per run of equal doses to give, then the course (its :func:`totals`)."""
     runs: list[list[Dose]] = []
     for dose in doses:
         if runs and runs[-1][-1].vials.rounded_mg == dose.vials.rounded_mg:
@@ -192,15 +192,16 @@ def schedule_answer(doses: tuple[Dose, ...], rounded_mg: Decimal, vials: int) ->
         named = (f"Dose {run[0].number}" if len(run) == 1
                  else f"Doses {run[0].number}–{run[-1].number}")
         lines.append((strong(f"{named}: "), *dose_parts(run[0].vials)))
-    lines.append((f"Course: {plural(len(doses), 'dose')}, {mg_text(rounded_mg)}, "
-                  f"{vials} vials.",))
+    course = totals(doses)
+    lines.append((f"Course: {plural(len(doses), 'dose')}, {mg_text(course.rounded_mg)}, "
+                  f"{course.vials} vials.",))
     return Box("answer", tuple(lines))
 
 
-def schedule_table(caption: str, doses: tuple[Dose, ...], named: Callable[[Dose], str],
-                   total: tuple[Decimal, Decimal, Decimal, int]) -> Table:
-    """The dated doses, each row found again by its number on a recompute; "To give (mg)" only
-    where a dose was rounded to whole vials (otherwise it repeats the dose)."""
+def schedule_table(caption: str, doses: tuple[Dose, ...], named: Callable[[Dose], str]) -> Table:
+    """The dated doses, each row found again by its number on a recompute, and their
+    :func:`totals`; "To give (mg)" only where a dose was rounded to whole vials (otherwise it
+    repeats the dose)."""
     any_rounded = any(d.vials.rounded_mg != d.dose_mg for d in doses)
     to_give_column = (Column("To give (mg)", quantity="mg"),) if any_rounded else ()
     columns = (Column("Dose", lead=True), Column("Date", lead=True), Column("When", lead=True),
@@ -215,10 +216,11 @@ def schedule_table(caption: str, doses: tuple[Dose, ...], named: Callable[[Dose]
                  *(((to_give(d.vials),),) if any_rounded else ()), (vials_to_open(d.vials),))
         return Row(cells, key=f"dose {d.number}", dose_mg=d.dose_mg)
 
-    mg, ml, rounded_mg, vials = total
-    rounded_total = ((shown(rounded_mg, "mg"),),) if any_rounded else ()
+    course = totals(doses)
+    rounded_total = ((shown(course.rounded_mg, "mg"),),) if any_rounded else ()
     return Table(caption, columns, tuple(row(d) for d in doses), Total(
-        "Total", 4, ((shown(mg, "mg"),), (shown(ml, "ml"),), *rounded_total, (f"{vials} vials",))))
+        "Total", 4, ((shown(course.mg, "mg"),), (shown(course.ml, "ml"),), *rounded_total,
+                     (f"{course.vials} vials",))))
 
 
 def first_dose_formula(first: Dose, weight_kg: Decimal) -> str:

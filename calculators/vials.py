@@ -236,10 +236,10 @@ def to_give(plan: VialPlan) -> str:
 
 def dose_parts(plan: VialPlan) -> tuple[Part, ...]:
     """"10,500 mg = 210 mL = 5 vials (50 mL)": the dose to give, its volume, the vials."""
-    parts: tuple[Part, ...] = (figure_of("mg", mg_text(plan.rounded_mg)), " = ",
-                               figure_of("ml", ml_text(plan.rounded_ml)), " = ",
-                               figure_of("vials", _vials_short(plan)))
-    return parts + ((_discard(plan),) if plan.left_over_ml > 0 else ())
+    discard = _discard(plan)
+    return (figure_of("mg", mg_text(plan.rounded_mg)), " = ",
+            figure_of("ml", ml_text(plan.rounded_ml)), " = ",
+            figure_of("vials", _vials_short(plan)), *((discard,) if discard else ()))
 
 
 # The form and command-line fields for the policy. Left empty, the institution's setting applies.
