@@ -42,9 +42,12 @@ WATCH_REGION = """(selector) => {
 }"""
 
 
+# A result's new doses on screen: while the result is out of date (typing) there are none shown,
+# which differs from the old ones too, so "changed" waits for rows to be there.
 DOSES_CHANGED = """([selector, before]) => {
   const rows = [...document.querySelectorAll(`${selector}[data-state=done] tr[data-dose-mg]`)];
-  return JSON.stringify(rows.map((r) => Number(r.dataset.doseMg))) !== JSON.stringify(before);
+  return rows.length > 0 &&
+    JSON.stringify(rows.map((r) => Number(r.dataset.doseMg))) !== JSON.stringify(before);
 }"""
 
 
