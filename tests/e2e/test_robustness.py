@@ -35,17 +35,14 @@ def first_result(page: Page) -> None:
 
 def test_an_exception_in_the_page_glue_becomes_an_error_state(page: Page) -> None:
     first_result(page)
-    # Presenting this answer's first dose (71 kg x 150 mg/kg) throws, as a bug in the glue would.
+    # Presenting this answer's first dose (71 kg x 150 mg/kg) throws, as a bug in the glue would:
+    # drawing its row (the renderer marks each dose row with its dose, data-dose-mg).
     page.evaluate("""() => {
-      const proto = Intl.NumberFormat.prototype;
-      const get = Object.getOwnPropertyDescriptor(proto, "format").get;
-      Object.defineProperty(proto, "format", { configurable: true, get() {
-        const format = get.call(this);
-        return (value) => {
-          if (value === 10650) throw new Error("injected");
-          return format(value);
-        };
-      } });
+      const setAttribute = Element.prototype.setAttribute;
+      Element.prototype.setAttribute = function (name, value) {
+        if (name === "data-dose-mg" && Number(value) === 10650) throw new Error("injected");
+        return setAttribute.call(this, name, value);
+      };
     }""")
     page.fill(f"{FORM} [name=weight_kg]", "71")
     page.click(f"{FORM} button[type=submit]")
