@@ -27,6 +27,7 @@ from tests.e2e.helpers import (
     calculator_shared_workers,
     fill_form,
     forms_on_site,
+    keep_engine_running,
     on_both_builds,
     record_errors,
     use_dedicated_worker,
@@ -67,7 +68,8 @@ def watch() -> Watch:
 
 
 @pytest.fixture(scope="session")
-def warm_context(browser: Browser, base_url: str) -> Iterator[BrowserContext]:
+def warm_context(browser: Browser, base_url: str,
+                 calculator_paths: dict[str, str]) -> Iterator[BrowserContext]:
     """One browser context per pytest-xdist worker, shared by the tests marked
     ``browser_context("warm")``: those that need no fresh browser state.
 
@@ -75,10 +77,15 @@ def warm_context(browser: Browser, base_url: str) -> Iterator[BrowserContext]:
     Pyodide's WebAssembly again: seconds of processor time per test. Here the HTTP cache, the
     compiled code and the offline copy are made once, as on a ward computer's second visit. It
     is not routed (routing turns Chromium's HTTP cache off): its pages record requests instead.
+    A tab of its own keeps the engine (the SharedWorker) running between tests, as a ward
+    computer's open tab does: each test's tab joins it instead of restoring the snapshot again.
     """
     context = browser.new_context(base_url=base_url)
     context.grant_permissions(["clipboard-read", "clipboard-write"])
-    yield context
+    keeper = Watch()
+    with keep_engine_running(context, calculator_paths, keeper):
+        yield context
+    assert keeper.console_errors == [], "the tab keeping the engine running logged an error"
     context.close()
 
 

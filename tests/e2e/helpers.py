@@ -20,7 +20,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from playwright.sync_api import Browser, BrowserContext, Page
+from playwright.sync_api import Browser, BrowserContext, Locator, Page
 
 from build_scripts.chromium import CHROMIUM, CHROMIUM_FLAGS
 from calculators.registry import CALCULATORS
@@ -119,18 +119,54 @@ def warm_page(context: BrowserContext, base_url: str, watch: Watch) -> Iterator[
         yield page
     finally:
         for opened in context.pages:
-            opened.close()
+            if not opened.url.endswith(KEEPER_FRAGMENT):
+                opened.close()
+
+
+# The address of the tab that keeps a warm context's engine running (``keep_engine_running``).
+KEEPER_FRAGMENT = "#keeps-the-engine-running"
+
+
+@contextmanager
+def keep_engine_running(context: BrowserContext, calculator_paths: dict[str, str],
+                        watch: Watch) -> Iterator[Page]:
+    """A tab of ``context`` on a calculator page, its engine ready, open until the end of the
+    block: the SharedWorker lives while a tab holds it, so the tests' own tabs join a running
+    engine, as a second tab on a ward computer does. Its console errors go to ``watch``."""
+    keeper = context.new_page()
+    keeper.set_default_timeout(ENGINE_TIMEOUT_MS)
+    record_errors(keeper, watch.console_errors)
+    keeper.goto(min(calculator_paths.values()) + KEEPER_FRAGMENT)
+    keeper.locator("html[data-engine-start]").wait_for(state="attached")
+    try:
+        yield keeper
+    finally:
+        keeper.close()
+
+
+# Each named control of a form: [kind ("input:text", "select:select-one", ...), shown now].
+CONTROLS = """form => Object.fromEntries([...form.querySelectorAll("[name]")].map((e) => [
+  e.name, [e.tagName.toLowerCase() + ":" + (e.type || ""), e.checkVisibility()]]))"""
+
+
+def form_controls(form: Locator) -> dict[str, tuple[str, bool]]:
+    """Each named control of ``form``: its kind and whether it is shown now, read in one call
+    (a call to the browser costs tens of milliseconds; a test fills hundreds of fields)."""
+    found: dict[str, tuple[str, bool]] = {
+        name: (kind, shown) for name, (kind, shown) in form.evaluate(CONTROLS).items()}
+    return found
 
 
 def fill_form(page: Page, name: str, inputs: dict[str, str], submit: bool = True) -> None:
     """Type or choose ``inputs`` (field name -> value) in calculator ``name``'s form, opening
     "More options" where a field sits there, then press Calculate."""
     form = page.locator(f"form[data-calculator='{name}']")
+    controls = form_controls(form)
+    if not all(controls[input_name][1] for input_name in inputs):
+        form.locator("details.cmvig-options > summary").click()
     for input_name, value in inputs.items():
         control = form.locator(f"[name='{input_name}']")
-        if not control.is_visible():
-            form.locator("details.cmvig-options > summary").click()
-        kind = control.evaluate("e => e.tagName.toLowerCase() + ':' + (e.type || '')")
+        kind = controls[input_name][0]
         if kind.startswith("select"):
             control.select_option(value)
         elif kind.endswith("checkbox"):
@@ -306,8 +342,9 @@ def describe_violations(found: dict[str, list[dict[str, Any]]]) -> str:
 
 
 __all__ = ["AXE", "CHROMIUM", "CHROMIUM_FLAGS", "ENGINE_TIMEOUT_MS", "JOURNEY_SITES",
-           "NO_SHARED_WORKER", "WIDTHS", "SharedWorkerConsole", "SiteServer", "Watch",
-           "assert_clean", "axe_violations", "calculator_pages", "calculator_shared_workers",
-           "describe_violations", "example", "examples_by_page", "fill_form", "forms_on_site",
-           "free_port", "inject_axe", "on_both_builds", "record_errors", "use_dedicated_worker",
+           "KEEPER_FRAGMENT", "NO_SHARED_WORKER", "WIDTHS", "SharedWorkerConsole", "SiteServer",
+           "Watch", "assert_clean", "axe_violations", "calculator_pages",
+           "calculator_shared_workers", "describe_violations", "example", "examples_by_page",
+           "fill_form", "form_controls", "forms_on_site", "free_port", "inject_axe",
+           "keep_engine_running", "on_both_builds", "record_errors", "use_dedicated_worker",
            "warm_page", "watched_page"]

@@ -3,7 +3,9 @@
 The session's site was built for http://127.0.0.1:<session port>/; here the same files are served
 by the README's server on another port under /guides/cmvig/, as a hospital might. Every calculator
 must compute there, instant navigation must still keep one worker, and nothing may break the
-policy (a `securitypolicyviolation` event or a console error fails the test).
+policy (a `securitypolicyviolation` event or a console error fails the test). The calculators
+are tried in tabs that join one engine, started under the policy by a tab of its own; instant
+navigation starts its own, in a fresh context.
 """
 
 from __future__ import annotations
@@ -12,15 +14,17 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from playwright.sync_api import Browser, Page
+from playwright.sync_api import Browser, BrowserContext, Page
 
 from build_scripts.hosting.security import CONTENT_SECURITY_POLICY
 from calculators.registry import CALCULATORS
 from tests.e2e.helpers import (
     ENGINE_TIMEOUT_MS,
     SiteServer,
+    Watch,
     example,
     fill_form,
+    keep_engine_running,
     on_both_builds,
     record_errors,
     use_dedicated_worker,
@@ -44,18 +48,54 @@ def sub_path_url(journey_site: Path) -> Iterator[str]:
     server.stop()
 
 
-@pytest.fixture
-def strict_page(browser: Browser, sub_path_url: str) -> Iterator[tuple[Page, list[str]]]:
+def strict_context(browser: Browser, sub_path_url: str) -> BrowserContext:
+    """A browser context on the sub-path that records every policy violation of its pages."""
     context = browser.new_context(base_url=sub_path_url)
     context.add_init_script(RECORD_VIOLATIONS)
+    return context
+
+
+def watched_tab(context: BrowserContext, sub_path_url: str) -> tuple[Page, list[str]]:
+    """A new tab of ``context``, and the list its console errors and its requests to anywhere
+    but the site are written to."""
     page = context.new_page()
     page.set_default_timeout(ENGINE_TIMEOUT_MS)
     problems: list[str] = []
     record_errors(page, problems)
     page.on("request", lambda r: r.url.startswith(sub_path_url) or r.url.startswith(
         ("data:", "blob:")) or problems.append(f"request outside the site: {r.url}"))
-    yield page, problems
+    return page, problems
+
+
+@pytest.fixture
+def strict_page(browser: Browser, sub_path_url: str) -> Iterator[tuple[Page, list[str]]]:
+    """A tab in a fresh context of its own: its engine starts under the policy."""
+    context = strict_context(browser, sub_path_url)
+    yield watched_tab(context, sub_path_url)
     context.close()
+
+
+@pytest.fixture(scope="module")
+def running_engine(browser: Browser, sub_path_url: str,
+                   calculator_paths: dict[str, str]) -> Iterator[BrowserContext]:
+    """A context on the sub-path whose engine a tab of its own started under the policy and
+    keeps running (helpers.keep_engine_running), for the tests that need no fresh start."""
+    context = strict_context(browser, sub_path_url)
+    keeper_watch = Watch()
+    with keep_engine_running(context, calculator_paths, keeper_watch) as keeper:
+        yield context
+        assert violations(keeper) == []
+    assert keeper_watch.console_errors == []
+    context.close()
+
+
+@pytest.fixture
+def strict_tab(running_engine: BrowserContext,
+               sub_path_url: str) -> Iterator[tuple[Page, list[str]]]:
+    """A tab that joins ``running_engine``."""
+    page, problems = watched_tab(running_engine, sub_path_url)
+    yield page, problems
+    page.close()
 
 
 def violations(page: Page) -> list[str]:
@@ -76,8 +116,8 @@ def test_pages_come_with_the_policy(strict_page: tuple[Page, list[str]],
 
 @pytest.mark.parametrize("name", list(CALCULATORS))
 def test_every_calculator_under_a_sub_path_with_the_policy(
-        strict_page: tuple[Page, list[str]], calculator_paths: dict[str, str], name: str) -> None:
-    page, problems = strict_page
+        strict_tab: tuple[Page, list[str]], calculator_paths: dict[str, str], name: str) -> None:
+    page, problems = strict_tab
     page.goto(calculator_paths[name])
     fill_form(page, name, example(name))
     page.locator(f"form[data-calculator='{name}'] [data-result][data-state=done]").wait_for()

@@ -8,6 +8,9 @@ from playwright.sync_api import Browser, Page
 
 from tests.e2e.helpers import Watch, assert_clean, calculator_shared_workers
 
+# Tests here need no fresh browser: they share the worker's warm context (e2e/conftest.py).
+pytestmark = pytest.mark.browser_context("warm")
+
 
 def test_evidence_table_sorts_and_filters_after_instant_navigation(
     page: Page, watch: Watch
@@ -53,6 +56,7 @@ def test_case_chart_is_shown(page: Page, watch: Watch) -> None:
     assert_clean(watch)
 
 
+@pytest.mark.browser_context("fresh")  # no engine may run in its profile: a context of its own
 def test_print_page_and_print_styles(page: Page, watch: Watch, browser: Browser) -> None:
     page.goto("print_page/")
     assert page.locator("h1").count() > 5  # every page of the guide, one after another

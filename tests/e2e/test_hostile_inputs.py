@@ -26,7 +26,7 @@ import pytest
 from playwright.sync_api import Locator, Page
 
 from calculators import InputError, registry, settings
-from tests.e2e.helpers import Watch, assert_clean, example, forms_on_site
+from tests.e2e.helpers import Watch, assert_clean, example, form_controls, forms_on_site
 
 # Minutes long: scheduled first, so it does not finish last (tests/conftest.py).
 # No test here needs fresh browser state: they share the worker's warm context.
@@ -59,13 +59,16 @@ SENT = """form => {
     data[box.name] = box.checked ? "true" : "false";
   return data;
 }"""
-# Forget the last answer and submit in one task, so no earlier answer can be mistaken for this one.
+# Read what the form sends, forget the last answer and submit, in one task, so no earlier answer
+# can be mistaken for this one; returns what was sent.
 SUBMIT = """form => {
+  const sent = (READ_SENT)(form);
   const region = form.querySelector("[data-result]");
   region.dataset.state = "submitted";
   region.replaceChildren();
   form.requestSubmit(form.querySelector("button[type=submit]"));
-}"""
+  return sent;
+}""".replace("READ_SENT", SENT)
 SET_DATE = """(input, value) => {
   input.value = value;
   input.dispatchEvent(new Event("input", { bubbles: true }));
@@ -89,9 +92,18 @@ OBSERVE = """form => {
     }
   }).observe(form, { childList: true, subtree: true });
 }"""
-# What the region shows: its state, its text exactly, and the tags of the elements inside it.
-SHOWN = """form => {
+# What the region shows once it holds an answer (done or error): its state, its text exactly,
+# and the tags of the elements inside it. The page writes an answer in one task, so the
+# observer, called after that task, sees all of it.
+SHOWN = """async form => {
   const region = form.querySelector("[data-result]");
+  const answered = () => ["done", "error"].includes(region.dataset.state);
+  if (!answered()) await new Promise((resolve) => {
+    const watcher = new MutationObserver(() => {
+      if (answered()) { watcher.disconnect(); resolve(); }
+    });
+    watcher.observe(region, { attributes: true, attributeFilter: ["data-state"] });
+  });
   return {
     state: region.dataset.state,
     text: region.textContent,
@@ -129,10 +141,10 @@ def core_answer(name: str, params: dict[str, str], site: settings.Settings) -> d
     return {"state": "done"}
 
 
-def set_value(form: Locator, field: str, value: str) -> str:
-    """Put ``value`` in the control ``field`` as a person (or, for dates, a script) would."""
+def set_value(form: Locator, field: str, kind: str, value: str) -> str:
+    """Put ``value`` in the control ``field`` (of ``kind``, see ``form_controls``) as a person
+    (or, for dates, a script) would."""
     control = form.locator(f"[name='{field}']")
-    kind = control.evaluate("e => e.tagName.toLowerCase() + ':' + (e.type || '')")
     if kind.startswith("select"):
         control.select_option(value)
     elif kind.endswith("checkbox"):
@@ -147,11 +159,8 @@ def set_value(form: Locator, field: str, value: str) -> str:
 def check(page: Page, form: Locator, name: str, field: str, typed: str,
           site: settings.Settings) -> list[str]:
     """Submit the form as it stands; the problems with the page's answer (none if it is right)."""
-    sent: dict[str, str] = form.evaluate(SENT)
+    sent: dict[str, str] = form.evaluate(SUBMIT)
     expected = core_answer(name, sent, site)
-    form.evaluate(SUBMIT)
-    form.locator("[data-result][data-state=done], [data-result][data-state=error]").wait_for(
-        state="attached")
     shown: dict[str, Any] = form.evaluate(SHOWN)
     label = f"{name}.{field}={typed[:30]!r}{'...' if len(typed) > 30 else ''}"
     problems = []
@@ -199,17 +208,22 @@ def test_hostile_input_is_refused_like_the_core(page: Page, watch: Watch, name: 
             # optional inputs sit under "More options"
             form.locator("details.cmvig-options > summary").click()
         form.locator("[data-result][data-state=ready]").wait_for(state="attached")
-        fields = form.locator("input[type=text][name], input[type=date][name]").evaluate_all(
-            "inputs => inputs.map((i) => [i.name, i.type])")
+        controls = form_controls(form)
+        fields = [field for field, (kind, _) in controls.items()
+                  if kind in {"input:text", "input:date"}]
         assert fields, f"the {name} form has no text or date input"
-        for field, kind in fields:
+        for field in fields:
+            kind = controls[field][0]
+            # The other fields valid (only those that are not are set again).
+            holding: dict[str, str] = form.evaluate(SENT)
             for other, value in {**VALID[name], **EXCLUSIVE.get((name, field), {})}.items():
-                set_value(form, other, value)
-            for value in HOSTILE + (HOSTILE_DATES if kind == "date" else []):
-                kept = set_value(form, field, value)
+                if holding.get(other) != value:
+                    set_value(form, other, controls[other][0], value)
+            for value in HOSTILE + (HOSTILE_DATES if kind == "input:date" else []):
+                kept = set_value(form, field, kind, value)
                 problems += check(page, form, name, field, kept, site_settings)
                 submissions += 1
-            set_value(form, field, VALID[name].get(field, ""))
+            set_value(form, field, kind, VALID[name].get(field, ""))
         assert page.evaluate("window.hostileNodes") == [], "the payload became an element"
         assert form.locator("img").count() == 0
         assert page.locator("img").count() == images_before

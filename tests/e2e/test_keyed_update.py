@@ -10,10 +10,14 @@ from __future__ import annotations
 
 from typing import Any
 
+import pytest
 from playwright.sync_api import Page
 
 from calculators import run
 from tests.e2e.helpers import Watch, assert_clean, example, fill_form
+
+# Tests here need no fresh browser: they share the worker's warm context (e2e/conftest.py).
+pytestmark = pytest.mark.browser_context("warm")
 
 FORM = "form[data-calculator=prophylaxis]"
 RESULT = f"{FORM} [data-result]"
