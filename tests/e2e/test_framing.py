@@ -65,6 +65,7 @@ def test_another_origin_cannot_frame_a_page(browser: Browser, other_origin: str,
     context.close()
 
 
+@pytest.mark.browser_context("warm")
 def test_the_site_may_frame_its_own_pages(page: Page) -> None:
     # frame-ancestors 'self', not 'none': the policy refuses others, not the site itself.
     page.goto("./")

@@ -3,6 +3,8 @@
 Failures are injected into the real page and the real worker (Playwright evaluates code in
 either), not simulated: the glue's formatting throws, the worker's reply handling throws, the
 core is asked for a calculator it does not have, and the server sends the .wasm with a wrong type.
+A test that breaks the worker has a fresh browser context; one that breaks only its own tab shares
+the warm one (e2e/conftest.py).
 """
 
 from __future__ import annotations
@@ -33,6 +35,7 @@ def first_result(page: Page) -> None:
     page.wait_for_selector(f"{RESULT}[data-state=done]")
 
 
+@pytest.mark.browser_context("warm")  # breaks this tab's glue only
 def test_an_exception_in_the_page_glue_becomes_an_error_state(page: Page) -> None:
     first_result(page)
     # Presenting this answer's first dose (71 kg x 150 mg/kg) throws, as a bug in the glue would:
@@ -90,6 +93,7 @@ def test_a_worker_that_stops_answering_becomes_an_error_state(page: Page,
     assert page.query_selector_all(f"{RESULT} tr[data-dose-mg]") == []
 
 
+@pytest.mark.browser_context("warm")  # asks the running engine; breaks nothing
 def test_a_calculation_the_core_does_not_know_is_refused_with_a_message(page: Page) -> None:
     first_result(page)
     reply = page.evaluate("window.cmvigCalculators.run('no-such-calculator', {})")
