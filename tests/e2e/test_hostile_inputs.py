@@ -26,7 +26,14 @@ import pytest
 from playwright.sync_api import Locator, Page
 
 from calculators import InputError, registry, settings
-from tests.e2e.helpers import Watch, assert_clean, example, form_controls, forms_on_site
+from tests.e2e.helpers import (
+    ENGINE_TIMEOUT_MS,
+    Watch,
+    assert_clean,
+    example,
+    form_controls,
+    forms_on_site,
+)
 
 # Minutes long: scheduled first, so it does not finish last (tests/conftest.py).
 # No test here needs fresh browser state: they share the worker's warm context.
@@ -92,9 +99,9 @@ OBSERVE = """form => {
     }
   }).observe(form, { childList: true, subtree: true });
 }"""
-# What the region shows once it holds an answer (done or error): its state, its text exactly,
-# and the tags of the elements inside it. The page writes an answer in one task, so the
-# observer, called after that task, sees all of it.
+# What the region shows once it holds an answer (done or error), or after ENGINE_TIMEOUT_MS
+# without one: its state, its text exactly, and the tags of the elements inside it. The page
+# writes an answer in one task, so the observer, called after that task, sees all of it.
 SHOWN = """async form => {
   const region = form.querySelector("[data-result]");
   const answered = () => ["done", "error"].includes(region.dataset.state);
@@ -103,6 +110,7 @@ SHOWN = """async form => {
       if (answered()) { watcher.disconnect(); resolve(); }
     });
     watcher.observe(region, { attributes: true, attributeFilter: ["data-state"] });
+    setTimeout(resolve, TIMEOUT_MS);
   });
   return {
     state: region.dataset.state,
@@ -113,7 +121,7 @@ SHOWN = """async form => {
       .filter((s) => s.textContent || s.children.length)
       .map((s) => [s.id, { text: s.textContent, children: s.children.length }])),
   };
-}"""
+}""".replace("TIMEOUT_MS", str(ENGINE_TIMEOUT_MS))
 
 
 @pytest.fixture(scope="module")
