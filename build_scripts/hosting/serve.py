@@ -24,6 +24,7 @@ import gzip
 import http.server
 import os
 import posixpath
+import sys
 import threading
 import urllib.parse
 from dataclasses import dataclass
@@ -35,7 +36,8 @@ from ..paths import SITE
 from .rules import CACHE_REVALIDATE, COMPRESSIBLE_TYPES, MEDIA_TYPES, cache_control, is_hidden
 from .security import security_headers
 
-__all__ = ["ServeOptions", "SiteHandler", "QuietSiteHandler", "make_server", "main"]
+__all__ = ["ServeOptions", "SiteHandler", "QuietSiteHandler", "SiteHTTPServer", "make_server",
+           "main"]
 
 # Compressed once, then answered from memory until the file changes.
 _GZIP_LEVEL = 6
@@ -249,14 +251,24 @@ class QuietSiteHandler(SiteHandler):
         pass
 
 
+class SiteHTTPServer(http.server.ThreadingHTTPServer):
+    """A thread per request. A reader who leaves mid-download (a closed tab, a browser that
+    stops) is routine, not an error: no traceback for it; anything else is reported as usual."""
+
+    def handle_error(self, request: Any, client_address: Any) -> None:
+        if isinstance(sys.exc_info()[1], ConnectionError):  # reset, aborted, broken pipe
+            return
+        super().handle_error(request, client_address)
+
+
 def make_server(site_dir: Path, port: int = 0, options: ServeOptions = ServeOptions(),
-                quiet: bool = False) -> http.server.ThreadingHTTPServer:
+                quiet: bool = False) -> SiteHTTPServer:
     """A server for ``site_dir`` on 127.0.0.1:``port`` (0 picks a free one), not yet serving."""
     if not (site_dir / "index.html").is_file():
         raise SystemExit(f"{site_dir} has no index.html: run `python -m build_scripts` first.")
     handler_class = QuietSiteHandler if quiet else SiteHandler
     handler = functools.partial(handler_class, directory=str(site_dir), options=options)
-    return http.server.ThreadingHTTPServer(("127.0.0.1", port), handler)
+    return SiteHTTPServer(("127.0.0.1", port), handler)
 
 
 def main(argv: list[str] | None = None) -> None:

@@ -8,9 +8,12 @@ import http.client
 import os
 import random
 import re
+import socket
+import struct
 import subprocess
 import sys
 import threading
+import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -379,3 +382,28 @@ def test_command_line_refuses_an_unbuilt_site(tmp_path: Path) -> None:
     )
     assert done.returncode == 1
     assert "has no index.html" in done.stderr
+
+
+def test_a_reader_who_leaves_mid_download_is_no_error(tmp_path: Path,
+                                                      capsys: pytest.CaptureFixture[str]) -> None:
+    # A closed tab during the 31 MB snapshot: the server once printed a traceback for it.
+    root = tmp_path / "site"
+    root.mkdir()
+    (root / "index.html").write_bytes(FILES["index.html"])
+    (root / "big.bin").write_bytes(random.Random(1).randbytes(8 * 1024 * 1024))
+    server = make_server(root, 0, ServeOptions(), quiet=True)
+    thread = threading.Thread(target=server.serve_forever, args=(0.02,), daemon=True)
+    thread.start()
+    with socket.create_connection(("127.0.0.1", server.server_address[1])) as reader:
+        reader.sendall(b"GET /big.bin HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n")
+        assert reader.recv(4096).startswith(b"HTTP/1.1 200")
+        # Leave: reset the connection instead of closing it politely.
+        reader.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
+    for _ in range(200):  # until the request's thread has finished
+        if not [t for t in threading.enumerate() if "process_request" in t.name]:
+            break
+        time.sleep(0.05)
+    server.shutdown()
+    server.server_close()
+    thread.join()
+    assert capsys.readouterr().err == ""

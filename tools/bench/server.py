@@ -18,11 +18,10 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from http import HTTPStatus
-from http.server import ThreadingHTTPServer
 from pathlib import Path
 from urllib.parse import urlsplit
 
-from build_scripts.hosting.serve import QuietSiteHandler
+from build_scripts.hosting.serve import QuietSiteHandler, SiteHTTPServer
 
 __all__ = ["FLOOR_DIR", "FLOOR_PREFIX", "Levers", "lock_file", "pyodide_dir", "serve",
            "site_port"]
@@ -136,8 +135,7 @@ def serve(site: Path, port: int = 0, levers: Levers = Levers()) -> Iterator[str]
         pass
 
     Handler.levers, Handler.runtime_prefix, Handler._gzipped = levers, pyodide_dir(site), {}
-    server = ThreadingHTTPServer(("127.0.0.1", port),
-                                 functools.partial(Handler, directory=str(site)))
+    server = SiteHTTPServer(("127.0.0.1", port), functools.partial(Handler, directory=str(site)))
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
     try:
