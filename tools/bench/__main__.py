@@ -83,7 +83,7 @@ def run(site: Path, runs: int, recomputes: int, with_lighthouse: bool,
             found = measure.page_bytes(playwright, base_url, path, runtime)
             pages[key] = {"url": found.url, "requests": found.requests, "bytes": found.bytes,
                           "pyodide_bytes": found.pyodide_bytes,
-                          "pyodide_requests": found.pyodide_requests}
+                          "pyodide_requests": found.pyodide_requests, "urls": found.urls}
         if with_lighthouse:
             scores = {path or "/": lighthouse.scores(base_url + path) for path in PAGES.values()}
     cold_figures: dict[str, Any] = {key: summary(values) for key, values in samples.items()}

@@ -20,6 +20,7 @@ from typing import Any
 from urllib.parse import quote
 
 from playwright.sync_api import BrowserContext, Page, Playwright, Request
+from playwright.sync_api import Error as PlaywrightError
 
 from build_scripts.chromium import CHROMIUM, CHROMIUM_FLAGS
 
@@ -254,19 +255,28 @@ class PageBytes:
     pyodide_bytes: int = 0
     pyodide_requests: list[str] = field(default_factory=list)
     fcp_ms: float = 0.0
+    urls: list[str] = field(default_factory=list)  # every request counted, in order
 
 
 def page_bytes(playwright: Playwright, base_url: str, path: str, runtime: str) -> PageBytes:
     """Cold, fresh profile: every request the page makes (its worker's included: the dedicated
     one, which Playwright sees) until it is settled (network idle, and for a calculator page its
-    engine ready)."""
+    engine ready). Not the service worker's own downloads (the offline copy of every page, made
+    in the background on a first visit): counted with the page, they made its figure vary by
+    however many had finished when the network first fell idle."""
     found = PageBytes(url=path)
     runtime_url = base_url.rstrip("/") + runtime
 
     def count(request: Request) -> None:
-        sizes = request.sizes()
+        if request.service_worker is not None:
+            return
+        try:
+            sizes = request.sizes()
+        except PlaywrightError:  # asked as the context closed: finished after the page settled
+            return
         size = sizes["responseBodySize"] + sizes["responseHeadersSize"]
         found.requests += 1
+        found.urls.append(request.url.removeprefix(base_url))
         found.bytes += size
         if request.url.startswith(runtime_url):
             found.pyodide_bytes += size
@@ -287,6 +297,9 @@ def page_bytes(playwright: Playwright, base_url: str, path: str, runtime: str) -
                 page.wait_for_load_state("networkidle")
             found.fcp_ms = float(page.evaluate(
                 "performance.getEntriesByName('first-contentful-paint')[0]?.startTime ?? -1"))
+            # Settled: what finishes from now on (the service worker's offline copy) is not
+            # the page's.
+            context.remove_listener("requestfinished", count)
         finally:
             context.close()
     return found
