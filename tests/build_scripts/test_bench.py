@@ -33,6 +33,7 @@ from build_scripts.chromium import CHROMIUM
 from build_scripts.csp import inline_code_left
 from tests.conftest import ROOT
 from tools.bench.__main__ import main
+from tools.bench.lighthouse import failing_audits
 from tools.bench.server import lock_file, pyodide_dir
 
 # Minutes long: scheduled first, so it does not finish last (tests/conftest.py).
@@ -142,3 +143,24 @@ def test_port_is_for_a_build(tmp_path: Path, capsys: pytest.CaptureFixture[str])
     with pytest.raises(SystemExit):
         main(["--smoke", "--no-build", "--site-dir", str(tmp_path), "--port", "8000"])
     assert "--port is for a build" in capsys.readouterr().err
+
+
+def test_lighthouse_names_the_audits_that_cost_points() -> None:
+    # The shape of Lighthouse's JSON report, cut down to what is read.
+    def category(*ids: str) -> dict[str, Any]:
+        return {"score": 0.9, "auditRefs": [{"id": i, "weight": 0 if i == "unweighed" else 1}
+                                            for i in ids]}
+    report = {
+        "categories": {"performance": category("total-blocking-time", "speed-index",
+                                               "unweighed"),
+                       "accessibility": category("color-contrast"),
+                       "best-practices": category("errors-in-console")},
+        "audits": {
+            "total-blocking-time": {"score": 0.42, "displayValue": "240 ms"},
+            "speed-index": {"score": 0.95, "displayValue": "1.2 s"},
+            "unweighed": {"score": 0.0},
+            "color-contrast": {"score": None},
+            "errors-in-console": {"score": 0},
+        },
+    }
+    assert failing_audits(report) == ["errors-in-console", "total-blocking-time (240 ms)"]

@@ -9,17 +9,33 @@ import os
 import subprocess
 import tempfile
 from pathlib import Path
+from typing import Any
 
 from .measure import CHROMIUM, CHROMIUM_FLAGS
 
-__all__ = ["CATEGORIES", "LIGHTHOUSE", "scores"]
+__all__ = ["CATEGORIES", "LIGHTHOUSE", "failing_audits", "scores"]
 
 LIGHTHOUSE = Path(__file__).resolve().parent / "node_modules" / ".bin" / "lighthouse"
 CATEGORIES = ("performance", "accessibility", "best-practices")
 
 
-def scores(url: str) -> dict[str, int]:
-    """Lighthouse's category scores (0-100) for ``url``; the mobile preset is its default."""
+def failing_audits(report: dict[str, Any]) -> list[str]:
+    """The audits that cost a category of a Lighthouse ``report`` points: those it weighs that
+    scored below 0.9, worst first, each as "id (its value)", e.g. "total-blocking-time (240 ms)"."""
+    found: list[tuple[float, str]] = []
+    for key in CATEGORIES:
+        for ref in report["categories"][key]["auditRefs"]:
+            audit = report["audits"][ref["id"]]
+            if ref.get("weight", 0) > 0 and audit.get("score") is not None \
+                    and audit["score"] < 0.9:
+                value = audit.get("displayValue")
+                found.append((audit["score"], f"{ref['id']} ({value})" if value else ref["id"]))
+    return [name for _, name in sorted(found)]
+
+
+def scores(url: str) -> dict[str, Any]:
+    """Lighthouse's category scores (0-100) for ``url``, and under "failing" the audits that
+    cost points (:func:`failing_audits`); the mobile preset is its default."""
     if not LIGHTHOUSE.is_file():
         raise SystemExit(f"{LIGHTHOUSE} is missing: run `npm ci --prefix tools/bench` "
                          "(./dev bench does) or pass --no-lighthouse.")
@@ -32,5 +48,8 @@ def scores(url: str) -> dict[str, int]:
              f"--chrome-flags={' '.join(CHROMIUM_FLAGS)}"],
             check=True, env={**os.environ, "CHROME_PATH": CHROMIUM}, capture_output=True,
         )
-        categories = json.loads(report.read_text())["categories"]
-    return {key: round(categories[key]["score"] * 100) for key in CATEGORIES}
+        found = json.loads(report.read_text())
+    result: dict[str, Any] = {key: round(found["categories"][key]["score"] * 100)
+                              for key in CATEGORIES}
+    result["failing"] = failing_audits(found)
+    return result

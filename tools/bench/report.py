@@ -111,10 +111,13 @@ def budgets(figures: dict[str, Any]) -> list[dict[str, Any]]:
     if lighthouse:
         worst = {key: min(page[key] for page in lighthouse.values())
                  for key in ("performance", "accessibility", "best-practices")}
+        lowest_url, lowest = min(lighthouse.items(), key=lambda item: item[1]["performance"])
+        failing = ", ".join(lowest.get("failing", [])[:3])
         rows.append({"budget": "Lighthouse (mobile) performance ≥ 95, accessibility 100, "
                      "best practices 100 on all three pages",
                      "value": f"lowest: {worst['performance']} / {worst['accessibility']} / "
-                     f"{worst['best-practices']}",
+                     f"{worst['best-practices']}"
+                     + (f" (`{lowest_url}`: {failing})" if failing else ""),
                      "met": worst["performance"] >= 95 and worst["accessibility"] == 100
                      and worst["best-practices"] == 100})
     return rows
@@ -180,7 +183,9 @@ def markdown(figures: dict[str, Any]) -> str:
     for url, scores in (figures.get("lighthouse") or {}).items():
         lines.append(f"| Lighthouse mobile `{url}`: performance / accessibility / best practices | "
                      f"{scores['performance']} / {scores['accessibility']} / "
-                     f"{scores['best-practices']} |")
+                     f"{scores['best-practices']}"
+                     + (f"; costing points: {', '.join(scores['failing'])}"
+                        if scores.get("failing") else "") + " |")
     lines += ["", "| budget | measured | met |", "|---|---|---|"]
     for row in figures["budgets"]:
         value = row["value"] if isinstance(row["value"], str) else f"{row['value']:.2f}"
