@@ -19,15 +19,15 @@ from playwright.sync_api import Browser, BrowserContext, Page
 from build_scripts.hosting.security import CONTENT_SECURITY_POLICY
 from calculators.registry import CALCULATORS
 from tests.e2e.helpers import (
-    ENGINE_TIMEOUT_MS,
     SiteServer,
     Watch,
+    assert_clean,
     example,
     fill_form,
     keep_engine_running,
     on_both_builds,
-    record_errors,
     use_dedicated_worker,
+    warm_page,
 )
 
 SUB_PATH = "/guides/cmvig/"
@@ -55,23 +55,14 @@ def strict_context(browser: Browser, sub_path_url: str) -> BrowserContext:
     return context
 
 
-def watched_tab(context: BrowserContext, sub_path_url: str) -> tuple[Page, list[str]]:
-    """A new tab of ``context``, and the list its console errors and its requests to anywhere
-    but the site are written to."""
-    page = context.new_page()
-    page.set_default_timeout(ENGINE_TIMEOUT_MS)
-    problems: list[str] = []
-    record_errors(page, problems)
-    page.on("request", lambda r: r.url.startswith(sub_path_url) or r.url.startswith(
-        ("data:", "blob:")) or problems.append(f"request outside the site: {r.url}"))
-    return page, problems
-
-
 @pytest.fixture
-def strict_page(browser: Browser, sub_path_url: str) -> Iterator[tuple[Page, list[str]]]:
-    """A tab in a fresh context of its own: its engine starts under the policy."""
+def strict_page(browser: Browser, sub_path_url: str) -> Iterator[tuple[Page, Watch]]:
+    """A watched tab (helpers.warm_page) in a fresh context of its own: its engine starts under
+    the policy."""
     context = strict_context(browser, sub_path_url)
-    yield watched_tab(context, sub_path_url)
+    watch = Watch()
+    with warm_page(context, sub_path_url, watch) as page:
+        yield page, watch
     context.close()
 
 
@@ -91,11 +82,11 @@ def running_engine(browser: Browser, sub_path_url: str,
 
 @pytest.fixture
 def strict_tab(running_engine: BrowserContext,
-               sub_path_url: str) -> Iterator[tuple[Page, list[str]]]:
-    """A tab that joins ``running_engine``."""
-    page, problems = watched_tab(running_engine, sub_path_url)
-    yield page, problems
-    page.close()
+               sub_path_url: str) -> Iterator[tuple[Page, Watch]]:
+    """A watched tab (helpers.warm_page) that joins ``running_engine``."""
+    watch = Watch()
+    with warm_page(running_engine, sub_path_url, watch) as page:
+        yield page, watch
 
 
 def violations(page: Page) -> list[str]:
@@ -103,9 +94,9 @@ def violations(page: Page) -> list[str]:
     return found
 
 
-def test_pages_come_with_the_policy(strict_page: tuple[Page, list[str]],
+def test_pages_come_with_the_policy(strict_page: tuple[Page, Watch],
                                     sub_path_url: str) -> None:
-    page, problems = strict_page
+    page, watch = strict_page
     response = page.goto(sub_path_url)
     assert response is not None and response.ok
     assert response.headers["content-security-policy"] == CONTENT_SECURITY_POLICY
@@ -116,30 +107,30 @@ def test_pages_come_with_the_policy(strict_page: tuple[Page, list[str]],
 
 @pytest.mark.parametrize("name", list(CALCULATORS))
 def test_every_calculator_under_a_sub_path_with_the_policy(
-        strict_tab: tuple[Page, list[str]], calculator_paths: dict[str, str], name: str) -> None:
-    page, problems = strict_tab
+        strict_tab: tuple[Page, Watch], calculator_paths: dict[str, str], name: str) -> None:
+    page, watch = strict_tab
     page.goto(calculator_paths[name])
     fill_form(page, name, example(name))
     page.locator(f"form[data-calculator='{name}'] [data-result][data-state=done]").wait_for()
     assert violations(page) == []
-    assert problems == []
+    assert_clean(watch)
 
 
 @on_both_builds
-def test_pages_without_calculators_break_no_policy(strict_page: tuple[Page, list[str]]) -> None:
-    page, problems = strict_page
+def test_pages_without_calculators_break_no_policy(strict_page: tuple[Page, Watch]) -> None:
+    page, watch = strict_page
     for path in ["", "safety/", "cases/", "references/", "glossary/", "print_page/", "faq/"]:
         page.goto(path)
         page.wait_for_load_state("load")
         page.wait_for_timeout(300)  # late work: the search worker, tablesort, charts
         assert violations(page) == [], path
-    assert problems == []
+    assert_clean(watch)
 
 
 @on_both_builds
 def test_instant_navigation_keeps_one_worker_under_a_sub_path(
-        strict_page: tuple[Page, list[str]]) -> None:
-    page, problems = strict_page
+        strict_page: tuple[Page, Watch]) -> None:
+    page, watch = strict_page
     use_dedicated_worker(page)  # counts the page's workers (Playwright sees no shared one)
     page.goto("prophylaxis/")
     page.evaluate("window.sameDocument = true")
@@ -151,4 +142,5 @@ def test_instant_navigation_keeps_one_worker_under_a_sub_path(
     page.locator("form[data-calculator=regimen] [data-result][data-state=done]").wait_for()
     assert page.evaluate("window.sameDocument") is True
     assert len([w for w in page.workers if "calculator-worker" in w.url]) == 1
-    assert violations(page) == [] and problems == []
+    assert violations(page) == []
+    assert_clean(watch)
