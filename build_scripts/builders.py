@@ -8,7 +8,8 @@ decides reaches them as data, in :data:`BUILD_CONFIG`, a configuration written b
 
 - ``nav``, the navigation (``render.navigation``);
 - ``extra``, the institution's name, department and contact (shown in the disclaimer on every
-  page) and the footer links (``render.footer_links``), read by the theme override
+  page), the footer links (``render.footer_links``) and whether search indexes the pages on
+  the first search (:data:`SEARCH_ON_DEMAND`), read by the theme override
   (``site_src/theme/main.html``);
 - for Zensical only, where it writes (inside the project: it refuses a ``site_dir`` outside it;
   the result is then moved to the site folder asked for) and its classic look (Material's).
@@ -34,7 +35,7 @@ from .content import Content
 from .render import footer_links, navigation
 
 __all__ = ["BUILDERS", "BUILD_CONFIG", "DEFAULT_BUILDER", "INSTITUTION_KEYS", "LINKS_FROM_SOURCE",
-           "build_config",
+           "SEARCH_ON_DEMAND", "build_config",
            "run_builder", "write_build_config"]
 
 BUILDERS = ("mkdocs", "zensical")
@@ -44,6 +45,10 @@ BUILD_CONFIG = "mkdocs.generated.yml"
 INSTITUTION_KEYS = ("institution", "department", "contact")
 # Whether the builder resolves addresses in a page's raw HTML against its Markdown file.
 LINKS_FROM_SOURCE = {"mkdocs": False, "zensical": True}
+# Whether the theme's search worker is started through site_src/javascripts/search-on-demand.js,
+# which has Material's worker index the pages on the first search instead of on every page load.
+# It speaks Material's messages; Zensical starts and answers its own worker its own way.
+SEARCH_ON_DEMAND = {"mkdocs": True, "zensical": False}
 # Where Zensical writes, inside the project (git-ignored), before the site is moved into place.
 ZENSICAL_OUTPUT = Path(".cache") / "zensical-site"
 
@@ -56,7 +61,8 @@ def build_config(content: Content, builder: str) -> dict[str, Any]:
         "INHERIT": "mkdocs.yml",
         "nav": navigation(content),
         "extra": {**{key: content.config.get(key, "") for key in INSTITUTION_KEYS},
-                  "footer_links": footer_links(content)},
+                  "footer_links": footer_links(content),
+                  "search_on_demand": SEARCH_ON_DEMAND[builder]},
     }
     if builder == "zensical":
         config["site_dir"] = str(ZENSICAL_OUTPUT)
