@@ -45,9 +45,9 @@ BUILD_CONFIG = "mkdocs.generated.yml"
 INSTITUTION_KEYS = ("institution", "department", "contact")
 # Whether the builder resolves addresses in a page's raw HTML against its Markdown file.
 LINKS_FROM_SOURCE = {"mkdocs": False, "zensical": True}
-# Whether the theme's search worker is started through site_src/javascripts/search-on-demand.js,
-# which has Material's worker index the pages on the first search instead of on every page load.
-# It speaks Material's messages; Zensical starts and answers its own worker its own way.
+# Whether the theme's search worker starts on the first search instead of on every page load
+# (site_src/javascripts/search-on-demand.js). It stands in for Material's worker and speaks its
+# messages; Zensical starts and answers its own worker its own way.
 SEARCH_ON_DEMAND = {"mkdocs": True, "zensical": False}
 # Where Zensical writes, inside the project (git-ignored), before the site is moved into place.
 ZENSICAL_OUTPUT = Path(".cache") / "zensical-site"

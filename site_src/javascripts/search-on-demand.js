@@ -1,87 +1,103 @@
-// CMVIG Guide: mkdocs-material's search worker, told to build its index on the first search
-// instead of on every page load. Hand-written, not generated. The theme starts it in place of its
-// own worker (site_src/theme/main.html, block config; Material documents the worker as
-// replaceable), naming its own worker file in this script's address: `?theme=search.<hash>.min.js`.
+// CMVIG Guide: mkdocs-material's search starts on the first search, not on every page load.
+// Hand-written, not generated. Loaded as a classic script BEFORE the theme's bundle
+// (site_src/theme/main.html, block scripts), because the bundle starts its search worker as it
+// starts; only for the builders that build_scripts/builders.py's SEARCH_ON_DEMAND names.
 //
-// Why: the theme hands its worker the text of every page as each page loads, and the worker
-// indexes it at once: about a quarter of a second of processor time on a slow ward computer, at
-// the moment the calculator engine is starting beside it, for a search most visits never make.
-// This worker answers the theme at once that search is ready, keeps the pages, and has the
-// theme's own code build the index when the first query comes; that query waits for it.
+// Why: as each page loads, the theme starts a Web Worker and hands it the text of every page,
+// and the worker indexes it at once: about a quarter of a second of processor time on a slow ward
+// computer, and a thread's memory on a phone, at the moment the calculator engine is starting
+// beside it, for a search most visits never make. Material itself waits like this where it must
+// (pages opened from file://).
 //
-// The messages are Material's: 0 set up (the pages), 1 ready, 2 query, 3 result. Material's worker
-// code runs unchanged: it hears only the messages this script hands it, and its answers pass
-// through here. (Zensical starts and answers its search worker its own way and keeps it:
-// build_scripts/builders.py, SEARCH_ON_DEMAND.)
-"use strict";
+// How: the theme's worker (the URL in its configuration, #__config "search") is started only when
+// the first query comes. Until then this stand-in takes the theme's messages: it keeps the pages
+// (set-up), says search is ready at once, and answers the empty query the theme sends as search
+// becomes ready with no results, as Material's worker answers it. The first other query starts
+// the real worker, hands it the pages, and passes it that query and every later one; the theme
+// hears the real worker's answers. Every other worker the site starts is started as it was.
+// The messages are Material's: 0 set up, 1 ready, 2 query, 3 result.
+(() => {
+  "use strict";
 
-const SET_UP = 0;
-const READY = 1;
-const QUERY = 2;
-const RESULT = 3;
-const THEME_WORKER = /^search\.[0-9a-f]+\.min\.js$/;
+  const SET_UP = 0;
+  const READY = 1;
+  const QUERY = 2;
+  const RESULT = 3;
 
-// Where the index is, for the tests (tests/e2e/test_search.py): "none" before the pages come,
-// "held" until the first query, then "building", then "built".
-let indexState = "none";
+  const config = document.getElementById("__config");
+  const searchUrl = config && JSON.parse(config.textContent).search;
+  if (!searchUrl) return;
+  const themeWorker = new URL(searchUrl, document.baseURI).href;
+  const RealWorker = window.Worker;
 
-const themeWorker = new URL(self.location.href).searchParams.get("theme") ?? "";
-if (!THEME_WORKER.test(themeWorker)) {
-  throw new Error(`search-on-demand.js: ?theme= must name the theme's search.<hash>.min.js, not "${themeWorker}"`);
-}
+  /** Stands in for the theme's search worker until a reader searches. */
+  class SearchOnDemand extends EventTarget {
+    #url;
+    #options;
+    #pages = null;  // the set-up message, until the real worker has it
+    #waiting = [];  // queries that came while the real worker was indexing
+    #worker = null;
+    #ready = false;
 
-// Material's code listens with addEventListener and answers with postMessage: catch both, so
-// that this script decides what it hears.
-const themeListeners = [];
-const listen = self.addEventListener.bind(self);
-const send = self.postMessage.bind(self);
-let onThemeAnswer = send;
-self.addEventListener = (type, listener, options) => {
-  if (type === "message") themeListeners.push(listener);
-  else listen(type, listener, options);
-};
-self.postMessage = (message) => onThemeAnswer(message);
+    constructor(url, options) {
+      super();
+      this.#url = url;
+      this.#options = options;
+    }
 
-importScripts(`../assets/javascripts/workers/${themeWorker}`);
+    postMessage(message) {
+      if (this.#ready) {
+        this.#worker.postMessage(message);
+      } else if (message?.type === SET_UP && this.#worker === null) {
+        this.#pages = message;
+        this.#answer({ type: READY });
+      } else if (message?.type === QUERY && message.data === "" && this.#worker === null) {
+        this.#answer({ type: RESULT, data: { items: [] } });
+      } else {
+        this.#waiting.push(message);
+        this.#start();
+      }
+    }
 
-function tellTheme(data) {
-  for (const listener of themeListeners) listener(new MessageEvent("message", { data }));
-}
+    terminate() {
+      this.#worker?.terminate();
+    }
 
-let pages = null;  // the set-up message: the text of every page, not yet indexed
-let indexed = null;  // settles when the theme's code has answered the set-up message
+    /** Start the theme's worker with the kept pages; pass it what waited once it has indexed. */
+    #start() {
+      if (this.#worker !== null) return;
+      this.#worker = new RealWorker(this.#url, this.#options);
+      this.#worker.addEventListener("message", ({ data }) => {
+        if (!this.#ready && data?.type === READY) {  // its "ready" was given long ago
+          this.#ready = true;
+          for (const message of this.#waiting.splice(0)) this.#worker.postMessage(message);
+        } else {
+          this.#answer(data);
+        }
+      });
+      this.#worker.addEventListener("error", (event) => {
+        this.dispatchEvent(new ErrorEvent("error", { message: event.message }));
+      });
+      if (this.#pages !== null) {
+        this.#worker.postMessage(this.#pages);
+        this.#pages = null;
+      } else {  // no pages were handed over: nothing to wait for
+        this.#ready = true;
+        for (const message of this.#waiting.splice(0)) this.#worker.postMessage(message);
+      }
+    }
 
-/** Have the theme's code index the pages (once); settles when it has answered. */
-function indexPages() {
-  if (indexed === null) {
-    indexState = "building";
-    indexed = new Promise((settle) => {
-      onThemeAnswer = (message) => {
-        onThemeAnswer = send;
-        indexState = "built";
-        if (message?.type !== READY) send(message);  // its "ready" was given long ago
-        settle();
-      };
-      tellTheme(pages);
-      pages = null;
-    });
+    #answer(data) {
+      queueMicrotask(() => this.dispatchEvent(new MessageEvent("message", { data })));
+    }
   }
-  return indexed;
-}
 
-listen("message", ({ data }) => {
-  if (data?.type === SET_UP) {
-    pages = data;
-    indexed = null;
-    indexState = "held";
-    send({ type: READY });
-  } else if (data?.type === QUERY && data.data === "" && indexed === null) {
-    // The theme asks with the empty search box as soon as search is ready; Material's own answer
-    // to an empty query is no results, with or without an index.
-    send({ type: RESULT, data: { items: [] } });
-  } else if (pages === null && indexed === null) {
-    tellTheme(data);  // nothing to index: the theme's code answers as it would have
-  } else {
-    indexPages().then(() => tellTheme(data));
+  function Worker(url, options) {
+    if (!new.target) throw new TypeError("Worker: use new");
+    return new URL(url, document.baseURI).href === themeWorker
+      ? new SearchOnDemand(url, options)
+      : new RealWorker(url, options);
   }
-});
+  Worker.prototype = RealWorker.prototype;
+  window.Worker = Worker;
+})();

@@ -1,31 +1,30 @@
-"""Search in Chromium: it finds pages, and the pages are indexed only when a reader searches
-(site_src/javascripts/search-on-demand.js), not on every page load beside the starting engine."""
+"""Search in Chromium: it finds pages, and the theme's search worker (which indexes every page
+as it starts) starts only when a reader searches (site_src/javascripts/search-on-demand.js), not
+on every page load beside the starting engine."""
 
 from __future__ import annotations
 
+import json
 import re
+from pathlib import Path
 
 import pytest
-from playwright.sync_api import Page, Worker
+from playwright.sync_api import Page
 
 from tests.e2e.helpers import Watch, assert_clean
 
 # No fresh browser needed: the worker's warm context (e2e/conftest.py).
 pytestmark = pytest.mark.browser_context("warm")
 
-# Resolves with the search worker's indexState once the theme has handed it the pages.
-PAGES_HANDED_OVER = """() => new Promise((resolve) => {
-  const poll = setInterval(() => {
-    if (indexState !== "none") { clearInterval(poll); resolve(indexState); }
-  }, 20);
-})"""
 
-
-def _open(page: Page, path: str) -> Worker:
-    """Go to ``path``; return the page's search worker."""
-    with page.expect_worker(lambda w: "/javascripts/search-on-demand.js?theme=" in w.url) as made:
-        page.goto(path)
-    return made.value
+def _search_worker(built_site: Path) -> str:
+    """The theme's search worker, as its configuration names it (relative to the site root)."""
+    config = re.search(r'<script id="__config" type="application/json">(.*?)</script>',
+                       (built_site / "index.html").read_text(encoding="utf-8"), re.S)
+    assert config, "index.html has no theme configuration"
+    worker: str = json.loads(config.group(1))["search"]
+    assert re.fullmatch(r"assets/javascripts/workers/search\.[0-9a-f]+\.min\.js", worker), worker
+    return worker
 
 
 def _translation(page: Page, key: str) -> str:
@@ -35,20 +34,28 @@ def _translation(page: Page, key: str) -> str:
     return text
 
 
-def test_pages_are_indexed_on_the_first_search_not_on_load(page: Page, watch: Watch) -> None:
-    worker = _open(page, "safety/")
-    assert worker.evaluate(PAGES_HANDED_OVER) == "held"
+def _search_workers(page: Page, worker: str) -> int:
+    return len([w for w in page.workers if w.url.endswith("/" + worker)])
+
+
+def test_search_starts_on_the_first_search_not_on_load(page: Page, watch: Watch,
+                                                       built_site: Path) -> None:
+    worker = _search_worker(built_site)
+    page.goto("safety/")
     page.wait_for_load_state("networkidle")
-    assert worker.evaluate("indexState") == "held"  # the page's empty query built nothing
+    assert _search_workers(page, worker) == 0  # the page's empty query started nothing
 
     box = page.locator("input.md-search__input")
     box.click()
     meta = page.locator(".md-search-result__meta")
-    assert meta.inner_text() == _translation(page, "search.result.placeholder")
-    box.press_sequentially("cytogam")
+    page.wait_for_function(
+        "text => document.querySelector('.md-search-result__meta').textContent === text",
+        arg=_translation(page, "search.result.placeholder"))
+    assert _search_workers(page, worker) == 0
+    with page.expect_worker(lambda w: w.url.endswith("/" + worker)):
+        box.press_sequentially("cytogam")
     items = page.locator(".md-search-result__item")
     items.first.wait_for()
-    assert worker.evaluate("indexState") == "built"
     # "# matching documents"; the list shows the first ten and the rest as the reader scrolls.
     counted = re.escape(_translation(page, "search.result.other")).replace(r"\#", r"(\d+)")
     found = re.fullmatch(counted, meta.inner_text())
@@ -58,17 +65,33 @@ def test_pages_are_indexed_on_the_first_search_not_on_load(page: Page, watch: Wa
     assert hrefs and all(href.startswith(site) and "?h=" in href for href in hrefs), hrefs
 
     box.fill("")
-    box.press_sequentially("renal")  # a second query: the index is not built again
+    box.press_sequentially("renal")  # a second query goes to the same worker
     page.wait_for_function("() => [...document.querySelectorAll('.md-search-result__item a')]"
                            ".some((link) => link.href.includes('h=renal'))")
-    assert worker.evaluate("indexState") == "built"
+    assert _search_workers(page, worker) == 1
     assert_clean(watch)
 
 
-def test_a_search_address_opens_with_its_results(page: Page, watch: Watch) -> None:
-    """A link with ?q= (Material's search deep link): the first query is not empty, so the pages
-    are indexed at once and the results shown."""
-    worker = _open(page, "safety/?q=cytogam")
+def test_a_search_address_opens_with_its_results(page: Page, watch: Watch,
+                                                 built_site: Path) -> None:
+    """A link with ?q= (Material's search deep link): the first query is not empty, so the
+    search worker starts at once and the results are shown."""
+    worker = _search_worker(built_site)
+    with page.expect_worker(lambda w: w.url.endswith("/" + worker)):
+        page.goto("safety/?q=cytogam")
     page.locator(".md-search-result__item").first.wait_for()
-    assert worker.evaluate("indexState") == "built"
+    assert_clean(watch)
+
+
+def test_other_workers_start_as_before(page: Page, watch: Watch) -> None:
+    """The stand-in replaces window.Worker: any other worker is the browser's own, unchanged."""
+    page.goto("safety/")
+    made = page.evaluate("""() => {
+      const worker = new Worker("../javascripts/self-test-worker.js");
+      const answer = [worker instanceof Worker, Object.getPrototypeOf(worker) === Worker.prototype,
+                      typeof worker.terminate];
+      worker.terminate();
+      return answer;
+    }""")
+    assert made == [True, True, "function"]
     assert_clean(watch)
