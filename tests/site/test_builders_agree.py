@@ -216,6 +216,7 @@ FEATURES: dict[str, Callable[[Path], bool]] = {
     "progress bar hidden from assistive technology": _any_page(
         r'data-md-component="progress" role="progressbar" aria-hidden="true"'),
     "any-address script before the theme's": _any_page(r'javascripts/any-address\.js'),
+    "search started on the first search": _any_page(r'javascripts/search-on-demand\.js'),
     "service worker": _file("service-worker.js"),
     "print page": _file("print_page/index.html"),
     "print stylesheet": _any_page(r'stylesheets/print\.css'),
