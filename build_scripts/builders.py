@@ -8,8 +8,8 @@ decides reaches them as data, in :data:`BUILD_CONFIG`, a configuration written b
 
 - ``nav``, the navigation (``render.navigation``);
 - ``extra``, the institution's name, department and contact (shown in the disclaimer on every
-  page), the footer links (``render.footer_links``) and whether search indexes the pages on
-  the first search (:data:`SEARCH_ON_DEMAND`), read by the theme override
+  page), the footer links (``render.footer_links``) and whether the theme's search worker
+  starts on the first search (:data:`SEARCH_ON_DEMAND`), read by the theme override
   (``site_src/theme/main.html``);
 - for Zensical only, where it writes (inside the project: it refuses a ``site_dir`` outside it;
   the result is then moved to the site folder asked for) and its classic look (Material's).

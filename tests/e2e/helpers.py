@@ -157,6 +157,16 @@ def form_controls(form: Locator) -> dict[str, tuple[str, bool]]:
     return found
 
 
+def set_control(control: Locator, kind: str, value: str) -> None:
+    """Choose, tick or type ``value`` in ``control`` of ``kind`` (see ``form_controls``)."""
+    if kind.startswith("select"):
+        control.select_option(value)
+    elif kind.endswith("checkbox"):
+        control.set_checked(value == "true")
+    else:
+        control.fill(value)
+
+
 def fill_form(page: Page, name: str, inputs: dict[str, str], submit: bool = True) -> None:
     """Type or choose ``inputs`` (field name -> value) in calculator ``name``'s form, opening
     "More options" where a field sits there, then press Calculate."""
@@ -165,14 +175,7 @@ def fill_form(page: Page, name: str, inputs: dict[str, str], submit: bool = True
     if not all(controls[input_name][1] for input_name in inputs):
         form.locator("details.cmvig-options > summary").click()
     for input_name, value in inputs.items():
-        control = form.locator(f"[name='{input_name}']")
-        kind = controls[input_name][0]
-        if kind.startswith("select"):
-            control.select_option(value)
-        elif kind.endswith("checkbox"):
-            control.set_checked(value == "true")
-        else:
-            control.fill(value)
+        set_control(form.locator(f"[name='{input_name}']"), controls[input_name][0], value)
     if submit:
         form.locator("button[type=submit]").click()
 
@@ -346,5 +349,5 @@ __all__ = ["AXE", "CHROMIUM", "CHROMIUM_FLAGS", "ENGINE_TIMEOUT_MS", "JOURNEY_SI
            "Watch", "assert_clean", "axe_violations", "calculator_pages",
            "calculator_shared_workers", "describe_violations", "example", "examples_by_page",
            "fill_form", "form_controls", "forms_on_site", "free_port", "inject_axe",
-           "keep_engine_running", "on_both_builds", "record_errors", "use_dedicated_worker",
-           "warm_page", "watched_page"]
+           "keep_engine_running", "on_both_builds", "record_errors", "set_control",
+           "use_dedicated_worker", "warm_page", "watched_page"]

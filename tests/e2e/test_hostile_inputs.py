@@ -33,6 +33,7 @@ from tests.e2e.helpers import (
     example,
     form_controls,
     forms_on_site,
+    set_control,
 )
 
 # Minutes long: scheduled first, so it does not finish last (tests/conftest.py).
@@ -153,14 +154,9 @@ def set_value(form: Locator, field: str, kind: str, value: str) -> str:
     """Put ``value`` in the control ``field`` (of ``kind``, see ``form_controls``) as a person
     (or, for dates, a script) would."""
     control = form.locator(f"[name='{field}']")
-    if kind.startswith("select"):
-        control.select_option(value)
-    elif kind.endswith("checkbox"):
-        control.set_checked(value == "true")
-    elif kind.endswith("date"):
+    if kind.endswith("date"):
         return str(control.evaluate(SET_DATE, value))  # fill() refuses text that is not a date
-    else:
-        control.fill(value)
+    set_control(control, kind, value)
     return value
 
 

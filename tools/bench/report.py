@@ -12,6 +12,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
+from .lighthouse import CATEGORIES
 from .measure import CPU_THROTTLING
 
 __all__ = ["COLD_FIGURES", "DISTRIBUTIONS", "machine", "percentile", "summary", "distribution",
@@ -110,7 +111,7 @@ def budgets(figures: dict[str, Any]) -> list[dict[str, Any]]:
     lighthouse = figures.get("lighthouse")
     if lighthouse:
         worst = {key: min(page[key] for page in lighthouse.values())
-                 for key in ("performance", "accessibility", "best-practices")}
+                 for key in CATEGORIES}
         lowest_url, lowest = min(lighthouse.items(), key=lambda item: item[1]["performance"])
         failing = ", ".join(lowest.get("failing", [])[:3])
         rows.append({"budget": "Lighthouse (mobile) performance ≥ 95, accessibility 100, "
