@@ -55,9 +55,12 @@ def test_readme_install_works_with_the_bundled_pip_of_pyenv_3_12_1(tmp_path: Pat
     venv_python = clone / ".venv" / "bin" / "python"
     assert f"pip {bundled} " in _run([str(venv_python), "-m", "pip", "--version"], clone).stdout
 
-    # The newcomer's shell: no virtual environment active, no interpreter chosen.
+    # The newcomer's shell: no virtual environment active, no interpreter chosen; and, as on
+    # these machines, Python told not to write compiled modules.
     env = {name: value for name, value in os.environ.items()
-           if name not in {"VIRTUAL_ENV", "PYTHON", "PYTHONPATH", "PYTHONHOME"}}
+           if name not in {"VIRTUAL_ENV", "PYTHON", "PYTHONPATH", "PYTHONHOME",
+                           "PYTHONPYCACHEPREFIX"}}
+    env["PYTHONDONTWRITEBYTECODE"] = "1"
     setup = _run([str(clone / "dev"), "setup"], clone, env)
     assert setup.returncode == 0, setup.stdout[-3000:] + setup.stderr[-5000:]
     assert f"with the bundled pip {bundled}" in setup.stderr
@@ -67,10 +70,15 @@ def test_readme_install_works_with_the_bundled_pip_of_pyenv_3_12_1(tmp_path: Pat
     assert version.startswith(f"pip {pinned} ") and "python 3.12" in version
 
     # Modules are compiled as they are first imported, not all at install (--no-compile in ./dev:
-    # compiling every module of every package was 15 of the install's 37 s of processor time).
+    # compiling every module of every package was 15 of the install's 37 s of processor time),
+    # and ./dev keeps what Python compiled in .venv/pycache whatever PYTHONDONTWRITEBYTECODE says
+    # (pip, which set-up ran, is there), so the next process reads it back.
     site_packages = clone / ".venv" / "lib" / "python3.12" / "site-packages"
+    compiled = clone / ".venv" / "pycache"
     assert (site_packages / "hypothesis").is_dir()
     assert not list((site_packages / "hypothesis").rglob("*.pyc"))
+    assert not list(compiled.rglob("hypothesis/**/*.pyc"))
+    assert list(compiled.rglob("site-packages/pip/**/*.pyc")), "./dev kept no compiled module"
 
     # What was installed runs: every pin is there and consistent, and a test module passes.
     check = _run([str(venv_python), "-m", "pip", "check"], clone)
