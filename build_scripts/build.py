@@ -21,8 +21,10 @@ benchmark all call it, so what is tested and measured is what ships. Its steps:
    (``builder="zensical"``); then, on either's output, the same steps: fill the whole-guide
    print page (``print_page.py``), correct the theme's markup (``theme_markup.py``), move the
    pages' inline scripts and styles and the stylesheets' ``data:`` icons into files
-   (``csp.py``): the site runs under a strict Content-Security-Policy; last, the service worker
-   that keeps the site offline (``offline.py``), which lists every file of the finished site;
+   (``csp.py``): the site runs under a strict Content-Security-Policy; gzipped copies of the
+   largest files, for servers that send them instead of compressing (``precompress.py``); last,
+   the service worker that keeps the site offline (``offline.py``), which lists every file of the
+   finished site but those copies;
 6. refuse the result if anything in it would be fetched from outside the site.
 
 Files written into ``docs/`` (and the builder's configuration) are listed in ``docs/.generated``;
@@ -53,6 +55,7 @@ from .hosting.rules import copy_web_config
 from .hosting.security import write_policy_module
 from .integrity import check_packages
 from .offline import write_offline
+from .precompress import write_precompressed
 from .print_page import PrintPageError, write_print_page
 from .render import (
     print_sections,
@@ -176,6 +179,7 @@ def build_site(project: Path, site_dir: Path, site_url: str | None, today: date,
         valid_theme_markup(site_dir)
         externalize_inline_code(site_dir)
         externalize_data_images(site_dir)
+        write_precompressed(site_dir)
         write_offline(site_dir)
     finished = time.perf_counter()
     outside = external_references(site_dir)

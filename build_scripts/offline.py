@@ -20,7 +20,7 @@ import hashlib
 import json
 from pathlib import Path
 
-from .hosting.rules import is_hidden
+from .hosting.rules import is_hidden, precompressed_copy_of
 from .paths import SITE_SRC
 
 __all__ = ["SERVICE_WORKER", "MANIFEST", "RUNTIME_FOLDERS", "site_files", "build_id",
@@ -39,7 +39,8 @@ SKIPPED_SUFFIXES = (".map",)
 def site_files(site_dir: Path) -> list[str]:
     """Every file of the built site to keep offline, as sorted POSIX paths relative to it
     (neither the service worker itself, nor source maps, nor a file no server may answer with,
-    such as IIS's ``web.config``: IIS refuses it, and one refused file made the install fail)."""
+    such as IIS's ``web.config``: IIS refuses it, and one refused file made the install fail;
+    nor the build's gzipped copies, ``NAME.gz``, which servers send in place of ``NAME``)."""
     if not (site_dir / "index.html").is_file():
         raise ValueError(f"site_dir {site_dir} has no index.html: build the site first")
     return sorted(
@@ -47,6 +48,7 @@ def site_files(site_dir: Path) -> list[str]:
         for path in site_dir.rglob("*")
         if path.is_file() and path.name != SERVICE_WORKER and path.suffix not in SKIPPED_SUFFIXES
         and not is_hidden(path.relative_to(site_dir).as_posix())
+        and precompressed_copy_of(path) is None
     )
 
 

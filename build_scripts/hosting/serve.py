@@ -33,14 +33,22 @@ from pathlib import Path
 from typing import Any
 
 from ..paths import SITE
-from .rules import CACHE_REVALIDATE, COMPRESSIBLE_TYPES, MEDIA_TYPES, cache_control, is_hidden
+from .rules import (
+    CACHE_REVALIDATE,
+    COMPRESSIBLE_TYPES,
+    GZIP_LEVEL,
+    cache_control,
+    is_hidden,
+    media_type,
+    precompressed,
+)
 from .security import security_headers
 
 __all__ = ["ServeOptions", "SiteHandler", "QuietSiteHandler", "SiteHTTPServer", "make_server",
            "main"]
 
-# Compressed once, then answered from memory until the file changes.
-_GZIP_LEVEL = 6
+# Compressed once, then answered from memory until the file changes (or read from the build's
+# gzipped copy beside the file, rules.precompressed).
 _MAX_CACHED_FILE = 64 * 1024 * 1024
 # No file of the site has a longer path; file systems refuse a longer name (ENAMETOOLONG).
 MAX_PATH = 2048
@@ -74,8 +82,12 @@ class _GzipCache:
             cached = self._entries.get(path)
         if cached is not None and cached[0] == stamp:
             return cached[1]
-        with open(path, "rb") as source:
-            compressed = gzip.compress(source.read(), _GZIP_LEVEL, mtime=0)
+        copy = Path(path + ".gz")
+        if precompressed(path, stamp[1]) and copy.is_file() and copy.stat().st_mtime_ns >= stamp[0]:
+            compressed = copy.read_bytes()
+        else:
+            with open(path, "rb") as source:
+                compressed = gzip.compress(source.read(), GZIP_LEVEL, mtime=0)
         with self._lock:
             self._entries[path] = (stamp, compressed)
         return compressed
@@ -184,7 +196,7 @@ class SiteHandler(http.server.SimpleHTTPRequestHandler):
         extension = posixpath.splitext(name)[1].lower()
         if extension == ".wasm" and self.options.wrong_wasm_type:
             return "application/octet-stream"
-        return MEDIA_TYPES.get(extension, "application/octet-stream")
+        return media_type(name)
 
     def send_file(self, file: Path, relative: str, status: HTTPStatus, send_body: bool) -> None:
         """Answer with ``file`` (``relative``: its path in the site) and every header this server

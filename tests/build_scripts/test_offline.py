@@ -10,6 +10,7 @@ from pathlib import Path
 
 import pytest
 
+from build_scripts.hosting.rules import PRECOMPRESS_MIN_BYTES, precompressed_copy_of
 from build_scripts.offline import MANIFEST, SERVICE_WORKER, build_id, site_files, write_offline
 
 
@@ -54,6 +55,18 @@ def test_never_lists_what_a_browser_may_not_fetch(tmp_path: Path) -> None:
         "assets/javascripts/bundle.min.js", "assets/pyodide/pyodide.asm.wasm",
         "index.html", "prophylaxis/index.html"]
     assert "web.config" not in constants(write_offline(site))[1]
+
+
+def test_never_lists_the_builds_gzipped_copies(tmp_path: Path) -> None:
+    # The browser asks for the file; a server sends its copy (precompress.py) in its place.
+    site = small_site(tmp_path)
+    wasm = site / "assets" / "pyodide" / "pyodide.asm.wasm"
+    wasm.write_bytes(b"\0asm" * PRECOMPRESS_MIN_BYTES)
+    wasm.with_name("pyodide.asm.wasm.gz").write_bytes(b"a copy")
+    (site / "sitemap.xml.gz").write_bytes(b"nobody's copy")
+    assert site_files(site) == [
+        "assets/javascripts/bundle.min.js", "assets/pyodide/pyodide.asm.wasm",
+        "index.html", "prophylaxis/index.html", "sitemap.xml.gz"]
 
 
 def test_refuses_a_folder_that_is_not_a_built_site(tmp_path: Path) -> None:
@@ -101,7 +114,8 @@ def test_worker_is_valid_javascript(tmp_path: Path) -> None:
 def test_built_site_keeps_every_file_offline(built_site: Path) -> None:
     build, files = constants(built_site / SERVICE_WORKER)
     on_disk = sorted(p.relative_to(built_site).as_posix() for p in built_site.rglob("*")
-                     if p.is_file() and p.name != SERVICE_WORKER and p.suffix != ".map")
+                     if p.is_file() and p.name != SERVICE_WORKER and p.suffix != ".map"
+                     and precompressed_copy_of(p) is None)
     # Every file but IIS's web.config, which IIS never serves (issue 14).
     assert (built_site / "web.config").is_file()
     assert files == [f for f in on_disk if f != "web.config"]

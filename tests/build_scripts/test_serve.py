@@ -20,7 +20,12 @@ from pathlib import Path
 
 import pytest
 
-from build_scripts.hosting.rules import CACHE_FOREVER, CACHE_REVALIDATE, cache_control
+from build_scripts.hosting.rules import (
+    CACHE_FOREVER,
+    CACHE_REVALIDATE,
+    PRECOMPRESS_MIN_BYTES,
+    cache_control,
+)
 from build_scripts.hosting.security import CONTENT_SECURITY_POLICY, FRAME_OPTIONS
 from build_scripts.hosting.serve import MAX_PATH, ServeOptions, make_server
 from tests.conftest import ROOT
@@ -208,6 +213,31 @@ def test_a_changed_file_is_recompressed(get: Get, site: Path) -> None:
     second = get("/javascripts/calculators.js", **{"Accept-Encoding": "gzip"})
     assert gzip.decompress(second.body) == script.read_bytes()
     assert second.header("ETag") != first.header("ETag")
+
+
+def test_the_builds_gzipped_copy_is_sent_as_it_is(get: Get, site: Path) -> None:
+    # A file large enough for a copy (rules.precompressed), and a copy made at another level
+    # than the server's own: the reply is the copy's bytes, not a compression of the file.
+    snapshot = site / "assets" / "wheels" / "0123456789ab" / "snapshot-0123456789ab.bin"
+    snapshot.write_bytes(bytes(range(256)) * (PRECOMPRESS_MIN_BYTES // 256 + 1))
+    copy = snapshot.with_name(snapshot.name + ".gz")
+    copy.write_bytes(gzip.compress(snapshot.read_bytes(), 1, mtime=0))
+    path = "/assets/wheels/0123456789ab/" + snapshot.name
+    packed = get(path, **{"Accept-Encoding": "gzip"})
+    assert packed.header("Content-Encoding") == "gzip"
+    assert packed.header("Content-Type") == "application/octet-stream"
+    assert packed.body == copy.read_bytes()
+    assert get(path).body == snapshot.read_bytes()  # to a client that takes no gzip, the file
+
+
+def test_a_copy_older_than_its_file_is_not_sent(get: Get, site: Path) -> None:
+    snapshot = site / "assets" / "wheels" / "0123456789ab" / "snapshot-0123456789ab.bin"
+    copy = snapshot.with_name(snapshot.name + ".gz")
+    copy.write_bytes(gzip.compress(b"an earlier build" * PRECOMPRESS_MIN_BYTES, 1, mtime=0))
+    snapshot.write_bytes(bytes(range(256)) * (PRECOMPRESS_MIN_BYTES // 256 + 1))
+    os.utime(snapshot, ns=(copy.stat().st_atime_ns, copy.stat().st_mtime_ns + 10**9))
+    packed = get("/assets/wheels/0123456789ab/" + snapshot.name, **{"Accept-Encoding": "gzip"})
+    assert gzip.decompress(packed.body) == snapshot.read_bytes()
 
 
 def test_revalidation_answers_304(get: Get) -> None:

@@ -24,7 +24,13 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import Browser, Response
 
-from build_scripts.hosting.rules import CACHE_FOREVER, CACHE_REVALIDATE, DEPLOY_DIR
+from build_scripts.hosting.rules import (
+    CACHE_FOREVER,
+    CACHE_REVALIDATE,
+    DEPLOY_DIR,
+    GZIP_LEVEL,
+    precompressed,
+)
 from build_scripts.hosting.security import CONTENT_SECURITY_POLICY
 from tests.conftest import ROOT
 from tests.e2e.helpers import (
@@ -199,6 +205,26 @@ def test_webassembly_comes_typed_compressed_and_cacheable(visit: Visit) -> None:
     assert (snapshot["content-type"], snapshot["cache-control"]) == (
         "application/octet-stream", CACHE_FOREVER)
     assert snapshot["content-encoding"] == "gzip"
+
+
+def test_the_largest_files_are_sent_from_the_builds_gzipped_copies(visit: Visit,
+                                                                    nginx_url: str) -> None:
+    # gzip_static: the snapshot and the WebAssembly come as the build compressed them
+    # (precompress.py), byte for byte, not compressed again by nginx (at its level 5) per visitor.
+    host, port = nginx_url.removeprefix("http://").split("/")[0].split(":")
+    for url in (visit.response(".bin").url, visit.response("/pyodide.asm.wasm").url):
+        path = url.removeprefix(f"http://{host}:{port}")
+        connection = http.client.HTTPConnection(host, int(port), timeout=30)
+        try:
+            connection.request("GET", path)
+            plain = connection.getresponse().read()
+            assert precompressed(path, len(plain)), path
+            connection.request("GET", path, headers={"Accept-Encoding": "gzip"})
+            packed = connection.getresponse()
+            assert packed.headers["Content-Encoding"] == "gzip"
+            assert packed.read() == gzip.compress(plain, GZIP_LEVEL, mtime=0), path
+        finally:
+            connection.close()
 
 
 def test_no_console_errors_with_the_policy_on(visit: Visit) -> None:
