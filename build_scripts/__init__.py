@@ -34,6 +34,8 @@ Finishing the built site (after ``mkdocs build --strict`` or ``zensical build``)
 - :mod:`build_scripts.print_page` -- the whole guide on one printable page, from the built pages.
 - :mod:`build_scripts.theme_markup` -- corrections to the theme's markup (valid HTML).
 - :mod:`build_scripts.csp` -- move inline code out, for a strict Content-Security-Policy.
+- :mod:`build_scripts.precompress` -- gzipped copies of the largest files (``NAME.gz``), which
+  nginx and the local server send instead of compressing them for every visitor.
 - :mod:`build_scripts.offline` -- the service worker (``site_src/service-worker.js`` and the
   build's file list, at the site's root): offline use.
 - :mod:`build_scripts.external_refs` -- find anything that would fetch from outside the site.
