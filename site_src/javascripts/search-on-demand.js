@@ -69,8 +69,7 @@
       this.#worker = new RealWorker(this.#url, this.#options);
       this.#worker.addEventListener("message", ({ data }) => {
         if (!this.#ready && data?.type === READY) {  // its "ready" was given long ago
-          this.#ready = true;
-          for (const message of this.#waiting.splice(0)) this.#worker.postMessage(message);
+          this.#release();
         } else {
           this.#answer(data);
         }
@@ -82,9 +81,14 @@
         this.#worker.postMessage(this.#pages);
         this.#pages = null;
       } else {  // no pages were handed over: nothing to wait for
-        this.#ready = true;
-        for (const message of this.#waiting.splice(0)) this.#worker.postMessage(message);
+        this.#release();
       }
+    }
+
+    /** The real worker can take queries: pass it those that waited, and all later ones. */
+    #release() {
+      this.#ready = true;
+      for (const message of this.#waiting.splice(0)) this.#worker.postMessage(message);
     }
 
     #answer(data) {
