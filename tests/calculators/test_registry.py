@@ -105,3 +105,15 @@ def test_every_listing_cites_known_sources(name: str) -> None:
     listing = CALCULATORS[name].listing
     assert listing.name and listing.gives and listing.cites
     assert {cite.key for cite in listing.cites} <= set(SOURCES)
+
+
+def test_an_unknown_calculator_or_input_is_refused_by_name() -> None:
+    with pytest.raises(InputError) as unknown:
+        run("prophylaxes", {})
+    assert (unknown.value.field, unknown.value.value) == ("calculator", "prophylaxes")
+    assert "no calculator called 'prophylaxes'" in unknown.value.message
+    # A misspelt field is refused, never ignored (ZHANG's inputs with weight misspelt).
+    with pytest.raises(InputError) as misspelt:
+        run("regimen", {**ZHANG, "wieght_kg": "90"})
+    assert misspelt.value.field == "wieght_kg"
+    assert "not an input of the regimen calculator" in misspelt.value.message
