@@ -3,7 +3,7 @@ environment that holds only the pip its interpreter bundles.
 
 The machine of issue 11: pyenv's Python 3.12.1, whose bundled pip (23.2.1) refuses
 requirements.txt in ``--require-hashes`` mode. ``./dev`` must install its own pinned,
-hash-checked pip first (requirements-pip.txt) and then everything else with it. The clone is of
+hash-checked installers first (pip and uv, requirements-pip.txt) and then everything else with uv. The clone is of
 this repository's committed HEAD; ``.venv`` is made by that interpreter's ``venv`` module (pip from
 its ``ensurepip``), exactly as ``./dev`` makes it, and ``./dev setup`` (what ``./dev test`` and
 ``./dev serve`` run first) installs into it. Only the package registries are reached (PyPI and
@@ -31,9 +31,11 @@ def _run(command: list[str], cwd: Path, env: dict[str, str] | None = None,
                           timeout=timeout, check=False)
 
 
-def _pinned_pip() -> str:
-    found = re.search(r"^pip==(\S+)", (ROOT / "requirements-pip.txt").read_text(), re.MULTILINE)
-    assert found, "requirements-pip.txt pins no pip"
+def _pinned(name: str) -> str:
+    """The version requirements-pip.txt pins for installer ``name``."""
+    found = re.search(rf"^{name}==(\S+)", (ROOT / "requirements-pip.txt").read_text(),
+                      re.MULTILINE)
+    assert found, f"requirements-pip.txt pins no {name}"
     return found.group(1)
 
 
@@ -64,13 +66,15 @@ def test_readme_install_works_with_the_bundled_pip_of_pyenv_3_12_1(tmp_path: Pat
     setup = _run([str(clone / "dev"), "setup"], clone, env)
     assert setup.returncode == 0, setup.stdout[-3000:] + setup.stderr[-5000:]
     assert f"with the bundled pip {bundled}" in setup.stderr
-    pinned = _pinned_pip()
-    assert f"installer pip {pinned}" in setup.stderr
+    pinned_pip, pinned_uv = _pinned("pip"), _pinned("uv")
+    assert f"installer uv {pinned_uv}, pip {pinned_pip}" in setup.stderr
     version = _run([str(venv_python), "-m", "pip", "--version"], clone).stdout
-    assert version.startswith(f"pip {pinned} ") and "python 3.12" in version
+    assert version.startswith(f"pip {pinned_pip} ") and "python 3.12" in version
+    assert _run([str(clone / ".venv" / "bin" / "uv"), "--version"], clone).stdout.startswith(
+        f"uv {pinned_uv}")
 
-    # Modules are compiled as they are first imported, not all at install (--no-compile in ./dev:
-    # compiling every module of every package was 15 of the install's 37 s of processor time),
+    # Modules are compiled as they are first imported, not all at install (uv compiles nothing:
+    # compiling every module of every package was 15 of pip's 37 s of processor time),
     # and ./dev keeps what Python compiled in .venv/pycache whatever PYTHONDONTWRITEBYTECODE says
     # (pip, which set-up ran, is there), so the next process reads it back.
     site_packages = clone / ".venv" / "lib" / "python3.12" / "site-packages"
