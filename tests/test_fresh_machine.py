@@ -3,11 +3,12 @@ environment that holds only the pip its interpreter bundles.
 
 The machine of issue 11: pyenv's Python 3.12.1, whose bundled pip (23.2.1) refuses
 requirements.txt in ``--require-hashes`` mode. ``./dev`` must install its own pinned,
-hash-checked installers first (pip and uv, requirements-pip.txt) and then everything else with uv. The clone is of
-this repository's committed HEAD; ``.venv`` is made by that interpreter's ``venv`` module (pip from
-its ``ensurepip``), exactly as ``./dev`` makes it, and ``./dev setup`` (what ``./dev test`` and
-``./dev serve`` run first) installs into it. Only the package registries are reached (PyPI and
-npm, through pip's and npm's own caches); it takes a few minutes (README, "Set up and run").
+hash-checked installers first (pip and uv, requirements-pip.txt) and then everything else with
+uv. The clone is of this repository's committed HEAD; ``.venv`` is made by that interpreter's
+``venv`` module (pip from its ``ensurepip``), exactly as ``./dev`` makes it, and ``./dev setup``
+(what ``./dev test`` and ``./dev serve`` run first) installs into it. Only the package registries
+are reached (PyPI and npm, through uv's, pip's and npm's own caches); it takes half a minute to a
+few minutes (README, "Set up and run").
 """
 
 from __future__ import annotations
