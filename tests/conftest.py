@@ -61,8 +61,8 @@ SLOWER_FOLDERS = ("e2e", "site")  # each file drives Chromium or reads the built
 # Coverage's tracer runs only where the 100 % branch coverage of calculators/ is measured: the
 # unit tests in tests/calculators/, which reach every branch on their own. Every other test runs
 # as before, without the tracer (pytest-cov's ``no_cover`` marker, which pauses it while the test
-# runs): the Hypothesis properties took 94 s of processor time traced and 41 s untraced, and four
-# files of the generator's and the built site's tests 59 s and 44 s (2026-11-29, 2-core machine).
+# runs): the Hypothesis properties took 94 s of processor time traced and 41 s untraced, and the
+# generator's and the built site's tests 53 s and 30 s (pytest's own, 2026-11-29, 2-core machine).
 TRACED = ROOT / "tests" / "calculators"
 UNTRACED_IN_TRACED = TRACED / "property"
 
@@ -74,7 +74,7 @@ def traced(item: pytest.Item) -> bool:
 
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
-    """Longest first: the install test (minutes in pip and npm), then the files marked ``long``,
+    """Longest first: the install test (uv and npm into a clone), then the files marked ``long``,
     then the browser and built-site files, then the rest (unit tests of seconds) in their usual
     order. pytest-xdist (``./dev test``: ``--dist loadfile --no-loadscope-reorder``) hands out
     files in this order, so a long file starts while others run beside it, and the short files
