@@ -27,7 +27,7 @@ from pathlib import Path
 
 __all__ = ["DEPLOY_DIR", "MEDIA_TYPES", "COMPRESSIBLE_TYPES", "GZIP_LEVEL", "PRECOMPRESS_MIN_BYTES",
            "CACHE_FOREVER", "CACHE_REVALIDATE", "IMMUTABLE_PATH", "HIDDEN_PATH", "media_type",
-           "precompressed", "precompressed_copy_of", "cache_control", "is_hidden",
+           "compressible", "precompressed", "precompressed_copy_of", "cache_control", "is_hidden",
            "copy_web_config"]
 
 DEPLOY_DIR = Path(__file__).with_name("deploy")
@@ -93,10 +93,15 @@ def media_type(name: str) -> str:
     return MEDIA_TYPES.get(Path(name).suffix.lower(), "application/octet-stream")
 
 
+def compressible(sent_type: str) -> bool:
+    """True if a file sent as ``sent_type`` (parameters such as ``; charset=utf-8`` allowed) is
+    worth compressing (:data:`COMPRESSIBLE_TYPES`)."""
+    return sent_type.split(";")[0] in COMPRESSIBLE_TYPES
+
+
 def precompressed(name: str, size: int) -> bool:
     """True for a file the build also writes gzipped beside itself (``NAME.gz``)."""
-    return (media_type(name).split(";")[0] in COMPRESSIBLE_TYPES
-            and size >= PRECOMPRESS_MIN_BYTES)
+    return compressible(media_type(name)) and size >= PRECOMPRESS_MIN_BYTES
 
 
 def precompressed_copy_of(path: Path) -> Path | None:

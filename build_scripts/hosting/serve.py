@@ -35,9 +35,9 @@ from typing import Any
 from ..paths import SITE
 from .rules import (
     CACHE_REVALIDATE,
-    COMPRESSIBLE_TYPES,
     GZIP_LEVEL,
     cache_control,
+    compressible,
     is_hidden,
     media_type,
     precompressed,
@@ -205,14 +205,14 @@ class SiteHandler(http.server.SimpleHTTPRequestHandler):
         stat = file.stat()
         stamp = (stat.st_mtime_ns, stat.st_size)
         media_type = self._media_type(file.name)
-        compressible = media_type.split(";")[0] in COMPRESSIBLE_TYPES
-        compress = (compressible and stat.st_size <= _MAX_CACHED_FILE
+        worth_compressing = compressible(media_type)
+        compress = (worth_compressing and stat.st_size <= _MAX_CACHED_FILE
                     and _accepts_gzip(self.headers.get("Accept-Encoding")))
         etag = f'"{stat.st_mtime_ns:x}-{stat.st_size:x}{"-gzip" if compress else ""}"'
         last_modified = email.utils.formatdate(stat.st_mtime, usegmt=True)
         if status == HTTPStatus.OK and self._not_modified(etag, stat.st_mtime):
             self.send_response(HTTPStatus.NOT_MODIFIED)
-            self._send_validators(etag, last_modified, relative, compressible)
+            self._send_validators(etag, last_modified, relative, worth_compressing)
             self.end_headers()
             return
         body = _GZIP_CACHE.get(os.fspath(file), stamp) if compress else None
@@ -222,7 +222,7 @@ class SiteHandler(http.server.SimpleHTTPRequestHandler):
         if body is not None:
             self.send_header("Content-Encoding", "gzip")
         if status == HTTPStatus.OK:
-            self._send_validators(etag, last_modified, relative, compressible)
+            self._send_validators(etag, last_modified, relative, worth_compressing)
         else:
             self.send_header("Cache-Control", CACHE_REVALIDATE)
         self.end_headers()
@@ -235,11 +235,11 @@ class SiteHandler(http.server.SimpleHTTPRequestHandler):
                 self.copyfile(source, self.wfile)
 
     def _send_validators(self, etag: str, last_modified: str, relative: str,
-                         compressible: bool) -> None:
+                         worth_compressing: bool) -> None:
         self.send_header("ETag", etag)
         self.send_header("Last-Modified", last_modified)
         self.send_header("Cache-Control", cache_control(relative))
-        if compressible:
+        if worth_compressing:
             self.send_header("Vary", "Accept-Encoding")
 
     def _not_modified(self, etag: str, mtime: float) -> bool:
