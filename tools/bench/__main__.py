@@ -53,7 +53,7 @@ def run(site: Path, runs: int, recomputes: int, with_lighthouse: bool,
     spreads: dict[str, list[float]] = {key: [] for key in DISTRIBUTIONS}
     instant = True
     pages: dict[str, Any] = {}
-    scores: dict[str, dict[str, int]] | None = None
+    scores: dict[str, dict[str, Any]] | None = None
     with serve(site, port) as base_url, sync_playwright() as playwright:
         for number in range(1, runs + 1):
             floor = measure.floor_ms(playwright, base_url, runtime, lock)
@@ -85,7 +85,8 @@ def run(site: Path, runs: int, recomputes: int, with_lighthouse: bool,
                           "pyodide_bytes": found.pyodide_bytes,
                           "pyodide_requests": found.pyodide_requests, "urls": found.urls}
         if with_lighthouse:
-            scores = {path or "/": lighthouse.scores(base_url + path) for path in PAGES.values()}
+            scores = {path or "/": lighthouse.median_scores(base_url + path, runs)
+                      for path in PAGES.values()}
     cold_figures: dict[str, Any] = {key: summary(values) for key, values in samples.items()}
     cold_figures.update({key: distribution(values) for key, values in spreads.items()})
     cold_figures["second_page_instant"] = instant

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import json
 import os
+import statistics
 import subprocess
 import tempfile
 from pathlib import Path
@@ -13,7 +14,7 @@ from typing import Any
 
 from .measure import CHROMIUM, CHROMIUM_FLAGS
 
-__all__ = ["CATEGORIES", "LIGHTHOUSE", "failing_audits", "scores"]
+__all__ = ["CATEGORIES", "LIGHTHOUSE", "failing_audits", "median_scores", "scores"]
 
 LIGHTHOUSE = Path(__file__).resolve().parent / "node_modules" / ".bin" / "lighthouse"
 CATEGORIES = ("performance", "accessibility", "best-practices")
@@ -52,4 +53,16 @@ def scores(url: str) -> dict[str, Any]:
     result: dict[str, Any] = {key: round(found["categories"][key]["score"] * 100)
                               for key in CATEGORIES}
     result["failing"] = failing_audits(found)
+    return result
+
+
+def median_scores(url: str, runs: int) -> dict[str, Any]:
+    """:func:`scores` over ``runs`` runs: each category's median, the performance score of every
+    run (``performance_runs``; one run's score moves by several points between runs on the same
+    build), and the failing audits of the run whose performance score is the median."""
+    found = sorted((scores(url) for _ in range(runs)), key=lambda run: run["performance"])
+    result: dict[str, Any] = {key: round(statistics.median(run[key] for run in found))
+                              for key in CATEGORIES}
+    result["performance_runs"] = [run["performance"] for run in found]
+    result["failing"] = found[(len(found) - 1) // 2]["failing"]
     return result
