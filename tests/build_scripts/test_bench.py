@@ -32,8 +32,8 @@ from build_scripts.build_date import source_date_epoch
 from build_scripts.chromium import CHROMIUM
 from build_scripts.csp import inline_code_left
 from tests.conftest import ROOT
-from tools.bench.__main__ import main
 from tools.bench import lighthouse
+from tools.bench.__main__ import main
 from tools.bench.lighthouse import failing_audits
 from tools.bench.server import lock_file, pyodide_dir
 
