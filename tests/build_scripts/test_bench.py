@@ -44,7 +44,8 @@ BUILD_STAMP = {"sitemap.xml", "sitemap.xml.gz"}  # differ only outside a git che
 # One value per run (median and range over the runs), and many (percentiles, IQR and range).
 COLD = ("floor_ms", "fcp_ms", "ready_ms", "first_result_ms", "ready_over_floor",
         "second_page_ready_ms", "second_page_over_floor", "second_tab_result_ms",
-        "second_tab_over_floor", "warm_ready_ms", "warm_over_floor", "guidance_fcp_ms")
+        "second_tab_over_floor", "second_tab_link_result_ms", "second_tab_link_over_floor",
+        "warm_ready_ms", "warm_over_floor", "guidance_fcp_ms")
 SPREAD = ("recompute_ms", "recompute_dom_ms", "recompute_throttled_ms", "round_trip_ms")
 
 

@@ -68,6 +68,8 @@ def run(site: Path, runs: int, recomputes: int, with_lighthouse: bool,
             samples["second_page_over_floor"].append(cold.second_page_ready_ms / floor)
             samples["second_tab_result_ms"].append(cold.second_tab_result_ms)
             samples["second_tab_over_floor"].append(cold.second_tab_result_ms / floor)
+            samples["second_tab_link_result_ms"].append(cold.second_tab_link_result_ms)
+            samples["second_tab_link_over_floor"].append(cold.second_tab_link_result_ms / floor)
             samples["warm_ready_ms"].append(cold.warm_ready_ms)
             samples["warm_over_floor"].append(cold.warm_ready_ms / floor)
             samples["guidance_fcp_ms"].append(guidance.fcp_ms)

@@ -22,7 +22,8 @@ __all__ = ["COLD_FIGURES", "DISTRIBUTIONS", "machine", "percentile", "summary", 
 COLD_FIGURES = (
     "floor_ms", "fcp_ms", "ready_ms", "first_result_ms", "ready_over_floor",
     "second_page_ready_ms", "second_page_over_floor", "second_tab_result_ms",
-    "second_tab_over_floor", "warm_ready_ms", "warm_over_floor", "guidance_fcp_ms")
+    "second_tab_over_floor", "second_tab_link_result_ms", "second_tab_link_over_floor",
+    "warm_ready_ms", "warm_over_floor", "guidance_fcp_ms")
 # Many values per run (every recompute of every run), summarised by distribution().
 DISTRIBUTIONS = ("recompute_ms", "recompute_dom_ms", "recompute_throttled_ms", "round_trip_ms")
 
@@ -77,7 +78,7 @@ def budgets(figures: dict[str, Any]) -> list[dict[str, Any]]:
     to the floor are medians of each run's own ratio (floor and figure from the same run)."""
     cold, pages = figures["cold"], figures["pages"]
     ratio = {key: cold[f"{key}_over_floor"]["median"]
-             for key in ("ready", "second_tab", "second_page", "warm")}
+             for key in ("ready", "second_tab", "second_tab_link", "second_page", "warm")}
     p95, throttled = cold["recompute_ms"]["p95"], cold["recompute_throttled_ms"]["p95"]
     guidance_kb = pages["guidance"]["bytes"] / 1000
     guidance_pyodide = pages["guidance"]["pyodide_bytes"]
@@ -85,10 +86,14 @@ def budgets(figures: dict[str, Any]) -> list[dict[str, Any]]:
     rows: list[dict[str, Any]] = [
         {"budget": "cold calculator ready ≤ 0.35 × floor",
          "value": f"{ratio['ready']:.2f} × floor", "met": ratio["ready"] <= 0.35},
+        # The form filled at once: by a share link, which needs no test driver; the figure with
+        # Playwright filling the form (three fields, a click) is given beside it.
         {"budget": "a second tab, page to result ≤ 0.10 × floor",
-         "value": f"{ratio['second_tab']:.2f} × floor "
-                  f"({cold['second_tab_result_ms']['median']:.0f} ms)",
-         "met": ratio["second_tab"] <= 0.10},
+         "value": f"{ratio['second_tab_link']:.2f} × floor "
+                  f"({cold['second_tab_link_result_ms']['median']:.0f} ms) from a share link; "
+                  f"{ratio['second_tab']:.2f} × floor "
+                  f"({cold['second_tab_result_ms']['median']:.0f} ms) filled by Playwright",
+         "met": ratio["second_tab_link"] <= 0.10},
         {"budget": "a calculator page after the first (instant navigation), ready ≤ 0.10 × floor",
          "value": f"{ratio['second_page']:.2f} × floor "
                   f"({cold['second_page_ready_ms']['median']:.0f} ms)",
@@ -166,6 +171,9 @@ def markdown(figures: dict[str, Any]) -> str:
         f"| a second tab in the same browser, page to result (form filled at once) | "
         f"{_ms(cold['second_tab_result_ms'])} |",
         f"| second tab ÷ floor (same run) | {_ratio(cold['second_tab_over_floor'])} |",
+        f"| another tab opened from a share link (the page fills the form), page to result | "
+        f"{_ms(cold['second_tab_link_result_ms'])} |",
+        f"| share-link tab ÷ floor (same run) | {_ratio(cold['second_tab_link_over_floor'])} |",
         "| warm repeat visit (same profile, browser restarted), ready | "
         f"{_ms(cold['warm_ready_ms'])} |",
         f"| warm repeat visit ÷ floor (same run) | {_ratio(cold['warm_over_floor'])} |",
