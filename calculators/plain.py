@@ -17,6 +17,7 @@ from __future__ import annotations
 import re
 from datetime import date
 from decimal import Decimal
+from functools import cache
 from typing import Any
 
 __all__ = ["to_plain", "positional", "reported"]
@@ -41,29 +42,59 @@ def reported(*names: str) -> dict[str, tuple[str, ...]]:
     return {_REPORTED: names}
 
 
+@cache
+def _fields(kind: type) -> dict[str, tuple[str, ...] | None] | None:
+    """The fields of dataclass ``kind`` (the class's mapping; no result declares a ClassVar), each
+    with the facts it reports (:func:`reported`), or None if ``kind`` is no dataclass. Cached, as
+    a class's fields never change: looking them up for every value was most of the time
+    :func:`to_plain` took in the worker."""
+    fields = getattr(kind, "__dataclass_fields__", None)
+    if fields is None:
+        return None
+    return {name: field.metadata.get(_REPORTED) for name, field in fields.items()}
+
+
+# Values JSON carries as they are (checked by exact type: the commonest leaves of a result).
+_AS_IS = frozenset({int, float, bool, type(None)})
+
+
 def to_plain(value: Any, names: tuple[str, ...] | None = None) -> Any:
     """Return ``value`` as nested dicts, lists, strings, ints and floats.
 
     ``names``: of a result (or of each result in a list), only these fields, in this order.
     """
-    # The commonest kinds first: every result and display passes here, in the worker too.
+    # Every result and display passes here, in the worker too: the commonest kinds first, by
+    # exact type, then by isinstance for their subclasses.
+    kind = type(value)
+    if kind is str:
+        return positional(value)
+    if kind in _AS_IS:
+        return value
+    if kind is Decimal:
+        return _number(value)
+    if kind is list or kind is tuple:
+        return [to_plain(v, names) for v in value]
+    # Every class is hashable; typeshed gives type.__hash__ a signature Hashable does not match.
+    fields = _fields(kind)  # type: ignore[arg-type]
+    if fields is not None:
+        return {name: to_plain(getattr(value, name), fields[name]) for name in (names or fields)}
     if isinstance(value, str):
         return positional(value)
     if isinstance(value, (list, tuple)):
         return [to_plain(v, names) for v in value]
-    # A dataclass instance's own fields (the class's mapping; no result declares a ClassVar).
-    fields = getattr(type(value), "__dataclass_fields__", None)
-    if fields is not None:
-        return {name: to_plain(getattr(value, name), fields[name].metadata.get(_REPORTED))
-                for name in (names or fields)}
     if isinstance(value, Decimal):
-        if value == value.to_integral_value():
-            return int(value)
-        # float(Decimal) is correctly rounded; short decimals such as 10518.45 survive exactly
-        # in their shortest repr, which is what JSON carries.
-        return float(value)
+        return _number(value)
     if isinstance(value, dict):
         return {str(k): to_plain(v) for k, v in value.items()}
     if isinstance(value, date):
         return value.isoformat()
     return value
+
+
+def _number(value: Decimal) -> int | float:
+    """A decimal as JSON carries it: an int when whole, else the float nearest to it."""
+    if value == value.to_integral_value():
+        return int(value)
+    # float(Decimal) is correctly rounded; short decimals such as 10518.45 survive exactly in
+    # their shortest repr, which is what JSON carries.
+    return float(value)

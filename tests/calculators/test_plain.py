@@ -6,6 +6,8 @@ import json
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
+from enum import StrEnum
+from typing import NamedTuple
 
 from calculators.plain import reported, to_plain
 from calculators.results import Result, unique
@@ -47,6 +49,25 @@ def test_other_values() -> None:
         assert to_plain(value) is value
     # A dataclass type (not an instance) is returned as it is.
     assert to_plain(Inner) is Inner
+
+
+def test_subclasses_are_converted_as_their_base_class() -> None:
+    # to_plain takes exact types first (the worker's hot path); a subclass (an enum of text, a
+    # named tuple, a decimal of its own) must come out as its base class does.
+    class Note(StrEnum):
+        TRACE = "1E-7 kg"
+
+    class Pair(NamedTuple):
+        low: Decimal
+        high: Decimal
+
+    class Dose(Decimal):
+        pass
+
+    assert to_plain(Note.TRACE) == "0.0000001 kg"
+    assert to_plain(Pair(Decimal("0.5"), Decimal(2))) == [0.5, 2]
+    assert to_plain(Dose("12.5")) == 12.5 and type(to_plain(Dose("12"))) is int
+    assert json.dumps(to_plain([Note.TRACE, Dose("1E+1")])) == '["0.0000001 kg", 10]'
 
 
 def test_results_to_dict() -> None:
