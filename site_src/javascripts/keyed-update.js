@@ -34,6 +34,9 @@ function updateNode(live, fresh) {
     if (live.nodeValue !== fresh.nodeValue) live.nodeValue = fresh.nodeValue;
     return;
   }
+  // The browser compares a whole subtree far faster than this walk does: most of a result (its
+  // notes, sources, headings, every row whose figures stayed) has not changed.
+  if (live.isEqualNode(fresh)) return;
   for (const name of live.getAttributeNames()) {
     if (!fresh.hasAttribute(name)) live.removeAttribute(name);
   }
