@@ -160,9 +160,6 @@ class SiteFunctions:
         self.docs = docs
         self.abbr = Abbreviator(content.glossary)
         self.charts: list[Path] = []
-        # The calculators whose forms this page holds: such a page starts the engine from its
-        # head (front matter ``calculator_forms``, site_src/theme/main.html).
-        self.forms: list[str] = []
 
     # -- links -------------------------------------------------------------------------------
     def url(self, slug: str, anchor: str = "") -> str:
@@ -303,7 +300,6 @@ class SiteFunctions:
         """The HTML form of calculator ``name``, drawn from the core's own field definitions;
         config.yml's ``calculator_settings`` names what "Hospital default" means."""
         spec = describe()[name]
-        self.forms.append(name)
         # Short names of the sources, for the result's "Source:" line (autoescaped into an
         # attribute).
         names = json.dumps({key: source.short for key, source in SOURCES.items()})

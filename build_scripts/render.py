@@ -98,7 +98,7 @@ def render_pages(content: Content, docs: Path = DOCS, root: Path = SITE_SRC,
     written: list[Path] = []
     for page in content.pages:
         functions = SiteFunctions(env, content, placement, page.slug, docs, links_from_source)
-        written.append(_render_page(env, page, functions, shared, docs,
+        written.append(_render_page(env, page, {**shared, **functions.functions()}, docs,
                                     is_overdue(page, today or date.today()), finish))
         written += functions.charts
     return sorted(set(written))
@@ -114,18 +114,15 @@ def page_finisher(content: Content, env: jinja2.Environment) -> Callable[[str], 
                                            definitions)
 
 
-def _render_page(env: jinja2.Environment, page: Page, functions: SiteFunctions,
-                 shared: dict[str, Any], docs: Path, overdue: bool,
-                 finish: Callable[[str], str]) -> Path:
+def _render_page(env: jinja2.Environment, page: Page, shared: dict[str, Any], docs: Path,
+                 overdue: bool, finish: Callable[[str], str]) -> Path:
     source = f"site_src/pages/{page.source.name}"
-    shared = {**shared, **functions.functions()}
     try:
         body = env.from_string(page.body).render(page=page.meta, **shared)
     except (jinja2.TemplateError, KeyError) as error:
         raise jinja2.TemplateError(f"{source}: {error}") from error
     text = env.get_template("page.md.j2").render(
-        page=page.meta, body=Markup(body), source=source, overdue=overdue,
-        calculator_forms=functions.forms, **shared
+        page=page.meta, body=Markup(body), source=source, overdue=overdue, **shared
     )
     target = docs / f"{page.slug}.md"
     target.parent.mkdir(parents=True, exist_ok=True)

@@ -1,6 +1,6 @@
 // CMVIG Guide: the page's side of the calculator engine. Hand-written, not generated.
 // Imported by calculators.js, which renders what comes back and never learns which kind of worker
-// answered, and by engine-start.js, which starts the engine from the head of a calculator page.
+// answered.
 //
 // One Python per browser: the engine (calculator-worker.js) runs as a module SharedWorker that
 // every tab of the site shares, so Pyodide and its memory snapshot are loaded once, not once per

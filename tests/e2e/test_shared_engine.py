@@ -139,19 +139,3 @@ def test_without_shared_worker_each_tab_has_its_own_worker(browser: Browser,
         assert tab.get_attribute("html", "data-engine-worker") == "dedicated"
         assert len([w for w in tab.workers if "calculator-worker" in w.url]) == 1
     assert calculator_shared_workers(browser, tabs[0]) == []
-
-
-def test_a_calculator_page_starts_the_engine_from_its_head(context: BrowserContext) -> None:
-    # Issue 16, cold start: the engine is started by the page's head (engine-start.js), while the
-    # page is still parsed, not only once the page's own scripts have run: with calculators.js
-    # (which binds the forms, and would otherwise start it) blocked, it still starts.
-    tab = context.new_page()
-    tab.route("**/javascripts/calculators.js", lambda route: route.abort())
-    tab.goto("prophylaxis/")
-    tab.wait_for_selector("html[data-engine-start]", state="attached")
-    assert tab.get_attribute("html", "data-engine-start") == "snapshot"
-    assert tab.get_attribute("html", "data-engine-worker") == "shared"
-    # A guidance page starts no engine (and fetches none of it: test_privacy, test_built_site).
-    guidance = context.new_page()
-    guidance.goto("safety/", wait_until="networkidle")
-    assert guidance.get_attribute("html", "data-engine-worker") is None

@@ -78,49 +78,6 @@ def test_home_page_has_no_calculator(built_site: Path) -> None:
     assert _forms(built_site / "index.html") == {}
 
 
-class _HeadScripts(html.parser.HTMLParser):
-    """The module scripts and module preloads of a page's <head>."""
-
-    def __init__(self) -> None:
-        super().__init__()
-        self.in_head = False
-        self.scripts: list[dict[str, str | None]] = []
-        self.preloads: list[str | None] = []
-
-    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-        a = dict(attrs)
-        self.in_head = self.in_head or tag == "head"
-        if self.in_head and tag == "script" and a.get("type") == "module":
-            self.scripts.append(a)
-        if self.in_head and tag == "link" and a.get("rel") == "modulepreload":
-            self.preloads.append(a.get("href"))
-
-    def handle_endtag(self, tag: str) -> None:
-        self.in_head = self.in_head and tag != "head"
-
-
-def test_only_pages_with_a_calculator_form_start_the_engine_from_their_head(
-        built_site: Path) -> None:
-    # Issue 16, cold start: the engine starts while the page is parsed, on the pages that need it
-    # (the whole-guide print page's forms are for paper); guidance pages load no engine at all.
-    starting = []
-    for page in sorted(built_site.rglob("index.html")):
-        head = _HeadScripts()
-        head.feed(page.read_text(encoding="utf-8"))
-        up = "../" * (len(page.relative_to(built_site).parts) - 1)
-        engine_start = {"type": "module", "async": None, "src": f"{up}javascripts/engine-start.js"}
-        has_form = bool(_forms(page)) and page.parent.name != "print_page"
-        assert (engine_start in head.scripts) == has_form, page
-        if has_form:
-            starting.append(page.parent.name)
-            # Fetched alongside it, not one after the other.
-            assert head.preloads == [f"{up}javascripts/calculator-client.js",
-                                     f"{up}assets/runtime.mjs"], page
-        else:
-            assert head.preloads == [], page
-    assert {"prophylaxis", "treatment", "hsct"} <= set(starting)
-
-
 def test_generated_pages_say_they_are_generated(built_site: Path) -> None:
     with docs_lock(ROOT, shared=True):  # not while another test's build rewrites docs/
         listed = (ROOT / "docs" / ".generated").read_text().split()
