@@ -15,6 +15,8 @@
 //                    run(name, params): a promise of the core's reply {ok, result, display | error};
 //                    a failure rejects with an EngineError whose message is for the reader.
 //   EngineError      the engine could not start, stopped, or did not answer.
+//   engineSettled()  a promise that resolves once this tab's engine, if it has asked for one, is
+//                    ready or has failed (at once if it has not): offline.js waits for it.
 //
 // <html data-engine-start="snapshot|full"> once ready: how the engine started;
 // <html data-engine-worker="shared|dedicated">: which kind of worker this tab talks to.
@@ -59,6 +61,11 @@ function openWorker(name) {
 }
 
 let engine = null;
+
+/** Resolves (never rejects) once this tab's engine is ready or has failed; at once if none. */
+export function engineSettled() {
+  return engine ? engine.ready.then(() => {}, () => {}) : Promise.resolve();
+}
 
 /** Start or join the engine once per tab; later calls return the same one. */
 export function connectEngine() {

@@ -6,6 +6,8 @@
 // (plain http on an intranet host, a page opened as a file) this does nothing and the site works
 // online as before. Nothing is logged: the self-test page (self-test.js) shows the state.
 
+import { engineSettled } from "./calculator-client.js";
+
 const WORKER_URL = new URL("../service-worker.js", import.meta.url);
 
 /** Why this page cannot have the offline copy, or null if it can. */
@@ -23,10 +25,13 @@ function unavailableReason() {
 export const offline = (async () => {
   const reason = unavailableReason();
   if (reason) return { registration: null, reason };
-  // After the page has loaded: the copy (the whole site) must not slow the first visit down.
+  // After the page has loaded, and after this tab's calculator engine has started (or failed):
+  // the copy (the whole site) must not slow the first visit down. Made while Python starts, it
+  // cost a third of the cold start on two cores (README, Performance).
   if (document.readyState !== "complete") {
     await new Promise((resolve) => addEventListener("load", resolve, { once: true }));
   }
+  await engineSettled();
   try {
     // Its scope is the folder it sits in: the site root, wherever the site is served from.
     const registration = await navigator.serviceWorker.register(WORKER_URL);

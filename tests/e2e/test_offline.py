@@ -19,7 +19,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from playwright.sync_api import Browser, BrowserContext, Page
+from playwright.sync_api import Browser, BrowserContext, Page, Route
 
 from build_scripts.offline import MANIFEST, RUNTIME_FOLDERS, write_offline
 from calculators import run
@@ -32,6 +32,7 @@ from tests.e2e.helpers import (
     free_port,
     on_both_builds,
     record_errors,
+    use_dedicated_worker,
 )
 
 # Minutes long: scheduled first, so it does not finish last (tests/conftest.py).
@@ -97,6 +98,12 @@ def wait_for_offline_copy(page: Page, site: Path, with_runtime: bool = True) -> 
                         && (await (await caches.open(name)).keys()).length === count""",
                [name, len(files)])
     return name
+
+
+def registered(page: Page) -> bool:
+    found: bool = page.evaluate(
+        "navigator.serviceWorker.getRegistration().then((r) => r !== undefined)")
+    return found
 
 
 def go_offline(server: SiteServer, context: BrowserContext) -> None:
@@ -242,4 +249,53 @@ def test_a_file_the_server_refuses_costs_only_that_file(browser: Browser,
     assert row.get_attribute("data-status") == "warning"
     assert f"without 1 of {len(files)} files" in text and refused in text, text
     assert "Copy the whole built site" not in text
+    session.context.close()
+
+
+def hold_runtime(page: Page) -> list[Route]:
+    """Hold the download of the runtime's WebAssembly (not the HEAD that first checks its type):
+    the calculator engine cannot become ready until the routes returned are let go."""
+    use_dedicated_worker(page)  # Playwright routes a dedicated worker's requests only
+    held: list[Route] = []
+    page.route("**/pyodide.asm.wasm", lambda route: held.append(route)
+               if route.request.method == "GET" else route.fallback())
+    return held
+
+
+def test_a_calculator_page_makes_the_copy_only_once_its_engine_is_ready(
+        browser: Browser, own_server: SiteServer) -> None:
+    # The copy fetches and stores every file of the site. Made while Python started, it cost a
+    # third of the cold start on two cores (README, Performance): the page waits for its engine.
+    session = open_session(browser, own_server.start().url)
+    page = session.page
+    held = hold_runtime(page)
+    page.goto("prophylaxis/")  # to its load event, when a page without calculators registers
+    for _ in range(30):  # 3 s: registering took well under one before the engine was waited for
+        assert not registered(page), "the service worker was registered before the engine"
+        page.wait_for_timeout(100)
+    assert held, "the page never asked for the WebAssembly runtime"
+    held[0].fallback()
+    page.locator("html[data-engine-start]").wait_for(state="attached")
+    wait_for_offline_copy(page, own_server.site)  # the runtime included
+    assert session.console_errors == []
+    session.context.close()
+
+
+def test_a_calculator_page_whose_engine_fails_still_makes_the_copy(
+        browser: Browser, own_server: SiteServer) -> None:
+    session = open_session(browser, own_server.start().url)
+    page = session.page
+    use_dedicated_worker(page)
+    page.route("**/pyodide.asm.wasm", lambda route: route.fulfill(status=404, body="missing"))
+    page.goto("prophylaxis/")
+    page.locator("form[data-calculator] [data-result][data-state=error]").first.wait_for()
+    # Its pages are still kept for offline reading, as on a page without a calculator.
+    manifest = json.loads((own_server.site / MANIFEST).read_text())
+    name = f"cmvig:{own_server.url}:{manifest['build']}"
+    pages = [own_server.url + f for f in manifest["files"] if not f.startswith(RUNTIME_FOLDERS)]
+    wait_until(page, """async ([name, wanted]) => {
+      if (!(await caches.has(name))) return false;
+      const kept = new Set((await (await caches.open(name)).keys()).map((r) => r.url));
+      return wanted.every((url) => kept.has(url));
+    }""", [name, pages])
     session.context.close()
