@@ -35,7 +35,7 @@ from tests.conftest import ROOT
 from tools.bench import lighthouse
 from tools.bench.__main__ import main
 from tools.bench.lighthouse import failing_audits
-from tools.bench.server import lock_file, pyodide_dir
+from tools.bench.server import lock_file, pyodide_dir, snapshot_file
 
 # Minutes long: scheduled first, so it does not finish last (tests/conftest.py).
 pytestmark = pytest.mark.long
@@ -45,7 +45,8 @@ BUILD_STAMP = {"sitemap.xml", "sitemap.xml.gz"}  # differ only outside a git che
 COLD = ("floor_ms", "fcp_ms", "ready_ms", "first_result_ms", "ready_over_floor",
         "second_page_ready_ms", "second_page_over_floor", "second_tab_result_ms",
         "second_tab_over_floor", "second_tab_link_result_ms", "second_tab_link_over_floor",
-        "warm_ready_ms", "warm_over_floor", "guidance_fcp_ms")
+        "warm_ready_ms", "warm_over_floor", "guidance_fcp_ms", "snapshot_floor_ms",
+        "snapshot_floor_over_floor", "snapshot_floor_warm_ms", "snapshot_floor_warm_over_floor")
 SPREAD = ("recompute_ms", "recompute_dom_ms", "recompute_throttled_ms", "round_trip_ms")
 
 
@@ -97,9 +98,15 @@ def test_benchmarks_the_shipped_site(bench_run: BenchRun, built_site: Path) -> N
     assert inline_code_left((bench_run.site / "index.html").read_text()) == []
 
 
-def test_finds_the_runtime_and_lock(built_site: Path) -> None:
+def test_finds_the_runtime_lock_and_snapshot(built_site: Path) -> None:
     assert (built_site / pyodide_dir(built_site).lstrip("/") / "pyodide.asm.wasm").is_file()
     assert (built_site / lock_file(built_site).lstrip("/")).is_file()
+    assert (built_site / snapshot_file(built_site).lstrip("/")).is_file()
+
+
+def test_a_site_without_a_snapshot_is_refused_by_name(tmp_path: Path) -> None:
+    with pytest.raises(ValueError, match="runtime.mjs does not export SNAPSHOT"):
+        snapshot_file(tmp_path)
 
 
 def test_smoke_run_reports_every_figure(bench_run: BenchRun) -> None:
@@ -125,6 +132,7 @@ def test_smoke_run_reports_every_figure(bench_run: BenchRun) -> None:
     assert any("second tab" in row["budget"] for row in figures["budgets"])
     assert "| budget | measured | met |" in bench_run.table and "floor" in bench_run.table
     assert "second tab" in bench_run.table and "IQR" in bench_run.table
+    assert "lower bound" in bench_run.table and "the snapshot alone" in bench_run.table
     machine_line = f"{figures['machine']['cpu']}, {figures['machine']['cores']} cores"
     assert machine_line in bench_run.table and figures["machine"]["date"] in bench_run.table
 

@@ -26,7 +26,7 @@ from build_scripts.paths import ROOT
 
 from . import lighthouse, measure
 from .report import COLD_FIGURES, DISTRIBUTIONS, budgets, distribution, machine, markdown, summary
-from .server import lock_file, pyodide_dir, serve, site_port
+from .server import lock_file, pyodide_dir, serve, site_port, snapshot_file
 
 PAGES = {"home": "", "guidance": "safety/", "calculator": measure.CALCULATOR_PAGE}
 
@@ -48,7 +48,7 @@ def build(site: Path, port: int) -> dict[str, float]:
 def run(site: Path, runs: int, recomputes: int, with_lighthouse: bool,
         build_s: dict[str, float] | None) -> dict[str, Any]:
     port = site_port(site)
-    runtime, lock = pyodide_dir(site), lock_file(site)
+    runtime, lock, snapshot = pyodide_dir(site), lock_file(site), snapshot_file(site)
     samples: dict[str, list[float]] = {key: [] for key in COLD_FIGURES}
     spreads: dict[str, list[float]] = {key: [] for key in DISTRIBUTIONS}
     instant = True
@@ -59,7 +59,13 @@ def run(site: Path, runs: int, recomputes: int, with_lighthouse: bool,
             floor = measure.floor_ms(playwright, base_url, runtime, lock)
             cold = measure.cold_calculator(playwright, base_url, recomputes)
             guidance = measure.page_bytes(playwright, base_url, PAGES["guidance"], runtime)
+            snapshot_cold, snapshot_warm = measure.snapshot_floor_ms(playwright, base_url, runtime,
+                                                                     lock, snapshot)
             samples["floor_ms"].append(floor)
+            samples["snapshot_floor_ms"].append(snapshot_cold)
+            samples["snapshot_floor_over_floor"].append(snapshot_cold / floor)
+            samples["snapshot_floor_warm_ms"].append(snapshot_warm)
+            samples["snapshot_floor_warm_over_floor"].append(snapshot_warm / floor)
             samples["fcp_ms"].append(cold.fcp_ms)
             samples["ready_ms"].append(cold.ready_ms)
             samples["first_result_ms"].append(cold.first_result_ms)

@@ -26,7 +26,7 @@ from build_scripts.chromium import CHROMIUM, CHROMIUM_FLAGS
 
 __all__ = [
     "CHROMIUM", "CHROMIUM_FLAGS", "Cold", "PageBytes", "cold_calculator", "floor_ms", "page_bytes",
-    "profile",
+    "profile", "snapshot_floor_ms",
 ]
 
 TIMEOUT_MS = 120_000
@@ -128,25 +128,45 @@ def _launch(playwright: Playwright, folder: Path) -> BrowserContext:
     return context
 
 
-def floor_ms(playwright: Playwright, base_url: str, runtime: str, lock: str, stdlib: str = "",
-             snapshot: str = "") -> float:
-    """Cold, fresh profile: milliseconds from navigation start until the floor page has 1+1."""
+def _floor_query(runtime: str, lock: str, stdlib: str, snapshot: str) -> str:
     query = f"?runtime={quote(runtime)}&lock={quote(lock)}"
     query += f"&stdlib={quote(stdlib)}" if stdlib else ""
-    query += f"&snapshot={quote(snapshot)}" if snapshot else ""
-    with profile() as folder:
-        context = _launch(playwright, folder)
-        try:
-            page = context.new_page()
-            page.goto(f"{base_url}__floor__/floor.html{query}")
-            page.wait_for_function("() => window.__floor")
-            floor: dict[str, Any] = page.evaluate("window.__floor")
-        finally:
-            context.close()
+    return query + (f"&snapshot={quote(snapshot)}" if snapshot else "")
+
+
+def _floor_visit(context: BrowserContext, url: str) -> float:
+    """Milliseconds from navigation start until the floor page at ``url`` has 1+1; closes
+    ``context`` (the browser) after."""
+    try:
+        page = context.new_page()
+        page.goto(url)
+        page.wait_for_function("() => window.__floor")
+        floor: dict[str, Any] = page.evaluate("window.__floor")
+    finally:
+        context.close()
     if floor.get("answer") != 2:
         raise RuntimeError(f"the floor page did not get 1+1 = 2: {floor}")
     return float(floor["ms"])
 
+
+def floor_ms(playwright: Playwright, base_url: str, runtime: str, lock: str, stdlib: str = "",
+             snapshot: str = "") -> float:
+    """Cold, fresh profile: milliseconds from navigation start until the floor page has 1+1."""
+    url = f"{base_url}__floor__/floor.html{_floor_query(runtime, lock, stdlib, snapshot)}"
+    with profile() as folder:
+        return _floor_visit(_launch(playwright, folder), url)
+
+
+def snapshot_floor_ms(playwright: Playwright, base_url: str, runtime: str, lock: str,
+                      snapshot: str) -> tuple[float, float]:
+    """The runtime's own lower bound for a calculator page: the floor page restoring the build's
+    memory snapshot (no page, theme or settings around it), cold, then warm (the browser
+    restarted on the same profile), in milliseconds until it has 1+1."""
+    url = f"{base_url}__floor__/floor.html{_floor_query(runtime, lock, '', snapshot)}"
+    with profile() as folder:
+        cold = _floor_visit(_launch(playwright, folder), url)
+        warm = _floor_visit(_launch(playwright, folder), url)
+    return cold, warm
 
 def _fill(page: Page) -> None:
     form = page.locator(f"form[data-calculator='{CALCULATOR}']")

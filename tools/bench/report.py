@@ -23,7 +23,8 @@ COLD_FIGURES = (
     "floor_ms", "fcp_ms", "ready_ms", "first_result_ms", "ready_over_floor",
     "second_page_ready_ms", "second_page_over_floor", "second_tab_result_ms",
     "second_tab_over_floor", "second_tab_link_result_ms", "second_tab_link_over_floor",
-    "warm_ready_ms", "warm_over_floor", "guidance_fcp_ms")
+    "warm_ready_ms", "warm_over_floor", "guidance_fcp_ms", "snapshot_floor_ms",
+    "snapshot_floor_over_floor", "snapshot_floor_warm_ms", "snapshot_floor_warm_over_floor")
 # Many values per run (every recompute of every run), summarised by distribution().
 DISTRIBUTIONS = ("recompute_ms", "recompute_dom_ms", "recompute_throttled_ms", "round_trip_ms")
 
@@ -78,14 +79,16 @@ def budgets(figures: dict[str, Any]) -> list[dict[str, Any]]:
     to the floor are medians of each run's own ratio (floor and figure from the same run)."""
     cold, pages = figures["cold"], figures["pages"]
     ratio = {key: cold[f"{key}_over_floor"]["median"]
-             for key in ("ready", "second_tab", "second_tab_link", "second_page", "warm")}
+             for key in ("ready", "second_tab", "second_tab_link", "second_page", "warm",
+                         "snapshot_floor", "snapshot_floor_warm")}
     p95, throttled = cold["recompute_ms"]["p95"], cold["recompute_throttled_ms"]["p95"]
     guidance_kb = pages["guidance"]["bytes"] / 1000
     guidance_pyodide = pages["guidance"]["pyodide_bytes"]
     fcp, guidance_fcp = cold["fcp_ms"]["median"], cold["guidance_fcp_ms"]["median"]
     rows: list[dict[str, Any]] = [
         {"budget": "cold calculator ready ≤ 0.35 × floor",
-         "value": f"{ratio['ready']:.2f} × floor", "met": ratio["ready"] <= 0.35},
+         "value": f"{ratio['ready']:.2f} × floor (the snapshot alone: "
+                  f"{ratio['snapshot_floor']:.2f})", "met": ratio["ready"] <= 0.35},
         # The form filled at once: by a share link, which needs no test driver; the figure with
         # Playwright filling the form (three fields, a click) is given beside it.
         {"budget": "a second tab, page to result ≤ 0.10 × floor",
@@ -99,7 +102,8 @@ def budgets(figures: dict[str, Any]) -> list[dict[str, Any]]:
                   f"({cold['second_page_ready_ms']['median']:.0f} ms)",
          "met": ratio["second_page"] <= 0.10 and cold["second_page_instant"]},
         {"budget": "warm visit (browser restarted, caches kept), ready ≤ 0.15 × floor",
-         "value": f"{ratio['warm']:.2f} × floor ({cold['warm_ready_ms']['median']:.0f} ms)",
+         "value": f"{ratio['warm']:.2f} × floor ({cold['warm_ready_ms']['median']:.0f} ms; "
+                  f"the snapshot alone: {ratio['snapshot_floor_warm']:.2f})",
          "met": ratio["warm"] <= 0.15},
         {"budget": "recompute p95 ≤ 8 ms, input to painted result",
          "value": f"{p95:.1f} ms", "met": p95 <= 8},
@@ -177,6 +181,13 @@ def markdown(figures: dict[str, Any]) -> str:
         "| warm repeat visit (same profile, browser restarted), ready | "
         f"{_ms(cold['warm_ready_ms'])} |",
         f"| warm repeat visit ÷ floor (same run) | {_ratio(cold['warm_over_floor'])} |",
+        "| the runtime's own lower bound: the floor page restoring this build's memory snapshot, "
+        f"`1+1` answered (cold) | {_ms(cold['snapshot_floor_ms'])} |",
+        f"| lower bound ÷ floor (same run) | {_ratio(cold['snapshot_floor_over_floor'])} |",
+        "| the same, warm (same profile, browser restarted) | "
+        f"{_ms(cold['snapshot_floor_warm_ms'])} |",
+        f"| warm lower bound ÷ floor (same run) | "
+        f"{_ratio(cold['snapshot_floor_warm_over_floor'])} |",
     ]
     for key, label in (("home", "home page"), ("guidance", "guidance page"),
                        ("calculator", "calculator page")):

@@ -56,6 +56,17 @@ def lock_file(site: Path) -> str:
     return "/" + found[0].relative_to(site).as_posix()
 
 
+def snapshot_file(site: Path) -> str:
+    """The URL path of the build's memory snapshot (``SNAPSHOT`` in ``assets/runtime.mjs``,
+    relative to ``assets/``)."""
+    runtime = site / "assets" / "runtime.mjs"
+    found = re.search(r"SNAPSHOT\s*=\s*[\"']([^\"']+)[\"']", runtime.read_text()) \
+        if runtime.is_file() else None
+    if not found:
+        raise ValueError(f"{runtime} does not export SNAPSHOT")
+    return "/assets/" + found.group(1)
+
+
 @dataclass(frozen=True)
 class Levers:
     """Changes to how the site is served, for measuring one lever at a time."""
