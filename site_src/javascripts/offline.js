@@ -27,7 +27,7 @@ export const offline = (async () => {
   if (reason) return { registration: null, reason };
   // After the page has loaded, and after this tab's calculator engine has started (or failed):
   // the copy (the whole site) must not slow the first visit down. Made while Python starts, it
-  // cost a third of the cold start on two cores (README, Performance).
+  // made the cold start a third slower on two cores (README, Performance).
   if (document.readyState !== "complete") {
     await new Promise((resolve) => addEventListener("load", resolve, { once: true }));
   }

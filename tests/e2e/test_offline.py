@@ -264,8 +264,8 @@ def hold_runtime(page: Page) -> list[Route]:
 
 def test_a_calculator_page_makes_the_copy_only_once_its_engine_is_ready(
         browser: Browser, own_server: SiteServer) -> None:
-    # The copy fetches and stores every file of the site. Made while Python started, it cost a
-    # third of the cold start on two cores (README, Performance): the page waits for its engine.
+    # The copy fetches and stores every file of the site. Made while Python started, it made the
+    # cold start a third slower on two cores (README, Performance): the page waits for its engine.
     session = open_session(browser, own_server.start().url)
     page = session.page
     held = hold_runtime(page)
