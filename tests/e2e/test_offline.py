@@ -86,17 +86,21 @@ def wait_until(page: Page, script: str, arg: Any = None) -> None:
 
 
 
-def wait_for_offline_copy(page: Page, site: Path, with_runtime: bool = True) -> str:
+def wait_for_offline_copy(page: Page, site: Path, with_runtime: bool | None = True) -> str:
     """Wait until the service worker is active and its cache holds every file of ``site``'s
-    build (without the Python runtime, when no calculator has loaded it); return the cache's
-    name."""
+    build: with the Python runtime, without it (no calculator has loaded it), or, with
+    ``with_runtime=None``, every other file and whatever of the runtime it found in the browser's
+    HTTP cache. Return the cache's name."""
     manifest = json.loads((site / MANIFEST).read_text())
     files = [f for f in manifest["files"] if with_runtime or not f.startswith(RUNTIME_FOLDERS)]
-    name = f"cmvig:{page.evaluate('new URL(\"/\", location).href')}:{manifest['build']}"
-    page.evaluate("navigator.serviceWorker.ready.then(() => true)")
-    wait_until(page, """async ([name, count]) => (await caches.has(name))
-                        && (await (await caches.open(name)).keys()).length === count""",
-               [name, len(files)])
+    base = page.evaluate('new URL("/", location).href')
+    name = f"cmvig:{base}:{manifest['build']}"
+    wait_until(page, """async ([name, wanted, exactly]) => {
+      const registration = await navigator.serviceWorker.getRegistration();
+      if (!registration?.active || !(await caches.has(name))) return false;
+      const kept = new Set((await (await caches.open(name)).keys()).map((r) => r.url));
+      return wanted.every((url) => kept.has(url)) && (!exactly || kept.size === wanted.length);
+    }""", [name, [base + f for f in files], with_runtime is not None])
     return name
 
 
@@ -290,12 +294,5 @@ def test_a_calculator_page_whose_engine_fails_still_makes_the_copy(
     page.goto("prophylaxis/")
     page.locator("form[data-calculator] [data-result][data-state=error]").first.wait_for()
     # Its pages are still kept for offline reading, as on a page without a calculator.
-    manifest = json.loads((own_server.site / MANIFEST).read_text())
-    name = f"cmvig:{own_server.url}:{manifest['build']}"
-    pages = [own_server.url + f for f in manifest["files"] if not f.startswith(RUNTIME_FOLDERS)]
-    wait_until(page, """async ([name, wanted]) => {
-      if (!(await caches.has(name))) return false;
-      const kept = new Set((await (await caches.open(name)).keys()).map((r) => r.url));
-      return wanted.every((url) => kept.has(url));
-    }""", [name, pages])
+    wait_for_offline_copy(page, own_server.site, with_runtime=None)
     session.context.close()
