@@ -168,6 +168,7 @@ def snapshot_floor_ms(playwright: Playwright, base_url: str, runtime: str, lock:
         warm = _floor_visit(_launch(playwright, folder), url)
     return cold, warm
 
+
 def _fill(page: Page) -> None:
     form = page.locator(f"form[data-calculator='{CALCULATOR}']")
     for name, value in INPUTS.items():
