@@ -31,18 +31,25 @@ FLOOR_PREFIX = "/__floor__/"
 COMPRESSIBLE = (".html", ".js", ".mjs", ".css", ".json", ".wasm", ".svg", ".xml", ".txt")
 
 
+def _runtime_export(site: Path, name: str) -> str:
+    """The text constant ``name`` that the build's ``assets/runtime.mjs`` exports (a path
+    relative to ``assets/``); ValueError naming the file if it does not."""
+    runtime = site / "assets" / "runtime.mjs"
+    found = re.search(rf"{name}\s*=\s*[\"']([^\"']+)[\"']", runtime.read_text()) \
+        if runtime.is_file() else None
+    if not found:
+        raise ValueError(f"{runtime} does not export {name}")
+    return found.group(1)
+
+
 def pyodide_dir(site: Path) -> str:
     """The site's Pyodide folder as a URL path ending in ``/``.
 
     A site whose build writes ``assets/runtime.mjs`` (versioned runtime folders) names it there
     (``PYODIDE_DIR``, relative to ``assets/``); otherwise it is ``assets/pyodide/``.
     """
-    runtime = site / "assets" / "runtime.mjs"
-    if runtime.is_file():
-        found = re.search(r"PYODIDE_DIR\s*=\s*[\"']([^\"']+)[\"']", runtime.read_text())
-        if not found:
-            raise ValueError(f"{runtime} does not export PYODIDE_DIR")
-        return "/assets/" + found.group(1).strip("./").rstrip("/") + "/"
+    if (site / "assets" / "runtime.mjs").is_file():
+        return "/assets/" + _runtime_export(site, "PYODIDE_DIR").strip("./").rstrip("/") + "/"
     if not (site / "assets" / "pyodide" / "pyodide.mjs").is_file():
         raise ValueError(f"{site} has no Pyodide runtime in assets/pyodide/")
     return "/assets/pyodide/"
@@ -59,12 +66,7 @@ def lock_file(site: Path) -> str:
 def snapshot_file(site: Path) -> str:
     """The URL path of the build's memory snapshot (``SNAPSHOT`` in ``assets/runtime.mjs``,
     relative to ``assets/``)."""
-    runtime = site / "assets" / "runtime.mjs"
-    found = re.search(r"SNAPSHOT\s*=\s*[\"']([^\"']+)[\"']", runtime.read_text()) \
-        if runtime.is_file() else None
-    if not found:
-        raise ValueError(f"{runtime} does not export SNAPSHOT")
-    return "/assets/" + found.group(1)
+    return "/assets/" + _runtime_export(site, "SNAPSHOT")
 
 
 @dataclass(frozen=True)
