@@ -134,9 +134,10 @@ def _floor_query(runtime: str, lock: str, stdlib: str, snapshot: str) -> str:
     return query + (f"&snapshot={quote(snapshot)}" if snapshot else "")
 
 
-def _floor_visit(context: BrowserContext, url: str) -> float:
-    """Milliseconds from navigation start until the floor page at ``url`` has 1+1; closes
-    ``context`` (the browser) after."""
+def _floor_visit(playwright: Playwright, folder: Path, url: str) -> float:
+    """Start the browser on profile ``folder`` and time the floor page at ``url``: milliseconds
+    from navigation start until it has 1+1. The browser is closed after."""
+    context = _launch(playwright, folder)
     try:
         page = context.new_page()
         page.goto(url)
@@ -154,7 +155,7 @@ def floor_ms(playwright: Playwright, base_url: str, runtime: str, lock: str, std
     """Cold, fresh profile: milliseconds from navigation start until the floor page has 1+1."""
     url = f"{base_url}__floor__/floor.html{_floor_query(runtime, lock, stdlib, snapshot)}"
     with profile() as folder:
-        return _floor_visit(_launch(playwright, folder), url)
+        return _floor_visit(playwright, folder, url)
 
 
 def snapshot_floor_ms(playwright: Playwright, base_url: str, runtime: str, lock: str,
@@ -164,9 +165,7 @@ def snapshot_floor_ms(playwright: Playwright, base_url: str, runtime: str, lock:
     restarted on the same profile), in milliseconds until it has 1+1."""
     url = f"{base_url}__floor__/floor.html{_floor_query(runtime, lock, '', snapshot)}"
     with profile() as folder:
-        cold = _floor_visit(_launch(playwright, folder), url)
-        warm = _floor_visit(_launch(playwright, folder), url)
-    return cold, warm
+        return _floor_visit(playwright, folder, url), _floor_visit(playwright, folder, url)
 
 
 def _fill(page: Page) -> None:
