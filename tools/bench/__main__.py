@@ -25,7 +25,16 @@ from build_scripts.build import build_site
 from build_scripts.paths import ROOT
 
 from . import lighthouse, measure
-from .report import COLD_FIGURES, DISTRIBUTIONS, budgets, distribution, machine, markdown, summary
+from .report import (
+    COLD_FIGURES,
+    DISTRIBUTIONS,
+    RATIOS,
+    budgets,
+    distribution,
+    machine,
+    markdown,
+    summary,
+)
 from .server import lock_file, pyodide_dir, serve, site_port, snapshot_file
 
 PAGES = {"home": "", "guidance": "safety/", "calculator": measure.CALCULATOR_PAGE}
@@ -61,24 +70,18 @@ def run(site: Path, runs: int, recomputes: int, with_lighthouse: bool,
             guidance = measure.page_bytes(playwright, base_url, PAGES["guidance"], runtime)
             snapshot_cold, snapshot_warm = measure.snapshot_floor_ms(playwright, base_url, runtime,
                                                                      lock, snapshot)
-            samples["floor_ms"].append(floor)
-            samples["snapshot_floor_ms"].append(snapshot_cold)
-            samples["snapshot_floor_over_floor"].append(snapshot_cold / floor)
-            samples["snapshot_floor_warm_ms"].append(snapshot_warm)
-            samples["snapshot_floor_warm_over_floor"].append(snapshot_warm / floor)
-            samples["fcp_ms"].append(cold.fcp_ms)
-            samples["ready_ms"].append(cold.ready_ms)
-            samples["first_result_ms"].append(cold.first_result_ms)
-            samples["ready_over_floor"].append(cold.ready_ms / floor)
-            samples["second_page_ready_ms"].append(cold.second_page_ready_ms)
-            samples["second_page_over_floor"].append(cold.second_page_ready_ms / floor)
-            samples["second_tab_result_ms"].append(cold.second_tab_result_ms)
-            samples["second_tab_over_floor"].append(cold.second_tab_result_ms / floor)
-            samples["second_tab_link_result_ms"].append(cold.second_tab_link_result_ms)
-            samples["second_tab_link_over_floor"].append(cold.second_tab_link_result_ms / floor)
-            samples["warm_ready_ms"].append(cold.warm_ready_ms)
-            samples["warm_over_floor"].append(cold.warm_ready_ms / floor)
-            samples["guidance_fcp_ms"].append(guidance.fcp_ms)
+            times = {
+                "floor_ms": floor, "fcp_ms": cold.fcp_ms, "ready_ms": cold.ready_ms,
+                "first_result_ms": cold.first_result_ms,
+                "second_page_ready_ms": cold.second_page_ready_ms,
+                "second_tab_result_ms": cold.second_tab_result_ms,
+                "second_tab_link_result_ms": cold.second_tab_link_result_ms,
+                "warm_ready_ms": cold.warm_ready_ms, "guidance_fcp_ms": guidance.fcp_ms,
+                "snapshot_floor_ms": snapshot_cold, "snapshot_floor_warm_ms": snapshot_warm,
+            }
+            times |= {ratio: times[of] / floor for ratio, of in RATIOS.items()}
+            for key, value in times.items():
+                samples[key].append(value)
             spreads["recompute_ms"] += cold.recompute_ms
             spreads["recompute_dom_ms"] += cold.recompute_dom_ms
             spreads["recompute_throttled_ms"] += cold.recompute_throttled_ms

@@ -15,8 +15,8 @@ from typing import Any
 from .lighthouse import CATEGORIES
 from .measure import CPU_THROTTLING
 
-__all__ = ["COLD_FIGURES", "DISTRIBUTIONS", "machine", "percentile", "summary", "distribution",
-           "budgets", "markdown"]
+__all__ = ["COLD_FIGURES", "RATIOS", "DISTRIBUTIONS", "machine", "percentile", "summary",
+           "distribution", "budgets", "markdown"]
 
 # One value per cold run, summarised by summary(): median and range over the runs.
 COLD_FIGURES = (
@@ -25,6 +25,13 @@ COLD_FIGURES = (
     "second_tab_over_floor", "second_tab_link_result_ms", "second_tab_link_over_floor",
     "warm_ready_ms", "warm_over_floor", "guidance_fcp_ms", "snapshot_floor_ms",
     "snapshot_floor_over_floor", "snapshot_floor_warm_ms", "snapshot_floor_warm_over_floor")
+# Each ratio to the floor, and the time of COLD_FIGURES it is taken of (floor of the same run).
+RATIOS = {
+    "ready_over_floor": "ready_ms", "second_page_over_floor": "second_page_ready_ms",
+    "second_tab_over_floor": "second_tab_result_ms",
+    "second_tab_link_over_floor": "second_tab_link_result_ms", "warm_over_floor": "warm_ready_ms",
+    "snapshot_floor_over_floor": "snapshot_floor_ms",
+    "snapshot_floor_warm_over_floor": "snapshot_floor_warm_ms"}
 # Many values per run (every recompute of every run), summarised by distribution().
 DISTRIBUTIONS = ("recompute_ms", "recompute_dom_ms", "recompute_throttled_ms", "round_trip_ms")
 
