@@ -20,7 +20,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from playwright.sync_api import Browser, BrowserContext, Locator, Page
+from playwright.sync_api import Browser, BrowserContext, Locator, Page, Route
 
 from build_scripts.chromium import CHROMIUM, CHROMIUM_FLAGS
 from calculators.registry import CALCULATORS
@@ -249,6 +249,17 @@ def use_dedicated_worker(page: Page) -> None:
     page.context.add_init_script(NO_SHARED_WORKER)
 
 
+def hold_runtime(page: Page) -> list[Route]:
+    """Hold the download of the runtime's WebAssembly (not the HEAD that first checks its type),
+    in the dedicated worker (:func:`use_dedicated_worker`: Playwright routes its requests only):
+    the calculator engine cannot become ready until a route returned is let go (``fallback()``)."""
+    use_dedicated_worker(page)
+    held: list[Route] = []
+    page.route("**/pyodide.asm.wasm", lambda route: held.append(route)
+               if route.request.method == "GET" else route.fallback())
+    return held
+
+
 def calculator_shared_workers(browser: Browser, page: Page) -> list[dict[str, str]]:
     """The DevTools targets of the calculator SharedWorkers running now for ``page``'s browser
     profile (its context: another test's, closing, may still have one)."""
@@ -348,6 +359,6 @@ __all__ = ["AXE", "CHROMIUM", "CHROMIUM_FLAGS", "ENGINE_TIMEOUT_MS", "JOURNEY_SI
            "KEEPER_FRAGMENT", "NO_SHARED_WORKER", "WIDTHS", "SharedWorkerConsole", "SiteServer",
            "Watch", "assert_clean", "axe_violations", "calculator_pages",
            "calculator_shared_workers", "describe_violations", "example", "examples_by_page",
-           "fill_form", "form_controls", "forms_on_site", "free_port", "inject_axe",
+           "fill_form", "form_controls", "forms_on_site", "free_port", "hold_runtime", "inject_axe",
            "keep_engine_running", "on_both_builds", "record_errors", "set_control",
            "use_dedicated_worker", "warm_page", "watched_page"]

@@ -19,7 +19,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from playwright.sync_api import Browser, BrowserContext, Page, Route
+from playwright.sync_api import Browser, BrowserContext, Page
 
 from build_scripts.offline import MANIFEST, RUNTIME_FOLDERS, write_offline
 from calculators import run
@@ -30,6 +30,7 @@ from tests.e2e.helpers import (
     example,
     fill_form,
     free_port,
+    hold_runtime,
     on_both_builds,
     record_errors,
     use_dedicated_worker,
@@ -254,16 +255,6 @@ def test_a_file_the_server_refuses_costs_only_that_file(browser: Browser,
     assert f"without 1 of {len(files)} files" in text and refused in text, text
     assert "Copy the whole built site" not in text
     session.context.close()
-
-
-def hold_runtime(page: Page) -> list[Route]:
-    """Hold the download of the runtime's WebAssembly (not the HEAD that first checks its type):
-    the calculator engine cannot become ready until the routes returned are let go."""
-    use_dedicated_worker(page)  # Playwright routes a dedicated worker's requests only
-    held: list[Route] = []
-    page.route("**/pyodide.asm.wasm", lambda route: held.append(route)
-               if route.request.method == "GET" else route.fallback())
-    return held
 
 
 def test_a_calculator_page_makes_the_copy_only_once_its_engine_is_ready(

@@ -10,11 +10,11 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
-from playwright.sync_api import Page, Route
+from playwright.sync_api import Page
 
 from calculators import InputError, run
 from tests.conftest import golden_cases
-from tests.e2e.helpers import Watch, assert_clean, use_dedicated_worker
+from tests.e2e.helpers import Watch, assert_clean, hold_runtime, use_dedicated_worker
 
 # Tests here share the worker's warm context (e2e/conftest.py) unless marked fresh.
 pytestmark = pytest.mark.browser_context("warm")
@@ -95,11 +95,7 @@ def test_result_updates_as_you_type(page: Page, watch: Watch) -> None:
 
 @pytest.mark.browser_context("fresh")  # routes its requests: a context of its own
 def test_loading_state_while_pyodide_starts(page: Page, watch: Watch) -> None:
-    use_dedicated_worker(page)  # routes and counts the worker's own requests (helpers.py)
-    held: list[Route] = []
-    # Hold the runtime's download (not the HEAD that first checks its type).
-    page.route("**/pyodide.asm.wasm", lambda route: held.append(route)
-               if route.request.method == "GET" else route.fallback())
+    held = hold_runtime(page)
     page.goto("prophylaxis/")
     page.wait_for_function("() => true")
     assert page.get_attribute(RESULT, "data-state") == "loading"
