@@ -1,6 +1,6 @@
 """Helpers for the browser tests: Debian's Chromium and its flags, a free port, the site's
 server, watched pages, each calculator's example input and the page its form lives on, filling a
-form, shared workers, axe-core.
+form, following a link by instant navigation, shared workers, axe-core.
 
 Plain functions and values live here; ``conftest.py`` holds the fixtures (pytest finds those by
 name). Test modules import what they share from here, never from one another
@@ -258,6 +258,18 @@ def hold_runtime(page: Page) -> list[Route]:
     page.route("**/pyodide.asm.wasm", lambda route: held.append(route)
                if route.request.method == "GET" else route.fallback())
     return held
+
+
+def follow_instant_link(page: Page, link: Locator) -> None:
+    """Click ``link``, which mkdocs-material follows by instant navigation, and wait until the
+    page it leads to is shown. Waiting for the address is not enough: it changes at the click,
+    the content only once the new page has been fetched, and until then the old page's content
+    (a form, a result) is still there to be found and filled."""
+    container = page.locator("[data-md-component=container]")
+    container.evaluate("(node) => { node.dataset.leaving = ''; }")
+    link.click()
+    # The old container is replaced, not changed: one without the mark is the new page's.
+    page.locator("[data-md-component=container]:not([data-leaving])").wait_for(state="attached")
 
 
 def calculator_shared_workers(browser: Browser, page: Page) -> list[dict[str, str]]:

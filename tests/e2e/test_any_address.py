@@ -24,6 +24,7 @@ from tests.e2e.helpers import (
     assert_clean,
     example,
     fill_form,
+    follow_instant_link,
     keep_engine_running,
     on_both_builds,
     use_dedicated_worker,
@@ -136,8 +137,8 @@ def test_instant_navigation_keeps_one_worker_under_a_sub_path(
     page.evaluate("window.sameDocument = true")
     fill_form(page, "prophylaxis", example("prophylaxis"))
     page.locator("form[data-calculator=prophylaxis] [data-result][data-state=done]").wait_for()
-    page.locator(".md-sidebar--primary a[href$='/treatment/']").first.click()
-    page.wait_for_url(f"**{SUB_PATH}treatment/")
+    follow_instant_link(page, page.locator(".md-sidebar--primary a[href$='/treatment/']").first)
+    assert page.url.endswith(f"{SUB_PATH}treatment/")
     fill_form(page, "regimen", example("regimen"))
     page.locator("form[data-calculator=regimen] [data-result][data-state=done]").wait_for()
     assert page.evaluate("window.sameDocument") is True

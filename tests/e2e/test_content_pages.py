@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 from playwright.sync_api import Browser, Page
 
-from tests.e2e.helpers import Watch, assert_clean, calculator_shared_workers
+from tests.e2e.helpers import Watch, assert_clean, calculator_shared_workers, follow_instant_link
 
 # Tests here need no fresh browser: they share the worker's warm context (e2e/conftest.py).
 pytestmark = pytest.mark.browser_context("warm")
@@ -17,8 +17,8 @@ def test_evidence_table_sorts_and_filters_after_instant_navigation(
 ) -> None:
     page.goto("./")
     page.evaluate("window.sameDocument = true")
-    page.locator(".md-sidebar--primary a[href$='/treatment/']").first.click()
-    page.wait_for_url("**/treatment/")
+    follow_instant_link(page, page.locator(".md-sidebar--primary a[href$='/treatment/']").first)
+    assert page.url.endswith("/treatment/")
     assert page.evaluate("window.sameDocument") is True  # instant navigation, not a reload
     evidence = page.locator("#table-thoracic-heart")  # the table with its caption and filter
     table = evidence.locator("table")

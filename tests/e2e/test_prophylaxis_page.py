@@ -14,7 +14,13 @@ from playwright.sync_api import Page
 
 from calculators import InputError, run
 from tests.conftest import golden_cases
-from tests.e2e.helpers import Watch, assert_clean, hold_runtime, use_dedicated_worker
+from tests.e2e.helpers import (
+    Watch,
+    assert_clean,
+    follow_instant_link,
+    hold_runtime,
+    use_dedicated_worker,
+)
 
 # Tests here share the worker's warm context (e2e/conftest.py) unless marked fresh.
 pytestmark = pytest.mark.browser_context("warm")
@@ -157,14 +163,14 @@ def test_works_across_instant_navigation(page: Page, watch: Watch) -> None:
                     and r.method == "GET" and runtime_fetches.append(r.url))
     page.goto("./")
     page.evaluate("window.sameDocument = true")
-    to_calculator.click()
-    page.wait_for_url("**/prophylaxis/")
+    follow_instant_link(page, to_calculator)
     fill(page, "80", "heart", "2026-03-10")
     assert shown_schedule(page) == core_schedule("80", "heart", "2026-03-10")
-    to_home.click()
-    page.wait_for_url(lambda url: not url.endswith("/prophylaxis/"))
-    to_calculator.click()
-    page.wait_for_url("**/prophylaxis/")
+    # Back on this page, the form and result must be new ones, not the first visit's (helpers.py).
+    follow_instant_link(page, to_home)
+    assert page.locator(FORM).count() == 0
+    follow_instant_link(page, to_calculator)
+    assert page.url.endswith("/prophylaxis/")
     fill(page, "70", "kidney", "2026-01-01")
     assert shown_schedule(page) == core_schedule("70", "kidney", "2026-01-01")
     # Instant navigation kept one document: one worker, and the runtime was fetched once.
