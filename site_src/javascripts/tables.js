@@ -1,9 +1,14 @@
-// CMVIG Guide: sortable, filterable evidence tables. Hand-written, not generated.
+// CMVIG Guide: the page's tables. Hand-written, not generated.
 // Loaded on every page (mkdocs.yml extra_javascript, a module, so once per tab); on every
-// instant-navigation page swap (mkdocs-material's document$) it looks for tables marked
-// data-cmvig-table and, only if the page has one, loads the vendored tablesort
-// (assets/vendor/tablesort/, copied from the pinned npm package by build_scripts/vendor.py).
-// Without JavaScript the tables are complete and the filter boxes stay hidden.
+// instant-navigation page swap (mkdocs-material's document$) it
+// - makes the evidence tables (data-cmvig-table) sortable and filterable: only if the page has
+//   one, it loads the vendored tablesort (assets/vendor/tablesort/, copied from the pinned npm
+//   package by build_scripts/vendor.py);
+// - labels each cell of the pages' plain tables with its column's name, so that a phone shows
+//   each row as a card with no column off to the side (cmvig.css);
+// - lets keyboard users reach a table that still scrolls sideways.
+// Without JavaScript the tables are complete, scroll sideways where they are too wide, and the
+// filter boxes stay hidden.
 
 const VENDOR = new URL("../assets/vendor/tablesort/", import.meta.url);
 const SCRIPTS = ["tablesort.min.js", "tablesort.number.min.js"]; // in this order
@@ -81,6 +86,26 @@ function bindPage() {
     .catch((error) => console.warn("Tables stay unsorted:", error.message));
 }
 
+/** Label each cell of a plain table (one header row, three columns or more, no cell spanning
+ *  two) with its column's name, and mark the table data-cmvig-stack: on a phone cmvig.css shows
+ *  each row as a card, every cell under its column's name. Tables drawn with their own labels
+ *  (evidence tables, the hazard log, calculator results) are left as they are. */
+function labelColumns() {
+  for (const table of document.querySelectorAll(".md-content table:not([data-cmvig-stack])")) {
+    const header = table.tHead?.rows;
+    if (header?.length !== 1 || table.querySelector("[data-label]")) continue;
+    const names = Array.from(header[0].cells, (cell) => cell.textContent.trim());
+    const rows = Array.from(table.tBodies).flatMap((body) => Array.from(body.rows));
+    const spans = (row) => Array.from(row.cells).some((cell) => cell.colSpan > 1 || cell.rowSpan > 1);
+    if (names.length < 3 || [header[0], ...rows].some(spans)
+        || rows.some((row) => row.cells.length !== names.length)) continue;
+    for (const row of rows) {
+      Array.from(row.cells).forEach((cell, column) => (cell.dataset.label = names[column]));
+    }
+    table.dataset.cmvigStack = "";
+  }
+}
+
 /** The name of a scrolling table: its caption, else the heading above it. */
 function tableName(wrap) {
   const caption = wrap.querySelector("caption")?.textContent.trim();
@@ -122,6 +147,7 @@ window.addEventListener("resize", () => {
 // mkdocs-material wraps the page's tables on the same page swap: look once it has.
 const onPage = () => {
   bindPage();
+  labelColumns();
   requestAnimationFrame(reachScrollingTables);
 };
 if (typeof document$ !== "undefined") document$.subscribe(onPage);

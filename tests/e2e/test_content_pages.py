@@ -3,6 +3,8 @@ chart shows, and the printable whole guide loads nothing from outside."""
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 from playwright.sync_api import Browser, Page
 
@@ -119,4 +121,77 @@ def test_a_filter_with_no_match_says_so_in_view(page: Page, watch: Watch, width:
     on_top = count.evaluate("""c => { const r = c.getBoundingClientRect();
         return c.contains(document.elementFromPoint(r.x + r.width / 2, r.y + r.height / 2)); }""")
     assert on_top
+    assert_clean(watch)
+
+
+# Every cell of the pages' plain tables (Markdown's, the comparison tables) within the window,
+# and each table stacked on a phone labelled with its columns' names (tables.js, cmvig.css). The
+# dose tables for use without the calculator are apart: seven columns scroll on a phone. A
+# stacked table's header row is there for screen readers only (clipped to a pixel).
+_PLAIN_TABLES = "table:not([data-cmvig-table], [data-cmvig-fallback])"
+_PLAIN_CELLS_OUTSIDE = """(selector) => [...document.querySelectorAll(`.md-content ${selector}`)]
+  .flatMap(table => [...table.querySelectorAll('th, td')]
+    .filter(cell => cell.getBoundingClientRect().width > 0)
+    .filter(cell => !(cell.closest('thead') && getComputedStyle(table).display === 'block'))
+    .filter(cell => cell.getBoundingClientRect().right > document.documentElement.clientWidth + 0.5)
+    .map(cell => cell.textContent.trim().slice(0, 30)))"""
+_WRONG_LABELS = """() => [...document.querySelectorAll('table[data-cmvig-stack]')]
+ .flatMap(table => {
+  const names = [...table.tHead.rows[0].cells].map(cell => cell.textContent.trim());
+  return [...table.tBodies[0].rows].flatMap(row => [...row.cells]
+    .filter((cell, column) => cell.dataset.label !== names[column])
+    .map(cell => cell.textContent.trim().slice(0, 30)));
+})"""
+
+
+def pages_with_plain_tables(site: Path) -> list[str]:
+    """The site paths of the pages (not the whole-guide print page) holding a Markdown table."""
+    return sorted("" if html.parent == site else f"{html.parent.relative_to(site).as_posix()}/"
+                  for html in site.rglob("index.html")
+                  if "<table>" in html.read_text("utf-8")
+                  and not html.parent.relative_to(site).as_posix().startswith("print_page"))
+
+
+@pytest.mark.parametrize("width", [390, 1366])
+def test_plain_tables_fit_and_stack_on_a_phone(page: Page, watch: Watch, built_site: Path,
+                                               width: int) -> None:
+    page.set_viewport_size({"width": width, "height": 800})
+    paths = pages_with_plain_tables(built_site)
+    assert {"", "calculators/", "safety/", "glossary/"} <= set(paths)
+    stacked = 0
+    for path in paths:
+        page.goto(path)  # tables.js labels the tables before the page's load event
+        assert page.evaluate(_PLAIN_CELLS_OUTSIDE, _PLAIN_TABLES) == [], (path, width)
+        assert page.evaluate(_WRONG_LABELS) == [], path
+        stacked += page.evaluate("""() => [...document.querySelectorAll('table[data-cmvig-stack]')]
+            .filter(table => getComputedStyle(table).display === 'block').length""")
+    # Cards on a phone only; a desktop shows the tables as tables.
+    assert (stacked > 0) == (width == 390)
+    assert page.evaluate("document.documentElement.scrollWidth") <= width
+    assert_clean(watch)
+
+
+def test_a_wide_dose_table_scrolls_with_its_weight_column_in_view(page: Page,
+                                                                   watch: Watch) -> None:
+    # The CytoGam infusion-rate table (seven columns) is wider than a phone: it scrolls sideways,
+    # its caption (strength, the 75 mL/h ceiling, the source) wraps to the screen, and the
+    # weight stays beside each row's rates.
+    page.set_viewport_size({"width": 390, "height": 800})
+    page.goto("administration/")
+    table = page.locator("table[data-cmvig-fallback=infusion-cytogam]")
+    table.locator("xpath=ancestor::details").first.evaluate("(details) => { details.open = true; }")
+    edges = table.evaluate("""(table) => {
+      const box = table.closest('.md-typeset__scrollwrap');
+      box.scrollLeft = box.scrollWidth;
+      const left = (cell) => cell.getBoundingClientRect().left;
+      return { wider: box.scrollWidth > box.clientWidth, box: box.getBoundingClientRect().left,
+               boxRight: box.getBoundingClientRect().right,
+               captionRight: table.caption.getBoundingClientRect().right,
+               weights: [...table.tBodies[0].rows].map((row) => left(row.cells[0])),
+               weightHeader: left(table.tHead.rows[0].cells[0]) };
+    }""")
+    assert edges["wider"]
+    assert all(abs(left - edges["box"]) <= 1 for left in edges["weights"]), edges
+    assert abs(edges["weightHeader"] - edges["box"]) <= 1, edges
+    assert edges["captionRight"] <= edges["boxRight"] + 0.5, edges
     assert_clean(watch)
