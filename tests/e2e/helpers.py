@@ -180,15 +180,22 @@ def fill_form(page: Page, name: str, inputs: dict[str, str], submit: bool = True
         form.locator("button[type=submit]").click()
 
 
+def site_pages(site: Path) -> Iterator[tuple[str, str]]:
+    """(site path, HTML) of each page of the built ``site``, in path order: "" for the home page,
+    "safety/" and so on. Not the whole-guide print page, which drops the forms and repeats every
+    page's content for paper."""
+    for html in sorted(site.rglob("index.html")):
+        relative = html.parent.relative_to(site).as_posix()
+        if not relative.startswith(("print_page", "assets")):
+            yield "" if relative == "." else f"{relative}/", html.read_text("utf-8")
+
+
 def forms_on_site(site: Path) -> dict[str, list[str]]:
     """Calculator name -> the site paths of the pages that hold its form."""
     found: dict[str, list[str]] = {}
-    for html in sorted(site.rglob("index.html")):
-        relative = html.parent.relative_to(site).as_posix()
-        if relative.startswith(("print_page", "assets")):
-            continue  # the print page drops forms; nothing to test there
-        for name in re.findall(r'<form\b[^>]*\bdata-calculator="([^"]+)"', html.read_text("utf-8")):
-            found.setdefault(name, []).append("" if relative == "." else f"{relative}/")
+    for path, html in site_pages(site):
+        for name in re.findall(r'<form\b[^>]*\bdata-calculator="([^"]+)"', html):
+            found.setdefault(name, []).append(path)
     return found
 
 
@@ -371,6 +378,6 @@ __all__ = ["AXE", "CHROMIUM", "CHROMIUM_FLAGS", "ENGINE_TIMEOUT_MS", "JOURNEY_SI
            "KEEPER_FRAGMENT", "NO_SHARED_WORKER", "WIDTHS", "SharedWorkerConsole", "SiteServer",
            "Watch", "assert_clean", "axe_violations", "calculator_pages",
            "calculator_shared_workers", "describe_violations", "example", "examples_by_page",
-           "fill_form", "form_controls", "forms_on_site", "free_port", "hold_runtime", "inject_axe",
-           "keep_engine_running", "on_both_builds", "record_errors", "set_control",
-           "use_dedicated_worker", "warm_page", "watched_page"]
+           "fill_form", "follow_instant_link", "form_controls", "forms_on_site", "free_port",
+           "hold_runtime", "inject_axe", "keep_engine_running", "on_both_builds", "record_errors",
+           "set_control", "site_pages", "use_dedicated_worker", "warm_page", "watched_page"]

@@ -8,7 +8,13 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import Browser, Page
 
-from tests.e2e.helpers import Watch, assert_clean, calculator_shared_workers, follow_instant_link
+from tests.e2e.helpers import (
+    Watch,
+    assert_clean,
+    calculator_shared_workers,
+    follow_instant_link,
+    site_pages,
+)
 
 # Tests here need no fresh browser: they share the worker's warm context (e2e/conftest.py).
 pytestmark = pytest.mark.browser_context("warm")
@@ -144,19 +150,11 @@ _WRONG_LABELS = """() => [...document.querySelectorAll('table[data-cmvig-stack]'
 })"""
 
 
-def pages_with_plain_tables(site: Path) -> list[str]:
-    """The site paths of the pages (not the whole-guide print page) holding a Markdown table."""
-    return sorted("" if html.parent == site else f"{html.parent.relative_to(site).as_posix()}/"
-                  for html in site.rglob("index.html")
-                  if "<table>" in html.read_text("utf-8")
-                  and not html.parent.relative_to(site).as_posix().startswith("print_page"))
-
-
 @pytest.mark.parametrize("width", [390, 1366])
 def test_plain_tables_fit_and_stack_on_a_phone(page: Page, watch: Watch, built_site: Path,
                                                width: int) -> None:
     page.set_viewport_size({"width": width, "height": 800})
-    paths = pages_with_plain_tables(built_site)
+    paths = [path for path, html in site_pages(built_site) if "<table>" in html]  # Markdown's
     assert {"", "calculators/", "safety/", "glossary/"} <= set(paths)
     stacked = 0
     for path in paths:
